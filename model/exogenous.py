@@ -1,0 +1,58 @@
+"""Exogenous paths: the drivers a scenario sets as yearly paths, separate from policy levers.
+
+These are the uncertainties of the exploratory-modelling vocabulary: frontier technology, world
+demand, commodity prices, the interest rate and demography. Each has a default path (used when a
+scenario does not set it); scenario files override them with constants, `{year = value}`
+schedules (linear between points) or CSV files (`year,value`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ExogenousSpec:
+    """One exogenous driver: unit, allowed range and default path (year → value)."""
+
+    name: str
+    unit: str
+    bounds: tuple[float, float]
+    default: dict[int, float]
+    meaning: str
+    basis: str
+
+
+EXOGENOUS: dict[str, ExogenousSpec] = {
+    spec.name: spec
+    for spec in [
+        ExogenousSpec(
+            "frontier_tfp_growth", "%/yr", (-5.0, 10.0), {2000: 2.5, 2019: 2.0, 2035: 1.5},
+            "Growth of the national productivity frontier that firms catch up to.",
+            "Assumed: frontier TFP growth slowing from about 2 %/yr; a key uncertainty "
+            "(range in the parameter register's ensembles)."),
+        ExogenousSpec(
+            "world_demand_growth", "%/yr", (-20.0, 30.0), {2000: 6.0, 2019: 3.0, 2035: 2.5},
+            "Real growth of foreign demand for China's tradables.",
+            "Assumed: world trade volume growth of about 3 %/yr after 2019 (faster in the 2000s)."),
+        ExogenousSpec(
+            "commodity_price_index", "index 2019 = 1", (0.1, 5.0), {2019: 1.0},
+            "Relative price of energy and resources, which western resource provinces sell.",
+            "Assumed flat in real terms; scenarios vary it."),
+        ExogenousSpec(
+            "real_interest_rate", "%/yr", (-5.0, 20.0), {2019: 3.0},
+            "Real interest rate on loans and bonds before spreads.",
+            "Assumed 3 %: the 2019 loan prime rate (about 4.3 %) less about 1.3 % GDP-deflator inflation."),
+        ExogenousSpec(
+            "birth_rate_per_1000", "births per 1000 residents/yr", (0.0, 40.0),
+            {2000: 14.0, 2019: 10.5, 2025: 7.5, 2035: 7.0},
+            "Crude birth rate, applied to every province (scaled by its working-age share).",
+            "Assumed path: about 14‰ in 2000, 10.5‰ in 2019, falling to about 7‰ (UN WPP medium "
+            "variant order of magnitude)."),
+        ExogenousSpec(
+            "mortality_multiplier", "× 2019 age-specific rates", (0.2, 3.0),
+            {2000: 1.15, 2019: 1.0, 2035: 0.9},
+            "Scales the age-specific death rates of the parameter register.",
+            "Assumed: mortality falling about 0.7 %/yr."),
+    ]
+}
