@@ -1,0 +1,89 @@
+"""Firms: a weighted agent population stored as structure of arrays.
+
+Each row is one firm agent standing for `weight` identical real firms of its province and sector.
+Rules are written over whole arrays (no per-firm Python loop). Technology is Cobb–Douglas with
+decreasing returns:
+
+    Y_i = Ã_{p,s} · A_i · K_i^α · L_i^β          (value added, 100m yuan at 2019 prices, per firm)
+
+with Ã the location productivity of province p and sector s (market access, networks, power
+price) and A_i the firm's own productivity, which moves with it when it relocates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SECTORS: tuple[str, ...] = ("agriculture", "industry", "services")
+AGRI, INDUSTRY, SERVICES = 0, 1, 2
+TRADABLE = np.array([True, True, False])
+
+
+@dataclass
+class FirmPopulation:
+    """Arrays of length n (one entry per firm agent)."""
+
+    province: np.ndarray  # int16, index into the 31 provinces
+    sector: np.ndarray  # int8: 0 agriculture, 1 industry, 2 services
+    weight: np.ndarray  # real firms represented
+    tfp: np.ndarray  # own productivity A_i
+    capital: np.ndarray  # per real firm, 100m yuan (2019 prices)
+    labour: np.ndarray  # per real firm, efficiency units (persons × skill efficiency)
+    state: np.ndarray  # bool, state-owned
+    energy_intensive: np.ndarray  # bool
+    catalogue_draw: np.ndarray  # U(0,1): eligible for the encouraged catalogue if < coverage
+    zone_draw: np.ndarray  # U(0,1): located in a customs special zone if < zone share
+    origin: np.ndarray  # int16: province it relocated from under an enclave-park deal, -1 if none
+    loss_years: np.ndarray  # int8, consecutive years with negative pre-tax profit
+    age: np.ndarray  # int16, years since entry
+
+    @property
+    def n(self) -> int:
+        return len(self.weight)
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Drop the agents where `mask` is False (exits)."""
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name)[mask])
+
+    def append(self, other: FirmPopulation) -> None:
+        """Add entrant agents."""
+        for name in self.__dataclass_fields__:
+            setattr(self, name, np.concatenate([getattr(self, name), getattr(other, name)]))
+
+    def cell(self, n_sectors: int = 3) -> np.ndarray:
+        """Province × sector cell index of each agent."""
+        return self.province.astype(np.int64) * n_sectors + self.sector
+
+    def totals(self, values: np.ndarray, n_provinces: int, by_sector: bool = False) -> np.ndarray:
+        """Sum of weight × values per province (or province × sector)."""
+        if by_sector:
+            out = np.bincount(self.cell(), weights=self.weight * values,
+                              minlength=n_provinces * 3)
+            return out.reshape(n_provinces, 3)
+        return np.bincount(self.province, weights=self.weight * values, minlength=n_provinces)
+
+
+def labour_demand(price_net: np.ndarray, loc_tfp: np.ndarray, tfp: np.ndarray,
+                  capital: np.ndarray, labour_cost: np.ndarray, alpha: float,
+                  beta: float) -> np.ndarray:
+    """Profit-maximising labour per firm at a given labour cost per efficiency unit.
+
+    From β · p · Ã A K^α L^(β−1) = c:  L* = (β p Ã A K^α / c)^(1/(1−β)).
+    `price_net` is the firm's price net of VAT.
+    """
+    return (beta * price_net * loc_tfp * tfp * capital**alpha / labour_cost) ** (1.0 / (1.0 - beta))
+
+
+def desired_capital(capital: np.ndarray, revenue_net: np.ndarray, user_cost: np.ndarray,
+                    alpha: float, beta: float) -> np.ndarray:
+    """Capital at which the marginal revenue product equals the user cost.
+
+    With labour re-optimised, revenue is proportional to K^(α/(1−β)); the marginal product of
+    capital is (α/(1−β))·R/K, so K* = K · (MPK / c)^(1/(1 − α/(1−β))).
+    """
+    curvature = alpha / (1.0 - beta)
+    mpk = curvature * revenue_net / np.maximum(capital, 1e-12)
+    return capital * (mpk / user_cost) ** (1.0 / (1.0 - curvature))

@@ -1,0 +1,62 @@
+"""Goods markets: one national price for tradables, local prices for non-tradable services,
+and market access through the transport network.
+
+Tradables (agriculture, industry) sell at one national price p_T into national and foreign
+demand; what a province's firms get at the gate moves with its trade costs relative to 2019
+(domestic: market access; foreign: corridors and opening). Services are sold locally out of
+local income and net fiscal inflows. Demands are Cobb–Douglas (fixed nominal shares), so
+prices have closed forms or a one-dimensional root.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def network_quality(network_km: np.ndarray, area_km2: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted network length per 100 km² (highway, expressway, railway weighted by capacity)."""
+    return (network_km @ weights) / area_km2 * 100.0
+
+
+def market_access(gdp: np.ndarray, quality: np.ndarray, distance_km: np.ndarray,
+                  decay: float) -> np.ndarray:
+    """Market access MA_p = Σ_d GDP_d · (1 + t_pd)^(−decay), with travel cost t_pd = distance
+    (100 km) divided by the geometric mean of both ends' network quality (relative to the
+    national mean). Own province included at its internal distance."""
+    q = quality / quality.mean()
+    travel = (distance_km / 100.0) / np.sqrt(q[:, None] * q[None, :])
+    return ((1.0 + travel) ** (-decay)) @ gdp
+
+
+def tradable_price(delivered: float, services_fixed: float, services_slope: float,
+                   absorption_share: float, exports_base: float, world_demand: float,
+                   export_elasticity: float) -> float:
+    """Solve the national tradable market for p_T.
+
+    Nominal tradable sales p·S equal domestic absorption a·(p·S + N(p)) plus exports
+    X₀·W·p^(1−ε), where N(p) = n₀ + n₁·p is nominal services value added (linear in p through
+    local incomes). Solved by Newton steps on log p; monotone for ε > 1.
+    """
+    a = absorption_share
+    log_p = 0.0
+    for _ in range(50):
+        p = np.exp(log_p)
+        f = (delivered * (1 - a) - a * services_slope) * p - a * services_fixed \
+            - exports_base * world_demand * p ** (1 - export_elasticity)
+        df = (delivered * (1 - a) - a * services_slope) * p \
+            - (1 - export_elasticity) * exports_base * world_demand * p ** (1 - export_elasticity)
+        step = f / df
+        log_p -= np.clip(step, -0.5, 0.5)
+        if abs(step) < 1e-12:
+            break
+    return float(np.exp(log_p))
+
+
+def services_value(tradable_income: np.ndarray, fiscal_inflow: np.ndarray,
+                   services_share: np.ndarray) -> np.ndarray:
+    """Nominal services value added per province.
+
+    Local services demand is a share μ of local nominal income (tradable value added + services
+    value added + net fiscal inflow): V = μ(T + V + F) ⇒ V = μ(T + F)/(1 − μ).
+    """
+    return services_share * (tradable_income + fiscal_inflow) / (1.0 - services_share)

@@ -1,0 +1,65 @@
+"""Construction land: yearly quotas cap firm entry and expansion; surplus western quota can be
+sold east under national management (§33: land goes east, money goes west).
+
+Land is in km². Firms in industry and services use land in proportion to capital
+(`land.km2_per_100m_yuan`); agriculture uses farmland, outside the quota. Each year a province
+may convert its quota plus land freed by exits; when firms want more, entry and expansion are
+scaled down in proportion (rationing), and unused quota lapses unless it is traded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class LandOutcome:
+    """Result of one year's land allocation, by province."""
+
+    quota: np.ndarray  # own quota granted (km²)
+    sold: np.ndarray  # quota sold to other provinces (km²)
+    bought: np.ndarray  # quota bought (km²)
+    revenue: np.ndarray  # sale revenue (100m yuan, non-tax revenue of the seller)
+    payment: np.ndarray  # purchase cost (100m yuan, spending of the buyer)
+    granted_share: np.ndarray  # share of requested new land granted (≤ 1)
+    used: np.ndarray  # new land converted (km²)
+
+
+def allocate_quota(national_quota: float, gdp_share: np.ndarray, west: np.ndarray,
+                   west_share: float, unused_land_quota: float,
+                   unused_land_weight: np.ndarray) -> np.ndarray:
+    """Province quotas: the west gets `west_share` of the national quota (split by GDP), the
+    rest goes to the others by GDP; western provinces with unprotected unused land (desert,
+    Gobi) get the extra unused-land quota in proportion to it."""
+    quota = np.zeros_like(gdp_share)
+    w = gdp_share * west
+    o = gdp_share * ~west
+    quota += national_quota * west_share * w / w.sum()
+    quota += national_quota * (1.0 - west_share) * o / o.sum()
+    if unused_land_weight.sum() > 0:
+        quota += unused_land_quota * unused_land_weight / unused_land_weight.sum()
+    return quota
+
+
+def clear(requested: np.ndarray, quota: np.ndarray, idle: np.ndarray, west: np.ndarray,
+          trading_share: float, price: float) -> LandOutcome:
+    """Grant land: own quota and idle land first; then western surplus quota (a share
+    `trading_share` of it) is sold to non-western provinces short of land, at `price`
+    (100m yuan per km²), in proportion to their shortfall."""
+    available = quota + idle
+    surplus = np.maximum(available - requested, 0.0)
+    shortfall = np.maximum(requested - available, 0.0)
+    sellable = np.minimum(surplus, quota) * west * trading_share
+    demand = shortfall * ~west
+    traded = min(sellable.sum(), demand.sum())
+    sold = np.divide(sellable * traded, sellable.sum(), out=np.zeros_like(quota),
+                     where=sellable.sum() > 0)
+    bought = np.divide(demand * traded, demand.sum(), out=np.zeros_like(quota),
+                       where=demand.sum() > 0)
+    supply = available - sold + bought
+    granted = np.minimum(requested, supply)
+    share = np.divide(granted, requested, out=np.ones_like(quota), where=requested > 0)
+    return LandOutcome(quota=quota, sold=sold, bought=bought, revenue=sold * price,
+                       payment=bought * price, granted_share=share, used=granted)

@@ -1,0 +1,130 @@
+"""Migration: a logit over the 31 provinces on expected income and public services, against
+distance, a moving cost, hukou and social-insurance portability costs.
+
+Choices are computed once per cell — (residence o, hukou province h, skill s, working-age band a)
+— and then drawn per agent: the 31×31×2×3 cells × 31 destinations are a small array, so the cost
+does not grow with the number of agents beyond one draw each.
+
+Utility of destination d for a person in cell (o, h, s, a):
+
+    V = b_inc·ln(income_{d,s}) + b_ps·ln(services_d) + amenity_d
+        − [d≠o]·(move_cost + age_cost_a + b_dist·ln(distance_od / 100 km))
+        − [d≠h]·(hukou_cost·(1 − migrant_access) + portability_cost(pooling))
+        + [d≠h, s high, d west]·b_inc·ln(1 + incentive/income_{d,s})
+
+with b_dist = `migration.distance_elasticity` × b_inc (to move 10 % further a migrant needs
+about 15 % more income: Zhang & Zhao 2011, EVIDENCE.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from westdev.agents.workers import WorkerPopulation
+
+N_WORK_BANDS = 3  # bands 1..3
+
+
+@dataclass
+class MigrationModel:
+    """Static parts of migration utility; `amenity` and `move_cost` are set by calibration."""
+
+    log_distance: np.ndarray  # (31, 31) ln(distance/100 km), 0 on the diagonal
+    west: np.ndarray  # bool (31,)
+    income_weight: float
+    public_service_weight: float
+    distance_elasticity: float
+    age_cost: np.ndarray  # (3,) extra moving cost by working-age band
+    hukou_cost: float
+    amenity: np.ndarray  # (31,)
+    move_cost: float
+
+    @property
+    def n(self) -> int:
+        return len(self.west)
+
+    def utilities(self, income: np.ndarray, services: np.ndarray, migrant_access: float,
+                  portability_cost: float, skilled_incentive: np.ndarray) -> np.ndarray:
+        """V[o, h, s, a, d] for income (31 d × 2 s, yuan), services index (31), the share of
+        public services open to non-hukou residents, the portability cost and the yearly
+        incentive paid to skilled migrants by destination (yuan)."""
+        n = self.n
+        b = self.income_weight
+        base = (b * np.log(income) + self.public_service_weight * np.log(services)[:, None]
+                + self.amenity[:, None])  # (d, s)
+        not_home = 1.0 - np.eye(n)
+        move = not_home * (self.move_cost + self.distance_elasticity * b * self.log_distance)  # (o, d)
+        hukou_pen = not_home * (self.hukou_cost * (1.0 - migrant_access) + portability_cost)  # (h, d)
+        bonus = np.zeros((n, 2, n))  # (h, s, d)
+        bonus[:, 1, :] = not_home * (b * np.log1p(skilled_incentive / income[:, 1]))[None, :]
+        v = (base.T[None, None, :, None, :]  # (1, 1, s, 1, d)
+             - move[:, None, None, None, :]
+             - self.age_cost[None, None, None, :, None]
+             * not_home[:, None, None, None, :]
+             - hukou_pen[None, :, None, None, :]
+             + bonus[None, :, :, None, :])
+        return v
+
+    @staticmethod
+    def probabilities(v: np.ndarray) -> np.ndarray:
+        """Logit choice probabilities over the last axis."""
+        e = np.exp(v - v.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+
+def cell_index(workers: WorkerPopulation, n: int) -> np.ndarray:
+    """Cell of each working-age agent (−1 for children and the old)."""
+    band = workers.age.astype(np.int64) - 1
+    cell = ((workers.residence.astype(np.int64) * n + workers.hukou) * 2 + workers.skill) \
+        * N_WORK_BANDS + band
+    return np.where((band >= 0) & (band < N_WORK_BANDS), cell, -1)
+
+
+def cell_population(workers: WorkerPopulation, n: int) -> np.ndarray:
+    """Persons per cell, shaped (o, h, s, a)."""
+    cell = cell_index(workers, n)
+    ok = cell >= 0
+    counts = np.bincount(cell[ok], weights=workers.weight[ok], minlength=n * n * 2 * N_WORK_BANDS)
+    return counts.reshape(n, n, 2, N_WORK_BANDS)
+
+
+def expected_flows(pop_cells: np.ndarray, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Expected (inflow, outflow) by province from cell populations and choice probabilities."""
+    n = pop_cells.shape[0]
+    moving = pop_cells[..., None] * prob  # (o, h, s, a, d)
+    to_d = moving.sum(axis=(1, 2, 3))  # (o, d)
+    stay = np.diagonal(to_d).copy()
+    inflow = to_d.sum(axis=0) - stay
+    outflow = to_d.sum(axis=1) - stay
+    del n
+    return inflow, outflow
+
+
+def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Move agents by their cell's probabilities. Returns the indices of movers.
+
+    First a stay/move draw against the probability of staying, then, for movers only, a
+    destination from the cell's distribution over the other provinces.
+    """
+    n = prob.shape[-1]
+    flat = prob.reshape(-1, n)
+    cell = cell_index(workers, n)
+    candidates = np.flatnonzero(cell >= 0)
+    c = cell[candidates]
+    origin = workers.residence[candidates].astype(np.int64)
+    p_stay = flat[c, origin]
+    move = rng.random(candidates.size) >= p_stay
+    movers = candidates[move]
+    if movers.size == 0:
+        return movers
+    rows = flat[c[move]].copy()
+    rows[np.arange(movers.size), origin[move]] = 0.0
+    cum = np.cumsum(rows, axis=1)
+    draw = rng.random(movers.size) * cum[:, -1]
+    dest = np.minimum((cum < draw[:, None]).sum(axis=1), n - 1)
+    workers.residence[movers] = dest.astype(np.int16)
+    workers.employed[movers] = False  # they search for a job where they arrive
+    workers.sector[movers] = -1
+    return movers
