@@ -1,0 +1,157 @@
+"""The 2035 goal chart: the three West/East ratios over time, per scenario.
+
+One panel per goal dimension (income, basic public services, infrastructure access), each with
+the mean across replicates as a line, the 5–95 % band across replicates and the threshold θ as a
+dashed line; sized for a two-column report page. Colours are the Okabe–Ito palette (safe for
+colour-blind readers and distinct in greyscale by lightness).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib as mpl
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+GOAL_RATIOS: dict[str, str] = {
+    "west_east_ratio_income": "Living standards (income)",
+    "west_east_ratio_public_services": "Basic public services",
+    "west_east_ratio_infrastructure": "Infrastructure access",
+}
+_THETA_KEYS = {"west_east_ratio_income": "income",
+               "west_east_ratio_public_services": "public_services",
+               "west_east_ratio_infrastructure": "infrastructure"}
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000",
+             "#F0E442")
+DEFAULT_THETA = 0.8
+FIGSIZE = (7.2, 2.6)  # inches: full width of a two-column page
+STYLE = {
+    "font.size": 7.0, "axes.titlesize": 7.5, "axes.labelsize": 7.0, "xtick.labelsize": 6.5,
+    "ytick.labelsize": 6.5, "legend.fontsize": 7.0, "axes.spines.top": False,
+    "axes.spines.right": False, "axes.grid": True, "axes.grid.axis": "y", "grid.color": "#dddddd",
+    "grid.linewidth": 0.5, "lines.linewidth": 1.3, "axes.linewidth": 0.6,
+}
+
+
+def plot_goal_ratios(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
+                     theta: float | Mapping[str, float] | None = None,
+                     scenarios: Sequence[str] | None = None) -> Figure:
+    """Plot the three goal ratios (area 'West') over the years, one panel each.
+
+    Parameters
+    ----------
+    results : DataFrame
+        A results table (``ResultsStore.results``) or one ``simulate`` output: columns year,
+        area, indicator, value, and optionally scenario and replicate.
+    ax : three Axes, optional
+        Panels to draw into; by default a new 7.2 × 2.6 in figure.
+    theta : float or mapping, optional
+        Goal threshold(s) θ: one number, or ``{"income": θ, "public_services": θ,
+        "infrastructure": θ}`` (a manifest's ``goal_thresholds``). Default 0.8.
+    scenarios : list of str, optional
+        Scenarios to show, in this order (default: all, in order of appearance).
+
+    Returns
+    -------
+    The Figure (render with ``fig.savefig`` or `save_figure`; displays in notebooks).
+    """
+    data = _goal_rows(results)
+    order = list(scenarios) if scenarios is not None else list(dict.fromkeys(data["scenario"]))
+    with mpl.rc_context(STYLE):
+        if ax is None:
+            fig = Figure(figsize=FIGSIZE, layout="constrained")
+            axes = list(fig.subplots(1, 3, sharey=True))
+            own = True
+        else:
+            axes = list(ax)
+            if len(axes) != 3:
+                raise ValueError(f"ax must hold 3 Axes (one per goal ratio), got {len(axes)}")
+            fig = axes[0].figure
+            own = False
+        handles: dict[str, object] = {}
+        for panel, (indicator, title) in zip(axes, GOAL_RATIOS.items(), strict=True):
+            sub = data[data["indicator"] == indicator]
+            for i, name in enumerate(order):
+                stats = _band(sub[sub["scenario"] == name])
+                if stats.empty:
+                    continue
+                colour = OKABE_ITO[i % len(OKABE_ITO)]
+                if (stats["n"] > 1).any():
+                    panel.fill_between(stats.index, stats["q05"], stats["q95"], color=colour,
+                                       alpha=0.2, linewidth=0)
+                (line,) = panel.plot(stats.index, stats["mean"], color=colour, label=name)
+                handles.setdefault(name, line)
+            level = _theta(theta, indicator)
+            guide = panel.axhline(level, color="#555555", linestyle="--", linewidth=0.9,
+                                  label=f"θ = {level:g}")
+            handles.setdefault(f"θ = {level:g}", guide)
+            if sub.empty:
+                panel.text(0.5, 0.5, "no data", transform=panel.transAxes, ha="center",
+                           va="center", color="#777777")
+            panel.set_title(title)
+            panel.set_xlabel("Year")
+            panel.xaxis.get_major_locator().set_params(integer=True)
+        axes[0].set_ylabel("West / East ratio")
+        if own:
+            fig.legend(list(handles.values()), list(handles), loc="outside upper center",
+                       ncols=min(len(handles), 6), frameon=False)
+            fig.get_layout_engine().set(rect=(0, 0.07, 1, 0.93))
+            fig.text(0.005, 0.01, _source_note(data, order), ha="left", va="bottom",
+                     fontsize=6.0, color="#444444")
+        else:
+            axes[0].legend(list(handles.values()), list(handles), frameon=False)
+    return fig
+
+
+def save_figure(fig: Figure, path: str | Path, *, formats: Sequence[str] = ("png", "pdf"),
+                dpi: int = 200) -> list[Path]:
+    """Save `fig` as ``path`` with each suffix in `formats` (PNG at `dpi`); return the files."""
+    base = Path(path)
+    if base.suffix.lower().lstrip(".") in formats:
+        base = base.with_suffix("")
+    written = []
+    for fmt in formats:
+        target = base.with_suffix(f".{fmt}")
+        fig.savefig(target, dpi=dpi, format=fmt)
+        written.append(target)
+    return written
+
+
+def _goal_rows(results: pd.DataFrame) -> pd.DataFrame:
+    missing = {"year", "area", "indicator", "value"} - set(results.columns)
+    if missing:
+        raise ValueError(f"results lack the columns {sorted(missing)}")
+    rows = results[(results["area"] == "West") & results["indicator"].isin(list(GOAL_RATIOS))]
+    rows = rows.assign(
+        scenario=rows["scenario"].astype(str) if "scenario" in rows else "run",
+        replicate=rows["replicate"] if "replicate" in rows else 0,
+    )
+    return rows[["scenario", "replicate", "year", "indicator", "value"]]
+
+
+def _band(rows: pd.DataFrame) -> pd.DataFrame:
+    """Mean, 5 % and 95 % quantiles and count across replicates, by year."""
+    grouped = rows.groupby("year")["value"]
+    return pd.DataFrame({"mean": grouped.mean(), "q05": grouped.quantile(0.05),
+                         "q95": grouped.quantile(0.95), "n": grouped.count()}).sort_index()
+
+
+def _theta(theta: float | Mapping[str, float] | None, indicator: str) -> float:
+    if theta is None:
+        return DEFAULT_THETA
+    if isinstance(theta, Mapping):
+        return float(theta.get(_THETA_KEYS[indicator], theta.get(indicator, DEFAULT_THETA)))
+    return float(theta)
+
+
+def _source_note(data: pd.DataFrame, order: Sequence[str]) -> str:
+    counts = [data.loc[data["scenario"] == s, "replicate"].nunique() for s in order]
+    counts = [c for c in counts if c] or [0]
+    lo, hi = min(counts), max(counts)
+    n = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    if hi <= 1:
+        return "Source: westdev simulation; one replicate per scenario (no band)."
+    return f"Source: westdev simulation; lines: means, bands: 5–95 % across {n} replicates."
