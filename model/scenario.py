@@ -394,7 +394,7 @@ def _parse_run(table: Mapping[str, Any], file: str) -> dict[str, Any]:
                                  allowed=" | ".join(RESOLUTIONS))
         elif key == "start_year":
             if _int(val) not in START_YEARS:
-                raise InputError(f"start year {_show(val)} has no initial state", file=file,
+                raise InputError(f"start year {val!r} has no initial state", file=file,
                                  field=field, allowed=" or ".join(map(str, START_YEARS))
                                  + " (the CN2000 and CN2019 vintages)")
         elif key == "end_year":

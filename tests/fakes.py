@@ -39,3 +39,20 @@ def simulate(scenario, parameters=None, seed: int = 0, *, resolution: str | None
             ratio += (0.25 - cit) * 0.1 + 0.005 + rng.normal(0.0, 0.005)
             rows.append((year, "West", indicator, ratio))
     return pd.DataFrame(rows, columns=["year", "area", "indicator", "value"])
+
+
+def fake_register():
+    """A two-entry parameter register, for tests that need parameter overrides before the real
+    register (westdev/data/parameters.toml) exists. Patch ``westdev.parameters.load_register``.
+    """
+    from types import MappingProxyType
+
+    from westdev.parameters import ParameterSpec
+
+    specs = [
+        ParameterSpec("migration.distance_elasticity", 1.2, "1", "Distance cost of moving.",
+                      "literature", "test", 0.5, 3.0),
+        ParameterSpec("firms.moving_cost_share", 0.3, "share of capital", "Cost of relocating.",
+                      "assumed", "test", 0.0, 1.0),
+    ]
+    return MappingProxyType({s.name: s for s in specs})

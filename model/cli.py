@@ -1,0 +1,243 @@
+"""The ``westdev`` command line — DESIGN §8.
+
+Exit codes: 0 success; 2 bad input (a scenario file, an argument, an output directory: one line
+``westdev: error: <file: field: what, allowed>`` on stderr, no traceback); 1 a failure inside a
+run (the runs that failed are named). Heavy libraries (pandas, matplotlib) are imported inside
+the commands so that ``westdev --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from westdev.errors import DataError, InputError, RunFailure
+
+PROG = "westdev"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or bad arguments (2)
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        return args.func(args)
+    except InputError as exc:
+        _error(str(exc))
+        return 2
+    except RunFailure as exc:
+        _error(f"run failed: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        _error("interrupted; finished runs are kept, run the same command again to resume")
+        return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which has exited
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with its subcommands."""
+    from westdev import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Agent-based simulation of China's western development: "
+        "West/East convergence to 2035 under policy scenarios.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run one scenario (with its replicates) into a results store",
+                       description="Run one scenario into a results store (default "
+                       "./results/<scenario name>). An existing store with the same request "
+                       "resumes.")
+    p.add_argument("scenario", help="a scenario file or a shipped name (baseline, no_policy...)")
+    _batch_options(p)
+    p.add_argument("--out", type=Path, help="store directory (default: ./results/<name>)")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("compare", help="run several scenarios into one store, with a chart",
+                       description="Run several scenarios into one store with common random "
+                       "numbers (replicate r of every scenario shares its seed) and draw the "
+                       "goal-ratio chart.")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                   help="two or more scenario files or shipped names")
+    _batch_options(p)
+    p.add_argument("--out", type=Path, required=True, help="store directory")
+    p.add_argument("--chart", action=argparse.BooleanOptionalAction, default=True,
+                   help="write DIR/goal_ratios.png and .pdf (default: yes)")
+    p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("validate", help="check scenario files without running them")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("levers", help="list the policy levers (the catalogue)")
+    p.add_argument("--area", help="only the levers of one area (fiscal, land...)")
+    p.set_defaults(func=_cmd_levers)
+
+    p = sub.add_parser("params", help="list the parameter register")
+    p.set_defaults(func=_cmd_params)
+    return parser
+
+
+def _batch_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--replicates", type=_positive_int, metavar="N",
+                   help="replicates per scenario (default: the scenario's [run] replicates)")
+    p.add_argument("--root-seed", type=_seed, metavar="S",
+                   help="root seed (default: the (first) scenario's [run] root_seed)")
+    p.add_argument("--resolution", choices=("small", "default", "large"),
+                   help="agent resolution (default: the scenario's)")
+    p.add_argument("--backend", choices=("serial", "processes"), default="processes",
+                   help="where runs execute (default: processes)")
+    p.add_argument("--workers", type=_positive_int, metavar="N",
+                   help="worker processes (default: all cores)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an existing store made for another request")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+# ---------------------------------------------------------------------- commands
+def _cmd_run(args: argparse.Namespace) -> int:
+    from westdev import api
+    from westdev.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    out = args.out if args.out is not None else Path("results") / scenario.name
+    store = api.run(scenario, replicates=args.replicates, root_seed=args.root_seed,
+                    resolution=args.resolution, out=out, backend=args.backend,
+                    workers=args.workers, overwrite=args.overwrite, progress=not args.quiet)
+    return _summary(store)
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from westdev import api
+    from westdev.scenario import load_scenario
+
+    if len(args.scenarios) < 2:
+        raise InputError("compare needs at least two scenarios", field="SCENARIO",
+                         allowed="two or more scenario files or shipped names")
+    scenarios = [load_scenario(s) for s in args.scenarios]
+    store = api.compare(scenarios, replicates=args.replicates, root_seed=args.root_seed,
+                        resolution=args.resolution, out=args.out, backend=args.backend,
+                        workers=args.workers, overwrite=args.overwrite, progress=not args.quiet)
+    if args.chart and not store.results.empty:
+        from westdev.charts import plot_goal_ratios, save_figure
+
+        fig = plot_goal_ratios(store.results, theta=store.manifest.get("goal_thresholds"),
+                               scenarios=[s.name for s in scenarios])
+        for path in save_figure(fig, store.path / "goal_ratios"):
+            print(f"chart: {path}")
+    return _summary(store)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from westdev.scenario import validate_file
+
+    bad = 0
+    for file in args.files:
+        try:
+            validate_file(file)
+        except InputError as exc:  # report every bad file, not only the first
+            _error(str(exc))
+            bad += 1
+        else:
+            print(f"ok: {file}")
+    return 2 if bad else 0
+
+
+def _cmd_levers(args: argparse.Namespace) -> int:
+    from westdev.policy.catalogue import AREAS, LEVERS
+
+    if args.area is not None and args.area not in AREAS:
+        raise InputError(f"unknown area {args.area!r}", field="--area", allowed=", ".join(AREAS))
+    specs = [s for s in LEVERS.values() if args.area in (None, s.area)]
+    width = max(len(s.name) for s in specs)
+    for s in specs:
+        print(f"{s.name:<{width}}  {s.unit}  {_range(s)}  2019: {_fmt(s.value_2019)}  "
+              f"guideline: {_fmt(s.value_guideline)}  {s.cited}  {s.meaning}")
+    return 0
+
+
+def _cmd_params(args: argparse.Namespace) -> int:
+    from westdev.parameters import load_register
+
+    try:
+        register = load_register()
+    except FileNotFoundError as exc:
+        raise DataError(f"the parameter register is missing (broken install): {exc}",
+                        file="westdev/data/parameters.toml") from None
+    width = max((len(name) for name in register), default=0)
+    for name, spec in register.items():
+        print(f"{name:<{width}}  {spec.value:g}  {spec.unit}  {spec.tag}")
+    return 0
+
+
+# ---------------------------------------------------------------------- helpers
+def _summary(store: Any) -> int:
+    runs = store.runs
+    failed = runs[runs["status"] != "ok"]
+    print(f"{len(runs) - len(failed)} of {len(runs)} runs ok; results in {store.path}")
+    if failed.empty:
+        return 0
+    for run_id, error in zip(failed["run_id"], failed["error"], strict=True):
+        print(f"  failed: {run_id}: {_last_line(error)}", file=sys.stderr)
+    _error(f"{len(failed)} of {len(runs)} runs failed: " + ", ".join(failed["run_id"]))
+    return 1
+
+
+def _last_line(text: Any) -> str:
+    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
+    return lines[-1] if lines else "unknown error"
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def _range(spec: Any) -> str:
+    if spec.kind == "bool":
+        return "true|false"
+    if spec.kind == "choice":
+        return "|".join(spec.choices)
+    lo, hi = spec.bounds
+    return f"[{lo:g}, {hi:g}]"
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be >= 1")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be in [0, 2^63-1]")
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())
