@@ -404,7 +404,8 @@ def _parse_run(table: Mapping[str, Any], file: str) -> dict[str, Any]:
                                  f"at most {MAX_END_YEAR}")
         elif key == "replicates":
             if _int(val) is None or val < 1:
-                raise InputError(f"{_show(val)} replicates", file=file, field=field,
+                raise InputError(f"{_show(val)} is not a number of replicates", file=file,
+                                 field=field,
                                  allowed="an integer >= 1")
         elif key == "root_seed":
             if _int(val) is None or not (0 <= val <= MAX_SEED):

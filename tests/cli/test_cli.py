@@ -1,0 +1,179 @@
+"""The westdev command line: exit codes 0/1/2, messages, levers, validate, run and compare.
+
+Runs use the fake simulate (tests/fakes.py) patched in, with the serial backend; two tests go
+through a real subprocess (``python -m westdev``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import westdev.parameters
+import westdev.simulate
+from westdev.cli import main
+from westdev.policy.catalogue import LEVERS
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ → import fakes
+import fakes  # noqa: E402
+
+FAST = ["--backend", "serial", "--resolution", "small", "--quiet"]
+
+
+@pytest.fixture(autouse=True)
+def fake(monkeypatch):
+    monkeypatch.setattr(westdev.simulate, "simulate", fakes.simulate)
+
+
+@pytest.fixture
+def short(tmp_path):
+    path = tmp_path / "short.toml"
+    path.write_text('[meta]\nname = "short"\nextends = "baseline"\n[run]\nend_year = 2023\n')
+    return path
+
+
+@pytest.fixture
+def failing(tmp_path):
+    path = tmp_path / "failing.toml"
+    path.write_text('[meta]\nname = "failing"\nextends = "baseline"\n[run]\nend_year = 2023\n')
+    return path
+
+
+def test_help_and_version(capsys):
+    assert main(["--help"]) == 0
+    assert "compare" in capsys.readouterr().out
+    assert main(["--version"]) == 0
+    assert "westdev" in capsys.readouterr().out
+
+
+def test_levers_lists_every_lever_with_articles(capsys):
+    assert main(["levers"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(LEVERS)
+    for line, (name, spec) in zip(lines, LEVERS.items(), strict=True):
+        assert line.startswith(name + " ")
+        assert spec.cited in line and "§" in line and spec.meaning in line
+        assert spec.unit in line
+    assert main(["levers", "--area", "land"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    assert main(["levers", "--area", "lnd"]) == 2
+
+
+def test_params_lists_the_register(capsys, monkeypatch):
+    monkeypatch.setattr(westdev.parameters, "load_register", fakes.fake_register)
+    assert main(["params"]) == 0
+    out = capsys.readouterr().out
+    assert "migration.distance_elasticity  1.2  1  literature" in out
+
+
+def test_validate(tmp_path, capsys, short):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[levers.fiscal]\ncit_rate_encouraged_west = 0.4\n")
+    assert main(["validate", str(short), "baseline"]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"ok: {short}", "ok: baseline"]
+    assert main(["validate", str(bad), str(short)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == f"ok: {short}\n"
+    assert captured.err.startswith(f"westdev: error: {bad}: field "
+                                   "'levers.fiscal.cit_rate_encouraged_west'")
+    assert len(captured.err.splitlines()) == 1 and "Traceback" not in captured.err
+
+
+def test_run_writes_a_store(tmp_path, capsys, short):
+    out = tmp_path / "out"
+    assert main(["run", str(short), "--replicates", "2", "--root-seed", "4", "--out", str(out),
+                 *FAST]) == 0
+    assert "2 of 2 runs ok" in capsys.readouterr().out
+    assert (out / "results.parquet").is_file() and (out / "runs.parquet").is_file()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["root_seed"] == 4 and manifest["request"]["replicates"] == 2
+    # the same command again resumes (nothing to do); another request is refused, naming why
+    assert main(["run", str(short), "--replicates", "2", "--root-seed", "4", "--out", str(out),
+                 *FAST]) == 0
+    capsys.readouterr()
+    assert main(["run", str(short), "--replicates", "3", "--root-seed", "4", "--out", str(out),
+                 *FAST]) == 2
+    err = capsys.readouterr().err
+    assert "field 'request.replicates'" in err and "is 2 there but 3 now" in err
+    assert main(["run", str(short), "--replicates", "3", "--out", str(out), "--overwrite",
+                 *FAST]) == 0
+
+
+def test_run_default_out_is_results_slash_name(tmp_path, monkeypatch, short):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(short), *FAST]) == 0
+    assert (tmp_path / "results" / "short" / "manifest.json").is_file()
+
+
+def test_failed_runs_exit_1_naming_them(tmp_path, capsys, failing):
+    assert main(["run", str(failing), "--replicates", "2", "--out", str(tmp_path / "o"),
+                 *FAST]) == 1
+    err = capsys.readouterr().err
+    assert "failing-r0000: RunFailure: year 2020: fake economy broke down" in err
+    assert "westdev: error: 2 of 2 runs failed: failing-r0000, failing-r0001" in err
+
+
+def test_compare_with_and_without_chart(tmp_path, capsys, short, failing):
+    out = tmp_path / "cmp"
+    assert main(["compare", str(short), "no_policy", "--replicates", "2", "--out", str(out),
+                 *FAST]) == 0
+    assert (out / "goal_ratios.png").is_file() and (out / "goal_ratios.pdf").is_file()
+    assert "chart:" in capsys.readouterr().out
+    out2 = tmp_path / "cmp2"
+    assert main(["compare", str(short), str(failing), "--out", str(out2), "--no-chart",
+                 *FAST]) == 1
+    assert not (out2 / "goal_ratios.png").exists()
+    assert "failing-r0000" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["run"],
+    ["run", "baseline", "--replicates", "0"],
+    ["run", "baseline", "--root-seed", "-3"],
+    ["run", "baseline", "--backend", "dask"],
+    ["run", "baseline", "--resolution", "huge"],
+    ["compare", "baseline", "no_policy"],  # --out is required
+    ["frobnicate"],
+])
+def test_bad_arguments_exit_2(argv, capsys):
+    assert main(argv) == 2
+    assert "error" in capsys.readouterr().err
+
+
+def test_bad_input_exit_2_and_nothing_written(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[run]\nreplicates = -1\n")
+    out = tmp_path / "never"
+    assert main(["run", str(bad), "--out", str(out), *FAST]) == 2
+    assert main(["compare", "baseline", "--out", str(out), *FAST]) == 2
+    assert main(["compare", "baseline", "nope", "--out", str(out), *FAST]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"westdev: error: {bad}: field 'run.replicates': integer -1 is not a "
+                      "number of replicates (allowed: an integer >= 1)")
+    assert "at least two scenarios" in err[1] and "nope" in err[2]
+    assert not out.exists()
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["run", "baseline", "--out", str(blocker / "x"), *FAST]) == 2
+    assert "cannot write the results store here" in capsys.readouterr().err
+
+
+def _cli(*args, cwd):
+    env = {**os.environ, "PYTHONPATH": ""}
+    return subprocess.run([sys.executable, "-m", "westdev", *args], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_subprocess_exit_codes(tmp_path):
+    assert _cli("--help", cwd=tmp_path).returncode == 0
+    (tmp_path / "bad.toml").write_text("[run\n")
+    proc = _cli("validate", "bad.toml", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("westdev: error: bad.toml: invalid TOML")
+    assert "Traceback" not in proc.stderr
+    levers = _cli("levers", cwd=tmp_path)
+    assert levers.returncode == 0 and len(levers.stdout.splitlines()) == len(LEVERS)
