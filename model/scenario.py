@@ -405,8 +405,7 @@ def _parse_run(table: Mapping[str, Any], file: str) -> dict[str, Any]:
         elif key == "replicates":
             if _int(val) is None or val < 1:
                 raise InputError(f"{_show(val)} is not a number of replicates", file=file,
-                                 field=field,
-                                 allowed="an integer >= 1")
+                                 field=field, allowed="an integer >= 1")
         elif key == "root_seed":
             if _int(val) is None or not (0 <= val <= MAX_SEED):
                 raise InputError(f"{_show(val)} is not a seed", file=file, field=field,
