@@ -81,7 +81,8 @@ def plan(scenarios: Sequence[ScenarioLike], *, replicates: int | None = None,
              for s in loaded for r in range(n_rep)]
     request = {
         "scenarios": [{"name": s.name, "hash": s.content_hash,
-                       "resolution": resolution or s.run.resolution} for s in loaded],
+                       "resolution": resolution or s.run.resolution,
+                       "content": _content(s)} for s in loaded],
         "replicates": n_rep,
         "root_seed": seed0,
         "seed_rule": "run_seed(root_seed, {}, replicate)",
@@ -102,6 +103,13 @@ def _batch(scenarios: list[ScenarioLike], *, kind: str, replicates: int | None,
         out = tempfile.mkdtemp(prefix=f"westdev-{kind}-")
     return run_batch(tasks, out, backend=backend, workers=workers, progress=progress, kind=kind,
                      request=request, root_seed=seed0, overwrite=overwrite, simulate=simulate)
+
+
+def _content(scenario: Scenario) -> dict[str, Any]:
+    """The resolved scenario, so that a mismatch on resume names the field that changed."""
+    content = scenario.to_dict(canonical=True)
+    del content["meta"]
+    return content
 
 
 def _check_int(value: Any, field: str, low: int, high: int | None) -> None:

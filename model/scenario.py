@@ -25,6 +25,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -611,6 +612,7 @@ def _default_exogenous(name: str) -> Schedule:
                                 field=f"exogenous.{name}")
 
 
+@lru_cache(maxsize=1)
 def _defaults_scenario() -> Scenario:
     return _resolve([_Layer(file="defaults", base_dir=Path("."))], file="defaults")
 

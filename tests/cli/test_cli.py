@@ -177,3 +177,14 @@ def test_subprocess_exit_codes(tmp_path):
     assert "Traceback" not in proc.stderr
     levers = _cli("levers", cwd=tmp_path)
     assert levers.returncode == 0 and len(levers.stdout.splitlines()) == len(LEVERS)
+
+
+def test_changed_scenario_names_the_changed_field(tmp_path, capsys, short):
+    out = tmp_path / "out"
+    assert main(["run", str(short), "--out", str(out), *FAST]) == 0
+    short.write_text(short.read_text() + "[levers.fiscal]\ncit_rate_encouraged_west = 0.2\n")
+    assert main(["run", str(short), "--out", str(out), *FAST]) == 2
+    err = capsys.readouterr().err
+    assert ("field 'request.scenarios[0].content.levers.fiscal.cit_rate_encouraged_west'"
+            in err)
+    assert "is 0.15 there but 0.2 now" in err
