@@ -43,6 +43,7 @@ class ObservedEconomy:
     urbanisation: np.ndarray  # share
     share_65plus: np.ndarray  # share of residents aged 65+
     trade_to_gdp: np.ndarray  # goods trade / GDP
+    gfcf: np.ndarray  # gross fixed capital formation, 100m yuan 2019 prices
     deflator: float  # national GDP deflator, start year relative to 2019
     proxies: tuple[str, ...]  # which inputs are proxies for this vintage
 
@@ -60,9 +61,13 @@ def national_deflator(data: ProvincialData, year: int) -> float:
     for t in range(2019, year, -1):
         gdp_t = data.value("gdp_100m_yuan", t)
         gdp_prev = data.value("gdp_100m_yuan", t - 1)
-        if data.has("gdp_index_prev_year_100", t) and t >= 2006:
-            real_growth = np.sum(gdp_prev * data.value("gdp_index_prev_year_100", t) / 100.0) / gdp_prev.sum()
-            price_growth = (gdp_t.sum() / gdp_prev.sum()) / real_growth
+        index = (data.value("gdp_index_prev_year_100", t, allow_missing=True)
+                 if t in data.series("gdp_index_prev_year_100").index else None)
+        if index is not None and np.isfinite(index).sum() >= 25:
+            # provinces without an index in a year (Beijing 2015–2019) are left out of both sums
+            ok = np.isfinite(index)
+            real_growth = np.sum(gdp_prev[ok] * index[ok] / 100.0) / gdp_prev[ok].sum()
+            price_growth = (gdp_t[ok].sum() / gdp_prev[ok].sum()) / real_growth
         else:
             ipi_t = data.value("investment_price_index", t)
             ipi_prev = data.value("investment_price_index", t - 1)
@@ -164,8 +169,12 @@ def observe(data: ProvincialData, year: int) -> ObservedEconomy:
         trade = data.value("trade_total_100m_yuan", y1) / data.value("gdp_100m_yuan", y1)
         proxies.append(f"trade/GDP: {y1} ratio")
 
+    gfcf = data.value("gfcf_100m_yuan", year) / d
+    if year >= 2018:
+        proxies.append("gross fixed capital formation 2018–2019: package extrapolation (FAI growth)")
+
     return ObservedEconomy(
-        year=year, gdp=gdp, population=pop, population_growth=growth, sector_share=shares,
+        gfcf=gfcf, year=year, gdp=gdp, population=pop, population_growth=growth, sector_share=shares,
         capital=capital, income_pc=income, consumption_pc=income * cons_ratio,
         budget_expenditure=spend_nom / d, tax_revenue=tax_nom / d, network_km=network,
         urbanisation=urban, share_65plus=old, trade_to_gdp=trade, deflator=d,

@@ -6,12 +6,31 @@ of the model.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+from westdev.economy import WestDevModel
+from westdev.initial_state import build_initial_state
+from westdev.parameters import Parameters, load_parameters
+from westdev.resolution import get_resolution
 
 RESULT_COLUMNS = ["year", "area", "indicator", "value"]
 
 
-def simulate(scenario, parameters=None, seed: int = 0, *, resolution: str | None = None) -> pd.DataFrame:
+def build_model(scenario, parameters: Parameters | None = None, seed: int = 0, *,
+                resolution: str | None = None) -> WestDevModel:
+    """Construct the model at its start year (observed state, calibrated), without stepping."""
+    if parameters is None:
+        parameters = load_parameters(scenario.parameter_vintage, scenario.parameter_overrides)
+    rng = np.random.default_rng(seed)
+    res = get_resolution(resolution or scenario.run.resolution)
+    vintage = f"CN{scenario.run.start_year}"
+    state = build_initial_state(vintage, parameters, res, rng)
+    return WestDevModel(state, scenario, parameters, rng)
+
+
+def simulate(scenario, parameters: Parameters | None = None, seed: int = 0, *,
+             resolution: str | None = None) -> pd.DataFrame:
     """Run one scenario from its start year (observed state) to its end year inclusive.
 
     Parameters
@@ -29,5 +48,13 @@ def simulate(scenario, parameters=None, seed: int = 0, *, resolution: str | None
     -------
     DataFrame with columns year (int), area (str), indicator (str), value (float): one row per
     province or region group, indicator and year (tidy, DESIGN §8).
+
+    Raises
+    ------
+    westdev.errors.RunFailure
+        When the simulated economy breaks down (an accounting identity fails, a stock turns
+        negative or non-finite); the message names the year and what failed.
     """
-    raise NotImplementedError("being written")
+    model = build_model(scenario, parameters, seed, resolution=resolution)
+    model.run()
+    return model.recorder.to_frame()

@@ -77,13 +77,21 @@ def labour_demand(price_net: np.ndarray, loc_tfp: np.ndarray, tfp: np.ndarray,
     return (beta * price_net * loc_tfp * tfp * capital**alpha / labour_cost) ** (1.0 / (1.0 - beta))
 
 
-def desired_capital(capital: np.ndarray, revenue_net: np.ndarray, user_cost: np.ndarray,
+def log_capital_gap(capital: np.ndarray, revenue_net: np.ndarray, user_cost: np.ndarray,
                     alpha: float, beta: float) -> np.ndarray:
-    """Capital at which the marginal revenue product equals the user cost.
+    """ln(K*/K): how far capital is from the level where its marginal revenue product equals
+    the user cost.
 
     With labour re-optimised, revenue is proportional to K^(α/(1−β)); the marginal product of
-    capital is (α/(1−β))·R/K, so K* = K · (MPK / c)^(1/(1 − α/(1−β))).
+    capital is (α/(1−β))·R/K, so ln(K*/K) = ln(MPK/c) / (1 − α/(1−β)).
     """
     curvature = alpha / (1.0 - beta)
     mpk = curvature * revenue_net / np.maximum(capital, 1e-12)
-    return capital * (mpk / user_cost) ** (1.0 / (1.0 - curvature))
+    return np.log(mpk / user_cost) / (1.0 - curvature)
+
+
+def gross_investment(capital: np.ndarray, log_gap: np.ndarray, depreciation: float,
+                     adjustment: float) -> np.ndarray:
+    """Replacement plus a partial, log-linear closing of the capital gap; never negative
+    (investment is irreversible): I = max(0, δK + λ·K·ln(K*/K))."""
+    return np.maximum(capital * (depreciation + adjustment * log_gap), 0.0)

@@ -60,3 +60,15 @@ def services_value(tradable_income: np.ndarray, fiscal_inflow: np.ndarray,
     value added + net fiscal inflow): V = μ(T + V + F) ⇒ V = μ(T + F)/(1 − μ).
     """
     return services_share * (tradable_income + fiscal_inflow) / (1.0 - services_share)
+
+
+def services_price(demand_at_unit_price: np.ndarray, supply: np.ndarray,
+                   elasticity: float) -> np.ndarray:
+    """Local services price: supply S meets demand D·P^(−ε), so P = (D/S)^(1/ε).
+
+    With ε > 1 a local shortfall raises the price less than proportionally (the rest of the
+    demand is met by services bought from other provinces), which keeps the local market
+    stable when local supply is thin. D and S are at start-year prices, so P = 1 at the start.
+    """
+    ratio = np.divide(demand_at_unit_price, supply, out=np.ones_like(supply), where=supply > 0)
+    return ratio ** (1.0 / elasticity)

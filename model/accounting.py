@@ -1,0 +1,67 @@
+"""Accounting checks run every year: people are conserved, each province's fiscal identity
+closes, every yuan of a transfer is booked by payer and payee, and no stock goes negative or
+non-finite. A failure raises `RunFailure` with a diagnostic instead of writing nonsense."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from westdev.errors import RunFailure
+
+REL_TOL = 1e-9
+
+
+def _close(a: np.ndarray | float, b: np.ndarray | float, scale: float) -> bool:
+    return bool(np.all(np.abs(np.asarray(a) - np.asarray(b)) <= REL_TOL * max(scale, 1.0)))
+
+
+def fiscal_residuals(budgets) -> np.ndarray:
+    """Resources minus uses per province (100m yuan); zero when the identity closes."""
+    return budgets.resources() - budgets.uses()
+
+
+def check_year(model, flows) -> None:
+    """Raise RunFailure if any identity fails or any stock is negative or non-finite."""
+    year = flows.year
+    n = model.geo.n
+    pop = model.workers.population(n)
+    prev = getattr(model, "_checked_population", None)
+    if prev is not None:
+        expected = prev + flows.births - flows.deaths + flows.net_migration
+        if not _close(pop, expected, pop.sum()):
+            raise RunFailure("people not conserved: population ≠ previous + births − deaths "
+                             "+ net migration", year=year)
+    if abs(flows.net_migration.sum()) > REL_TOL * max(pop.sum(), 1.0):
+        raise RunFailure("net migration does not sum to zero across provinces", year=year)
+    model._checked_population = pop
+
+    b = flows.budgets
+    scale = float(np.abs(b.resources()).sum())
+    resid = fiscal_residuals(b)
+    if not _close(resid, 0.0, scale):
+        worst = int(np.argmax(np.abs(resid)))
+        raise RunFailure(f"fiscal identity of {model.geo.names[worst]} does not close "
+                         f"(residual {resid[worst]:.3g} × 100m yuan)", year=year)
+    if not _close(b["horizontal_in"].sum(), b["horizontal_out"].sum(), scale):
+        raise RunFailure("horizontal transfers paid ≠ received", year=year)
+    if flows.land is not None and not _close(flows.land.revenue.sum(), flows.land.payment.sum(), scale):
+        raise RunFailure("land-quota sales ≠ purchases", year=year)
+    si = flows.social_insurance
+    if not _close(si["pooled_transfer"].sum(), 0.0, float(np.abs(si["contributions"]).sum())):
+        raise RunFailure("pooled social-insurance transfers do not net to zero", year=year)
+
+    checks = {
+        "GDP": flows.gdp, "population": pop, "firm capital": model.firms.capital,
+        "firm weights": model.firms.weight, "infrastructure capital": model.k_infra,
+        "public-service capital": model.k_public, "debt": model.debt, "wage": model.wage,
+        "household income": flows.household_income,
+    }
+    for name, arr in checks.items():
+        arr = np.asarray(arr)
+        if not np.all(np.isfinite(arr)):
+            raise RunFailure(f"{name} is not finite", year=year)
+        if np.any(arr < 0):
+            raise RunFailure(f"{name} is negative", year=year)
+    for key, value in flows.budgets.items.items():
+        if not np.all(np.isfinite(value)):
+            raise RunFailure(f"budget item {key} is not finite", year=year)

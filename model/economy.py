@@ -1,0 +1,1088 @@
+"""The Mesa model: construction (the start-year calibration) and the yearly step order.
+
+A year, in the order `step` runs it:
+
+    1. demography        ageing, deaths, births
+    2. public capital    last year's infrastructure and public-service spending enters use;
+                         network quality, market access and location productivity update
+    3. technology        the frontier grows; firms catch up
+    4. production        wages adjust, jobs are found and lost, firms produce, goods markets clear
+    5. incomes           wages, profits, taxes, social insurance, household income
+    6. government        transfers, horizontal flows, borrowing, each province's budget
+    7. firm dynamics     exit, relocation, entry and investment under the land quota
+    8. households        migration, hukou, skills
+    9. record            indicators and the accounting checks
+
+The start year is not stepped: it is the observed economy, with flows computed by the same
+rules and the unobserved constants calibrated so that they reproduce the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from westdev import government as gov
+from westdev.accounting import check_year
+from westdev.agents import workers as wk
+from westdev.agents.firms import (
+    AGRI,
+    INDUSTRY,
+    SERVICES,
+    TRADABLE,
+    FirmPopulation,
+    gross_investment,
+    labour_demand,
+    log_capital_gap,
+)
+from westdev.agents.province import Province
+from westdev.errors import RunFailure
+from westdev.initial_state import InitialState
+from westdev.markets import goods, labour, land
+from westdev.markets.migration import MigrationModel, cell_population, draw_moves, expected_flows
+from westdev.parameters import Parameters
+from westdev.policy.catalogue import LEVERS
+from westdev.policy.instruments import Instruments, instruments
+from westdev.regions import REGION_GROUPS
+from westdev.recorder import Recorder
+
+
+@dataclass
+class YearFlows:
+    """What happened in one year (arrays of 31 unless noted); read by the recorder."""
+
+    year: int
+    gdp: np.ndarray  # real value added, 100m yuan 2019 prices
+    gdp_sector: np.ndarray  # (31, 3)
+    nominal_gdp: np.ndarray  # 100m yuan at current relative prices, deflated to 2019 level
+    employed_persons: np.ndarray
+    labour_force_persons: np.ndarray
+    wage: np.ndarray  # yuan per efficiency unit
+    household_income: np.ndarray  # 100m yuan 2019 prices
+    wage_bill: np.ndarray  # gross wages, 100m yuan 2019 prices
+    consumption: np.ndarray
+    budgets: gov.ProvincialBudgets
+    social_insurance: dict
+    lever_costs: dict  # lever name → 100m yuan (national total)
+    net_migration: np.ndarray  # persons
+    births: np.ndarray
+    deaths: np.ndarray
+    entries: np.ndarray  # real firms
+    exits: np.ndarray
+    relocations_in: np.ndarray
+    relocations_out: np.ndarray
+    land: land.LandOutcome | None
+    central: dict  # scalar central-government flows
+    tradable_price: float
+    deflator: float
+
+
+class WestDevModel(mesa.Model):
+    """China's 31 provinces, their firms and workers, stepping yearly from the start year."""
+
+    def __init__(self, state: InitialState, scenario, parameters: Parameters,
+                 rng: np.random.Generator) -> None:
+        super().__init__(rng=rng)
+        self.scenario = scenario
+        self.p = parameters
+        self.geo = state.geography
+        self.obs = state.observed
+        self.workers = state.workers
+        self.firms = state.firms
+        self.year = state.observed.year
+        self.start_year = self.year
+        geo = self.geo
+        for i in range(geo.n):
+            Province(self, i, int(geo.codes[i]), geo.names[i],
+                     REGION_GROUPS[geo.region[i]], bool(geo.west[i]))
+        self.provinces: list[Province] = sorted(self.agents_by_type[Province], key=lambda a: a.index)
+        self.recorder = Recorder(self)
+        self._read_parameters()
+        self.reference_levers = scenario.lever_values(self.year)
+        self._calibrate_start_year(state)
+
+    # ------------------------------------------------------------------ parameters
+    def _read_parameters(self) -> None:
+        p = self.p
+        self.alpha = p["production.capital_elasticity"]
+        self.beta = p["production.labour_elasticity"]
+        self.vat = p["production.vat_effective_rate"]
+        self.efficiency = np.array([1.0, p["labour.skill_premium"]])
+        self.participation = np.array([0.0, p["labour.participation_15_29"],
+                                       p["labour.participation_30_44"],
+                                       p["labour.participation_45_64"], 0.0])
+        self.mortality = np.array([p["demography.mortality_0_14"], p["demography.mortality_15_29"],
+                                   p["demography.mortality_30_44"], p["demography.mortality_45_64"],
+                                   p["demography.mortality_65plus"]])
+        self.capital_intensity = np.array([p["production.capital_intensity_agriculture"],
+                                           p["production.capital_intensity_industry"],
+                                           p["production.capital_intensity_services"]])
+        self.network_weights = np.array([1.0, p["infrastructure.expressway_weight"],
+                                         p["infrastructure.railway_weight"]])
+        self.tax_rules = gov.TaxRules(p["fiscal.vat_local_share"], p["fiscal.cit_local_share"],
+                                      p["fiscal.pit_local_share"])
+
+    # ------------------------------------------------------------------ calibration
+    def _calibrate_start_year(self, state: InitialState) -> None:
+        """Fill firms' capital, labour and productivity and the unobserved constants so that the
+        start year reproduces the data: value added by province and sector, local tax revenue,
+        budget expenditure, disposable income and consumption per head, and net migration."""
+        p, geo, obs, firms = self.p, self.geo, self.obs, self.firms
+        n = geo.n
+        self.instruments = instruments(self.reference_levers, geo, p)
+        ins = self.instruments
+        self.employer_si = self.reference_levers["industry.employer_si_rate"] + p["labour.other_employer_si_rate"]
+        si_load = 1.0 + self.employer_si * p["labour.si_coverage"]
+
+        # --- labour: efficiency units employed, labour cost per unit from the wage-bill share
+        units, employed_units, lf_units = self._labour_units()
+        va_cell = obs.gdp[:, None] * obs.sector_share  # (31, 3)
+        labour_cost = self.beta * (1 - self.vat) * obs.gdp / employed_units  # 100m yuan per unit
+        self.wage = labour_cost / si_load * 1e8  # gross wage, yuan per efficiency unit
+        self.natural_units = lf_units * (1 - p["labour.natural_unemployment"])
+
+        # --- firms: per-real-firm value added, labour and capital; productivity as residual
+        rng_k = self.rng
+        cell = firms.cell()
+        size = firms.tfp  # relative size placeholder from the skeleton
+        y = va_cell.ravel()[cell] * size
+        state_mult = np.where(firms.state, p["firms.state_capital_intensity"], 1.0)
+        k_firms = obs.capital * p["production.firm_capital_share"]
+        k_weight = va_cell * self.capital_intensity
+        k_cell = k_firms[:, None] * k_weight / k_weight.sum(axis=1, keepdims=True)
+        # capital intensity varies across firms (lognormal), so exit on losses is gradual
+        kshape = y * state_mult * rng_k.lognormal(0.0, p["firms.capital_intensity_dispersion"], firms.n)
+        kshape_sum = np.bincount(cell, weights=kshape * firms.weight, minlength=n * 3)
+        firms.capital = k_cell.ravel()[cell] * kshape / kshape_sum[cell]
+        firms.labour = self.beta * (1 - self.vat) * y / labour_cost[firms.province]
+        a_raw = y / (firms.capital ** self.alpha * firms.labour ** self.beta)
+        log_a = np.log(a_raw)
+        wsum = np.bincount(cell, weights=firms.weight, minlength=n * 3)
+        cell_mean = np.bincount(cell, weights=firms.weight * log_a, minlength=n * 3) / wsum
+        sector_mean = np.array([np.average(cell_mean.reshape(n, 3)[:, s], weights=va_cell[:, s])
+                                for s in range(3)])
+        psi = p["firms.location_productivity_share"]
+        self.loc_tfp0 = np.exp(psi * (cell_mean.reshape(n, 3) - sector_mean[None, :]))
+        self.loc_tfp = self.loc_tfp0.copy()
+        firms.tfp = a_raw / self.loc_tfp.ravel()[cell]
+        self.cell_agent_weight = (wsum / np.maximum(np.bincount(cell, minlength=n * 3), 1)).reshape(n, 3)
+        # the productivity frontier: the 90th percentile of own productivity by sector
+        self.log_frontier = np.array([
+            np.quantile(np.log(firms.tfp[firms.sector == s]), 0.9) for s in range(3)])
+        # small firms (for the §31 credit-spread lever): private firms below the median capital
+        self._small_threshold = float(np.median(firms.capital[~firms.state]))
+        self.land_stock = p["land.km2_per_100m_yuan"] * firms.totals(firms.capital * (firms.sector > AGRI), n)
+        self.idle_land = np.zeros(n)
+
+        # --- public capital and networks
+        self.k_infra = obs.capital * p["infrastructure.capital_share"]
+        self.k_infra0 = self.k_infra.copy()
+        spend = obs.budget_expenditure
+        self.k_public = p["fiscal.public_service_spending_share"] * spend / (
+            p["public.capital_depreciation"] + p["public.reference_growth"])
+        self.quality0 = goods.network_quality(obs.network_km, geo.area_km2, self.network_weights)
+        self.quality = self.quality0.copy()
+        self.market_access0 = goods.market_access(obs.gdp, self.quality, geo.distance_km,
+                                                  p["infrastructure.distance_decay"])
+        self.market_access = self.market_access0.copy()
+        self.domestic_cost0 = p["goods.domestic_trade_cost"] * np.ones(n)
+        self.foreign_share = np.clip(0.5 * obs.trade_to_gdp / np.maximum(
+            obs.sector_share[:, :2].sum(axis=1), 0.05), 0.01, 0.9)
+        self.resource_share = np.full(n, p["firms.resource_share_industry"])
+        self.gate = np.ones((n, 3))
+        self.tradable_p = 1.0
+        self.services_p = np.ones(n)
+        self.deflator = 1.0
+        self.world_demand = 1.0
+        self.expected_prices = np.ones((n, 3))
+        self.debt = p["fiscal.debt_to_gdp_start"] * obs.gdp
+        self.si_fund = np.zeros(n)
+        self.last_gdp = obs.gdp.copy()
+        self.population = self.workers.population(n)
+        self.public_services_index0 = None  # set by the first record
+
+        # --- production at start (prices 1), incomes and budgets; calibrate what closes them
+        self.loss_years_threshold = int(p["firms.exit_loss_years"])
+        self.tax_efficiency = np.ones(n)
+        self.income_residual_rate = np.zeros(n)
+        self.earmarked_share = np.zeros(n)
+        self.services_share = np.full(n, 0.5)
+        self.fiscal_inflow = obs.budget_expenditure - obs.tax_revenue * (1 + p["fiscal.nontax_ratio"])
+        prod = self._produce(employed_units, ins, calibrating=True)
+        # services share μ so that services value added at price 1 is demanded
+        tradable_value = (prod["value"] * TRADABLE).sum(axis=1)
+        services_value = prod["value"][:, SERVICES]
+        self.services_share = services_value / (tradable_value + services_value + self.fiscal_inflow)
+        exports = 0.5 * obs.trade_to_gdp * obs.gdp
+        self.exports_base = exports.sum()
+        total_t, total_n = tradable_value.sum(), services_value.sum()
+        self.absorption_share = (total_t - self.exports_base) / (total_t + total_n)
+        inc = self._incomes(prod, ins)
+        self.tax_efficiency = obs.tax_revenue / inc["local_tax_gross"]
+        inc = self._incomes(prod, ins)
+        self.central_revenue0 = inc["central_tax"].sum() + p["fiscal.central_other_tax_rate"] * obs.gdp.sum()
+        budgets, central, costs = self._budgets(prod, inc, ins, calibrate_to=obs.budget_expenditure)
+        self.household_income_target = obs.income_pc * obs.population / 1e8
+        model_income = inc["household_income"]
+        self.income_residual_rate = (self.household_income_target - model_income) / obs.gdp
+        inc = self._incomes(prod, ins)
+        self.consumption_rate = obs.consumption_pc / obs.income_pc
+        self.fiscal_inflow = budgets.spending() - budgets.own_revenue()
+
+        # --- migration: amenities and the moving cost reproduce net migration and gross flows
+        self.migration = MigrationModel(
+            log_distance=np.where(np.eye(n, dtype=bool), 0.0, np.log(geo.distance_km / 100.0)),
+            west=geo.west,
+            income_weight=p["migration.income_weight"],
+            public_service_weight=p["migration.public_service_weight"],
+            distance_elasticity=p["migration.distance_elasticity"],
+            age_cost=np.array([0.0, p["migration.age_cost_30_44"], p["migration.age_cost_45_64"]]),
+            hukou_cost=p["migration.hukou_cost"],
+            amenity=np.zeros(n),
+            move_cost=4.0,
+        )
+        self._calibrate_migration(inc, ins)
+
+        # --- firm location factors: after-tax profitability equal across provinces at start
+        self.location_factor = np.ones((n, 3))
+        h = self._profitability(ins)
+        sector_avg = np.array([np.average(h[:, s], weights=va_cell[:, s]) for s in range(3)])
+        self.location_factor = sector_avg[None, :] / h
+        self.energy_capital0 = firms.totals(firms.capital * firms.energy_intensive, n)
+        self._calibrate_investment(ins)
+
+        self._last_inc = inc
+        self._last_prod = prod
+        flows = self._flows(prod, inc, budgets, central, costs, None,
+                            np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n),
+                            np.zeros(n), np.zeros(n))
+        self.recorder.record(flows)
+        check_year(self, flows)
+
+    def _labour_units(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        w = self.workers
+        n = self.geo.n
+        units = w.weight * self.participation[w.age] * self.efficiency[w.skill]
+        employed = np.bincount(w.residence, weights=np.where(w.employed, units, 0.0), minlength=n)
+        force = np.bincount(w.residence, weights=units, minlength=n)
+        return units, employed, force
+
+    def _calibrate_migration(self, inc: dict, ins: Instruments) -> None:
+        """Amenities so that expected net migration of the start year equals the observed
+        population change less natural increase (persons/yr); the moving cost so that the
+        gross inter-provincial move rate of working-age residents is `migration.gross_rate`."""
+        p, obs = self.p, self.obs
+        n = self.geo.n
+        births_exp, deaths_exp = self._expected_natural_change()
+        natural = births_exp - deaths_exp
+        target_net = obs.population * obs.population_growth - natural
+        # the total of net flows must be zero: remove the national residual pro rata
+        target_net -= obs.population * target_net.sum() / obs.population.sum()
+        pop_cells = cell_population(self.workers, n)
+        working = pop_cells.sum()
+        target_gross = p["migration.gross_rate"] * working
+        income = self._expected_income(inc)
+        services = self._services_for_migration()
+        mig = self.migration
+        working_p = pop_cells.sum(axis=(1, 2, 3))
+        for _ in range(600):
+            v = mig.utilities(income, services, ins.migrant_access, ins.portability_cost,
+                              ins.skilled_incentive)
+            prob = mig.probabilities(v)
+            inflow, outflow = expected_flows(pop_cells, prob)
+            net = inflow - outflow
+            gross = inflow.sum()
+            # damped, bounded updates: log-gross for the moving cost, net flow relative to
+            # gross flows (floored at 0.1 % of working-age residents) for amenities
+            err = (target_net - net) / np.maximum(inflow + outflow, 1e-3 * working_p)
+            mig.amenity = mig.amenity + 0.5 * np.clip(err, -0.5, 0.5)
+            mig.amenity -= mig.amenity.mean()
+            mig.move_cost += 0.5 * float(np.clip(np.log(gross / target_gross), -1.0, 1.0))
+            if np.max(np.abs(target_net - net)) < 1e-4 * obs.population.max() and \
+                    abs(gross / target_gross - 1) < 1e-4:
+                break
+        self.migration_fit = {"max_abs_error_persons": float(np.max(np.abs(target_net - net))),
+                              "gross_ratio": float(gross / target_gross)}
+
+    def _expected_natural_change(self) -> tuple[np.ndarray, np.ndarray]:
+        w = self.workers
+        n = self.geo.n
+        ex = self.scenario.exogenous_values(self.year)
+        pop = w.population(n)
+        deaths = np.bincount(w.residence, weights=w.weight * self.mortality[w.age]
+                             * ex["mortality_multiplier"], minlength=n)
+        births = ex["birth_rate_per_1000"] / 1000.0 * pop
+        return births, deaths
+
+    def _birth_probability(self, birth_rate_per_1000: float) -> np.ndarray:
+        """Yearly birth probability per person aged 15–44, from the crude birth rate."""
+        w = self.workers
+        n = self.geo.n
+        pop = w.population(n)
+        fertile = np.bincount(w.residence, weights=np.where((w.age == 1) | (w.age == 2), w.weight, 0.0),
+                              minlength=n)
+        return np.divide(birth_rate_per_1000 / 1000.0 * pop, fertile, out=np.zeros(n),
+                         where=fertile > 0)
+
+    # ------------------------------------------------------------------ production and markets
+    def _price_net(self, ins: Instruments) -> np.ndarray:
+        """Expected price net of VAT per province × sector (relative to the national deflator),
+        on which firms hire, invest, enter and relocate. Expectations are adaptive
+        (`firms.expectation_weight` on the latest realised price), which damps cobweb cycles."""
+        return (1 - self.vat) * self.expected_prices
+
+    def _update_expectations(self, realised: np.ndarray) -> None:
+        w = self.p["firms.expectation_weight"]
+        self.expected_prices = self.expected_prices + w * (realised - self.expected_prices)
+
+    def _produce(self, employed_units: np.ndarray, ins: Instruments, calibrating: bool = False) -> dict:
+        """Employment allocated to firms by their demand at the current wage; output; prices."""
+        p, geo, firms = self.p, self.geo, self.firms
+        n = geo.n
+        si_load = 1.0 + self.employer_si * p["labour.si_coverage"]
+        labour_cost = self.wage * si_load / 1e8
+        price_net = self._price_net(ins)
+        cell = firms.cell()
+        loc = self.loc_tfp.ravel()[cell]
+        if not calibrating:
+            demand = labour_demand(price_net.ravel()[cell], loc, firms.tfp, firms.capital,
+                                   labour_cost[firms.province], self.alpha, self.beta)
+            total = firms.totals(demand, n)
+            scale = np.divide(employed_units, total, out=np.zeros(n), where=total > 0)
+            firms.labour = demand * scale[firms.province]
+        wedge = np.where(firms.energy_intensive, self._cost_wedge(ins)[firms.province], 1.0)
+        y = loc * firms.tfp * wedge * firms.capital ** self.alpha * firms.labour ** self.beta
+        volume = firms.totals(y, n, by_sector=True)  # (31, 3), 2019 prices
+        if calibrating:
+            self.tradable_p = 1.0
+            self.services_p = np.ones(n)
+        else:
+            delivered = (volume[:, :2] * self.gate[:, :2]).sum(axis=1)
+            fixed = self.services_share * self.fiscal_inflow / (1 - self.services_share)
+            slope = self.services_share * delivered / (1 - self.services_share)
+            ex = self.scenario.exogenous_values(self.year)
+            self.world_demand *= 1.0 + ex["world_demand_growth"] / 100.0
+            self.tradable_p = goods.tradable_price(delivered.sum(), fixed.sum(), slope.sum(),
+                                                   self.absorption_share, self.exports_base,
+                                                   self.world_demand,
+                                                   p["goods.export_price_elasticity"])
+            services_demand = goods.services_value(self.tradable_p * delivered, self.fiscal_inflow,
+                                                   self.services_share)
+            self.services_p = goods.services_price(services_demand, volume[:, SERVICES],
+                                                   p["goods.services_price_elasticity"])
+        prices = np.column_stack([self.tradable_p * self.gate[:, 0], self.tradable_p * self.gate[:, 1],
+                                  self.services_p])
+        value = volume * prices
+        real = volume.sum(axis=1)
+        self.deflator = value.sum() / real.sum()
+        if not calibrating:
+            self._update_expectations(prices / self.deflator)
+        return {"y": y, "volume": volume, "value": value / self.deflator, "real": real,
+                "prices": prices / self.deflator, "labour_cost": labour_cost}
+
+    def _cost_wedge(self, ins: Instruments) -> np.ndarray:
+        """Productivity wedge of energy-intensive firms from cheaper power (relative to start)."""
+        ref = np.where(self.geo.west, self.reference_levers["energy.west_power_price_discount"], 0.0)
+        share = self.p["firms.power_cost_share"]
+        return (1.0 + share * ins.power_discount) / (1.0 + share * ref)
+
+    # ------------------------------------------------------------------ incomes and taxes
+    def _firm_tax_rates(self, ins: Instruments) -> np.ndarray:
+        firms = self.firms
+        eligible = (firms.sector > AGRI) & (firms.catalogue_draw < ins.catalogue_coverage[firms.province])
+        standard = self.p["firms.cit_standard_rate"]
+        return np.where(eligible, ins.cit_encouraged[firms.province], standard), eligible
+
+    def _incomes(self, prod: dict, ins: Instruments) -> dict:
+        """Wages, profits, taxes, social insurance and household income by province (100m yuan,
+        2019 prices)."""
+        p, firms = self.p, self.firms
+        n = self.geo.n
+        d = self.deflator
+        cell = firms.cell()
+        revenue = prod["y"] * (prod["prices"].ravel()[cell])  # per real firm, real terms
+        zone = (firms.zone_draw < self.p["firms.zone_share_west"]) & self.geo.west[firms.province]
+        vat_rate = self.vat * (1.0 - np.where(zone, ins.vat_zone_relief[firms.province], 0.0))
+        vat = vat_rate * revenue
+        labour_bill = prod["labour_cost"][firms.province] * firms.labour / d
+        r = self.scenario.exogenous_values(self.year)["real_interest_rate"] / 100.0
+        depreciation = p["firms.depreciation"] * firms.capital
+        interest = p["firms.leverage"] * r * firms.capital
+        profit = revenue - vat - labour_bill - depreciation - interest
+        cit_rate, eligible = self._firm_tax_rates(ins)
+        cit = cit_rate * np.maximum(profit, 0.0)
+        after_tax = profit - cit
+        si_load = 1.0 + self.employer_si * p["labour.si_coverage"]
+        wage_bill = firms.totals(labour_bill, n) / si_load  # gross wages
+        pit = p["labour.pit_rate"] * wage_bill
+        vat_p = firms.totals(vat, n)
+        cit_p = firms.totals(cit, n)
+        local, central = gov.shared_taxes(vat_p, cit_p, pit, self.tax_rules)
+        local_gross = local + p["fiscal.other_local_tax_rate"] * prod["value"].sum(axis=1)
+        local_tax = self.tax_efficiency * local_gross
+        # enclave parks: a share of local taxes of firms moved east→west under a park deal goes
+        # back to the origin province (booked as horizontal flows in the budgets)
+        enclave = firms.origin >= 0
+        enclave_tax = np.zeros((n, n))
+        share = float(ins.values["industry.enclave_tax_share_to_origin"])
+        if enclave.any() and share > 0:
+            host_taxes = (self.tax_rules.vat_local * vat + self.tax_rules.cit_local * cit) * firms.weight
+            np.add.at(enclave_tax, (firms.origin[enclave], firms.province[enclave]),
+                      share * host_taxes[enclave] * self.tax_efficiency[firms.province[enclave]])
+        # social insurance
+        units, employed_units, lf_units = self._labour_units()
+        w = self.workers
+        unemployed = np.bincount(w.residence, weights=np.where(w.working_age() & ~w.employed,
+                                                               w.weight * self.participation[w.age], 0.0),
+                                 minlength=n)
+        retirees = np.bincount(w.residence, weights=np.where(w.age == 4, w.weight, 0.0), minlength=n)
+        workers_employed = np.bincount(w.residence, weights=np.where(w.employed, w.weight * self.participation[w.age], 0.0),
+                                       minlength=n)
+        avg_wage = np.divide(wage_bill * 1e8, workers_employed, out=np.zeros(n), where=workers_employed > 0)
+        si = gov.social_insurance(
+            wage_bill, unemployed, retirees, avg_wage,
+            employer_rate=self.employer_si, employee_rate=p["labour.employee_si_rate"],
+            coverage=p["labour.si_coverage"], replacement=p["households.pension_replacement"],
+            benefit_ratio=p["households.unemployment_benefit_ratio"], pooling=ins.pooling)
+        employee_si = p["labour.employee_si_rate"] * p["labour.si_coverage"] * wage_bill
+        private_profit = firms.totals(np.where(firms.state, 0.0, np.maximum(after_tax, 0.0)), n)
+        dividends = p["households.dividend_payout"] * private_profit
+        household = (wage_bill - pit - employee_si + dividends + si["pensions"] + si["benefits"]
+                     + self.income_residual_rate * prod["value"].sum(axis=1))
+        return {
+            "revenue": revenue, "profit": profit, "after_tax": after_tax, "cit_rate": cit_rate,
+            "eligible": eligible, "cit_firm": cit, "wage_bill": wage_bill, "vat": vat_p, "cit": cit_p,
+            "pit": pit, "local_tax_gross": local_gross, "local_tax": local_tax,
+            "central_tax": central, "enclave_tax": enclave_tax, "si": si,
+            "household_income": household, "unemployed": unemployed, "retirees": retirees,
+            "employed_persons": workers_employed, "avg_wage": avg_wage,
+            "labour_force_persons": workers_employed + unemployed,
+        }
+
+    def _expected_income(self, inc: dict) -> np.ndarray:
+        """Expected real wage income by province and skill (yuan/yr) for migration choices."""
+        p = self.p
+        u = np.divide(inc["unemployed"], inc["labour_force_persons"],
+                      out=np.zeros(self.geo.n), where=inc["labour_force_persons"] > 0)
+        net = (1 - p["labour.pit_rate"] - p["labour.employee_si_rate"] * p["labour.si_coverage"])
+        wage = self.wage / self.deflator * net
+        benefit = p["households.unemployment_benefit_ratio"] * inc["avg_wage"] * p["labour.si_coverage"]
+        income = (1 - u)[:, None] * wage[:, None] * self.efficiency[None, :] + u[:, None] * benefit[:, None]
+        return np.maximum(income, 1.0)
+
+    def _services_for_migration(self) -> np.ndarray:
+        idx = self.public_services_index()
+        return np.maximum(idx, 1e-3)
+
+    # ------------------------------------------------------------------ government
+    def _budgets(self, prod: dict, inc: dict, ins: Instruments, calibrate_to: np.ndarray | None = None):
+        """Every province's budget and the central government's accounts for the year."""
+        p, geo = self.p, self.geo
+        n = geo.n
+        west = geo.west
+        gdp = prod["real"]
+        b = gov.ProvincialBudgets(n)
+        costs: dict[str, float] = {}
+        b["own_tax"] = inc["local_tax"]
+        b["nontax"] = p["fiscal.nontax_ratio"] * inc["local_tax"]
+        land_out = getattr(self, "_land_outcome", None)
+        if land_out is not None:
+            b["land_sales"] = land_out.revenue
+            b["land_purchases"] = land_out.payment
+            costs["land.quota_trading_share"] = 0.0  # a transfer between provinces, no net fiscal cost
+        own = b.own_revenue()
+        pop = self.workers.population(n)
+        cost_factor = self.delivery_cost(ins)
+        formula, gap = gov.formula_transfer(own + b["land_sales"], pop, cost_factor,
+                                            p["fiscal.formula_gap_fill"], ins.transfer_coefficient)
+        b["formula_transfer"] = formula
+        costs["fiscal.west_transfer_coefficient"] = float(((ins.transfer_coefficient - 1.0) * gap).sum())
+        protected_km2 = ins.protected_share * geo.area_km2
+        eco_rate = float(ins.values["fiscal.ecological_transfer_yuan_per_km2"])
+        b["ecological_transfer"] = eco_rate * protected_km2 / 1e8
+        costs["fiscal.ecological_transfer_yuan_per_km2"] = float(b["ecological_transfer"].sum())
+        # earmarked (non-project) transfers grow with central revenue; shares calibrated at start
+        central_revenue = inc["central_tax"].sum() + p["fiscal.central_other_tax_rate"] * prod["value"].sum()
+        pool = self.central_revenue0 if calibrate_to is not None else central_revenue
+        # horizontal transfers: pairing assistance, ecological compensation, enclave taxes
+        h_in, h_out = np.zeros(n), np.zeros(n)
+        pairing = geo.pairing_matrix() * (float(ins.values["fiscal.pairing_assistance_pct_donor_revenue"]) / 100.0)
+        flows = pairing * own[:, None]
+        h_out += flows.sum(axis=1)
+        h_in += flows.sum(axis=0)
+        costs["fiscal.pairing_assistance_pct_donor_revenue"] = float(flows.sum())
+        comp_rate = float(ins.values["ecology.eco_compensation_yuan_per_km2"])
+        comp_total = comp_rate * (protected_km2 * west).sum() / 1e8
+        east = geo.mask("East")
+        h_out += comp_total * np.where(east, gdp, 0.0) / np.where(east, gdp, 0.0).sum()
+        h_in += comp_total * np.where(west, protected_km2, 0.0) / max((protected_km2 * west).sum(), 1e-9)
+        costs["ecology.eco_compensation_yuan_per_km2"] = float(comp_total)
+        h_out += inc["enclave_tax"].sum(axis=0)  # hosts pay
+        h_in += inc["enclave_tax"].sum(axis=1)  # origins receive
+        costs["industry.enclave_tax_share_to_origin"] = float(inc["enclave_tax"].sum())
+        b["horizontal_in"], b["horizontal_out"] = h_in, h_out
+
+        # borrowing under the debt ceiling
+        r = self.scenario.exogenous_values(self.year)["real_interest_rate"] / 100.0
+        rate = r + ins.debt_spread
+        maturity = p["fiscal.debt_maturity_years"]
+        amortisation = self.debt / maturity
+        interest = rate * self.debt
+        base_rate = r + p["fiscal.debt_spread"] + west * p["fiscal.debt_spread_west_extra"]
+        costs["finance.infrastructure_risk_sharing"] = float(((base_rate - rate) * self.debt).sum())
+        general = b["formula_transfer"] + b["ecological_transfer"]
+        ceiling = gov.debt_ceiling(own, general, p["fiscal.debt_limit_ratio"],
+                                   bool(ins.values["fiscal.transfers_in_bond_capacity"]))
+        quota = p["fiscal.bond_quota_share_gdp"] * gdp * ins.bond_quota_multiplier
+        net_new = gov.new_borrowing(self.debt, ceiling, quota)
+        b["gross_borrowing"] = amortisation + net_new
+        b["debt_service"] = interest + amortisation
+        self.net_new_debt = net_new
+
+        # programmes mandated by levers, paid from the province's budget
+        talent = self._talent_costs(ins, inc)
+        b["talent"] = talent["total"]
+        costs.update(talent["by_lever"])
+        subsidies = getattr(self, "_relocation_subsidy", np.zeros(n))
+        b["subsidies"] = subsidies
+        costs["industry.relocation_support_share"] = float(subsidies.sum())
+
+        # centrally funded projects (transport, water, information) with local co-financing
+        central_funds = ins.project_intensity * gdp
+        if calibrate_to is not None:
+            self.project_intensity0 = ins.project_intensity.copy()
+        committed = (b["debt_service"] + b["horizontal_out"] + b["land_purchases"] + b["talent"]
+                     + b["subsidies"])
+        pre = (own + b["land_sales"] + b["formula_transfer"] + b["ecological_transfer"]
+               + b["horizontal_in"] + b["gross_borrowing"] - committed)
+        if calibrate_to is not None:
+            # earmarked (net of remittances, 上解) transfers close the start year's budget:
+            # spending as observed = resources as modelled
+            local_cap0 = np.maximum(pre, 0.0) * p["fiscal.cofinancing_capacity"]
+            c_paid, l_paid = gov.project_funding(central_funds, local_cap0, ins.cofinancing)
+            self.earmarked_share = (calibrate_to - (pre + c_paid)) / pool
+        b["earmarked_transfer"] = self.earmarked_share * pool
+        pre = pre + b["earmarked_transfer"]
+        local_cap = np.maximum(pre, 0.0) * p["fiscal.cofinancing_capacity"]
+        central_paid, local_paid = gov.project_funding(central_funds, local_cap, ins.cofinancing)
+        b["project_transfer"] = central_paid
+        ref_m = np.where(west, float(self.reference_levers["fiscal.west_cofinancing_share"]),
+                         p["fiscal.cofinancing_share_other"])
+        ref_c, _ = gov.project_funding(central_funds, local_cap, ref_m)
+        costs["fiscal.west_cofinancing_share"] = float((central_paid - ref_c).sum())
+        ref_int = np.where(west, (self.reference_levers["infrastructure.transport_investment_pct_gdp"]
+                                  + self.reference_levers["infrastructure.water_information_pct_gdp"]) / 100.0,
+                           p["fiscal.project_intensity_other"])
+        ref_paid, _ = gov.project_funding(ref_int * gdp, local_cap, ins.cofinancing)
+        extra = float((central_paid - ref_paid).sum())
+        tw = (float(ins.values["infrastructure.transport_investment_pct_gdp"]),
+              float(ins.values["infrastructure.water_information_pct_gdp"]))
+        tot = max(sum(tw), 1e-12)
+        costs["infrastructure.transport_investment_pct_gdp"] = extra * tw[0] / tot
+        costs["infrastructure.water_information_pct_gdp"] = extra * tw[1] / tot
+
+        # each province splits what is left between public services, infrastructure and other
+        discretionary = pre - local_paid
+        infra_share = p["fiscal.infrastructure_share"]
+        for prov in self.provinces:
+            i = prov.index
+            alloc = prov.allocate_budget(float(discretionary[i]), float(ins.public_service_share[i]),
+                                         infra_share)
+            b["public_services"][i] = alloc["public_services"]
+            b["infrastructure"][i] = alloc["infrastructure"] + central_paid[i] + local_paid[i] + net_new[i] * p["fiscal.bond_infrastructure_share"]
+            b["other"][i] = alloc["other"] - net_new[i] * p["fiscal.bond_infrastructure_share"]
+        ps_ref = np.where(west, float(self.reference_levers["public_services.health_education_share_west"]),
+                          p["fiscal.public_service_share_other"])
+        costs["public_services.health_education_share_west"] = float(
+            ((ins.public_service_share - ps_ref) * np.maximum(discretionary, 0.0)).sum())
+
+        # central government: shared taxes + other central taxes − transfers − SI subsidies
+        si = inc["si"]
+        transfers = b.central_transfers()
+        central = {
+            "revenue": float(central_revenue),
+            "transfers": float(transfers.sum()),
+            "si_subsidy": float(si["central_subsidy"].sum()),
+            "direct_spending": float(p["fiscal.central_direct_spending_share"] * gdp.sum()),
+        }
+        central["balance"] = central["revenue"] - central["transfers"] - central["si_subsidy"] - central["direct_spending"]
+        # tax levers: revenue forgone against the standard rates
+        cit_rate, eligible = inc["cit_rate"], inc["eligible"]
+        firms = self.firms
+        base = np.maximum(inc["profit"], 0.0) * firms.weight
+        costs["fiscal.cit_rate_encouraged_west"] = float(((p["firms.cit_standard_rate"] - cit_rate) * base).sum())
+        costs["fiscal.vat_general_taxpayer_special_zones"] = float(self._zone_vat_cost(inc, ins))
+        costs["fiscal.equipment_duty_exemption"] = float(getattr(self, "_duty_cost", 0.0))
+        costs["fiscal.west_bond_quota_multiplier"] = float(
+            (p["fiscal.bond_quota_share_gdp"] * gdp * (ins.bond_quota_multiplier - 1.0)).sum() * rate.mean())
+        costs["fiscal.transfers_in_bond_capacity"] = 0.0
+        costs["industry.employer_si_rate"] = float(
+            ((self.reference_levers["industry.employer_si_rate"] - ins.values["industry.employer_si_rate"])
+             * p["labour.si_coverage"] * inc["wage_bill"]).sum())
+        return b, central, costs
+
+    def _zone_vat_cost(self, inc: dict, ins: Instruments) -> float:
+        firms = self.firms
+        zone = (firms.zone_draw < self.p["firms.zone_share_west"]) & self.geo.west[firms.province]
+        return float((self.vat * ins.vat_zone_relief[firms.province] * inc["revenue"] * firms.weight * zone).sum())
+
+    def _talent_costs(self, ins: Instruments, inc: dict) -> dict:
+        """Yearly cost of the talent programmes, by province, and per lever."""
+        p = self.p
+        n = self.geo.n
+        w = self.workers
+        skilled_migrants = np.bincount(
+            w.residence, weights=np.where((w.skill == 1) & (w.hukou != w.residence) & w.working_age(),
+                                          w.weight, 0.0), minlength=n)
+        incentive = ins.skilled_incentive * skilled_migrants / 1e8
+        low_working = np.bincount(w.residence, weights=np.where((w.skill == 0) & (w.age >= 2) & (w.age <= 3),
+                                                                w.weight, 0.0), minlength=n)
+        ref_train = np.where(self.geo.west, self.reference_levers["talent.vocational_training_rate"],
+                             p["talent.training_rate_other"])
+        training = ins.adult_upgrade * low_working * p["talent.training_cost_yuan"] / 1e8
+        training_extra = (ins.adult_upgrade - ref_train) * low_working * p["talent.training_cost_yuan"] / 1e8
+        ps_spend = getattr(self, "_last_public_services", np.zeros(n))
+        premium = ins.wage_premium * p["public.wage_share"] * ps_spend
+        seats = ins.young_upgrade - p["households.young_upgrade_rate"]
+        young = np.bincount(w.residence, weights=np.where(w.age == 1, w.weight, 0.0), minlength=n)
+        seats_cost = np.maximum(seats, 0.0) * young * p["talent.seat_cost_yuan"] / 1e8
+        total = incentive + training + premium + seats_cost
+        return {"total": total, "by_lever": {
+            "talent.skilled_migrant_incentive_yuan": float(incentive.sum()),
+            "talent.vocational_training_rate": float(training_extra.sum()),
+            "talent.public_servant_wage_premium": float(premium.sum()),
+            "talent.higher_education_seats_growth": float(seats_cost.sum()),
+        }}
+
+    def delivery_cost(self, ins: Instruments) -> np.ndarray:
+        """Relative cost of delivering a public service per head: higher where population is
+        sparse (density elasticity from the register), lowered by remote coverage (§6)."""
+        p = self.p
+        density = self.workers.population(self.geo.n) / self.geo.area_km2
+        national = density.sum() / len(density)
+        rel = (density / np.average(density, weights=self.workers.population(self.geo.n))) ** (
+            -p["public.density_cost_elasticity"])
+        del national
+        return 1.0 + (rel - 1.0) * (1.0 - p["public.remote_coverage_effect"] * ins.remote_coverage)
+
+    def public_services_index(self) -> np.ndarray:
+        """Public-service capital per head adjusted for delivery cost and staff quality; the
+        national population-weighted mean of the start year = 100."""
+        p = self.p
+        ins = self.instruments
+        pop = self.workers.population(self.geo.n)
+        quality = (1.0 + ins.wage_premium) ** p["public.quality_wage_elasticity"]
+        raw = self.k_public * quality / (pop * self.delivery_cost(ins))
+        if self.public_services_index0 is None:
+            self.public_services_index0 = np.average(raw, weights=pop)
+        return 100.0 * raw / self.public_services_index0
+
+    def infrastructure_access_index(self) -> np.ndarray:
+        """Market access relative to the start year's population-weighted national mean = 100."""
+        pop0 = self.obs.population
+        return 100.0 * self.market_access / np.average(self.market_access0, weights=pop0)
+
+    # ------------------------------------------------------------------ firm decisions
+    def _profitability(self, ins: Instruments) -> np.ndarray:
+        """After-tax operating profitability per unit of firm 'size' G_i, by province × sector
+        (H_d in the ODD), for a representative non-eligible firm."""
+        p = self.p
+        n = self.geo.n
+        si_load = 1.0 + self.employer_si * p["labour.si_coverage"]
+        c = self.wage * si_load / 1e8
+        price_net = self._price_net(ins)
+        b = self.beta
+        h = ((price_net * self.loc_tfp) ** (1 / (1 - b))
+             * (b / c[:, None]) ** (b / (1 - b)) * (1 - b))
+        return h * (1 - p["firms.cit_standard_rate"]) * self.location_factor * np.ones((n, 3))
+
+    def _user_cost(self, ins: Instruments, eligible: np.ndarray, cit_rate: np.ndarray) -> np.ndarray:
+        """Required pre-tax return on capital per firm: p_K (r + spread + δ) / (1 − τ)."""
+        p, firms = self.p, self.firms
+        r = self.scenario.exogenous_values(self.year)["real_interest_rate"] / 100.0
+        small = ~firms.state & (firms.capital < self._small_threshold)
+        spread = np.where(small, p["finance.small_firm_spread"] - ins.spread_cut[firms.province],
+                          p["finance.large_firm_spread"]) - ins.green_discount[firms.province]
+        price = np.where(eligible, ins.capital_price_eligible[firms.province], 1.0)
+        hurdle = np.where(firms.state, 1.0 - p["firms.state_hurdle_discount"], 1.0)
+        return price * (r + spread + p["firms.depreciation"]) / (1.0 - cit_rate) * hurdle
+
+    def _firm_dynamics(self, prod: dict, inc: dict, ins: Instruments) -> dict:
+        """Exit, relocation, entry and investment (land-rationed). Returns counts by province."""
+        p, geo, firms = self.p, self.geo, self.firms
+        n = geo.n
+        rng = self.rng
+        # --- exit: persistent losses or the exogenous hazard
+        firms.loss_years = np.where(inc["profit"] < 0, firms.loss_years + 1, 0).astype(np.int8)
+        exit_ = (firms.loss_years >= self.loss_years_threshold) | (
+            rng.random(firms.n) < p["firms.exit_hazard"])
+        exits = np.bincount(firms.province[exit_], weights=firms.weight[exit_], minlength=n)
+        freed = np.bincount(firms.province[exit_], weights=(firms.weight * firms.capital
+                                                             * (firms.sector > AGRI))[exit_], minlength=n)
+        self.idle_land += p["land.km2_per_100m_yuan"] * freed
+        self.land_stock -= p["land.km2_per_100m_yuan"] * freed
+        survivors = ~exit_
+        for key in ("revenue", "profit", "cit_rate", "eligible"):
+            inc[key] = inc[key][survivors]
+        firms.keep(survivors)
+
+        # --- relocation: candidates compare after-tax profit across provinces
+        moves_in, moves_out, subsidy = self._relocate(inc, ins)
+
+        # --- investment: desired capital from the user cost; financed by retained profit + credit
+        cit_rate, eligible = self._firm_tax_rates(ins)
+        user_cost = self._user_cost(ins, eligible, cit_rate)
+        gap = self._capital_gap(ins, user_cost)
+        dep = p["firms.depreciation"] * firms.capital
+        gross = gross_investment(firms.capital, gap, p["firms.depreciation"],
+                                 p["firms.investment_adjustment"])
+        funds = np.maximum(p["firms.retained_share"] * inc["profit"], 0.0) + p["firms.credit_capacity"] * firms.capital
+        funds = np.where(firms.state, np.inf, funds)  # state firms: soft budget constraint
+        gross = np.minimum(gross, funds)
+        expansion = np.maximum(gross - dep, 0.0) * (firms.sector > AGRI)
+
+        # --- entry: attractiveness relative to the national mean of the sector
+        h = self._profitability(ins)
+        va = prod["volume"]
+        mean_h = np.array([np.average(h[:, s], weights=np.maximum(va[:, s], 1e-9)) for s in range(3)])
+        attract = np.clip(h / mean_h[None, :], 0.5, 2.0) ** p["firms.entry_elasticity"]
+        real_firms = firms.totals(np.ones(firms.n), n, by_sector=True)
+        boost = ins.entry_boost[:, None] * (1.0 + self._return_entrepreneurship(ins))[:, None]
+        entrants_real = (p["firms.entry_rate"] * real_firms * attract * boost
+                         * (1 - ins.entry_barrier) / (1 - self.reference_levers["industry.negative_list_entry_barrier"]))
+        agents_f = entrants_real / self.cell_agent_weight
+        agents_n = np.floor(agents_f + rng.random(agents_f.shape)).astype(np.int64)
+        entrants = self._make_entrants(agents_n, ins)
+        entrant_land_k = entrants.capital * entrants.weight * (entrants.sector > AGRI)
+
+        # --- land: quota + idle land against expansion and entrants
+        ins_ = ins
+        gdp_share = prod["real"] / prod["real"].sum()
+        protected = ins_.protected_share * geo.area_km2
+        unused_weight = np.where(geo.west, np.maximum(geo.area_km2 * p["land.unused_land_share"] - protected * 0.0, 0.0)
+                                 * (1 - ins_.protected_share), 0.0)
+        quota = land.allocate_quota(p["land.national_firm_quota_km2"], gdp_share, geo.west,
+                                    ins_.land_west_share, ins_.land_unused_quota, unused_weight)
+        ell = p["land.km2_per_100m_yuan"]
+        request = ell * (np.bincount(firms.province, weights=expansion * firms.weight, minlength=n)
+                         + np.bincount(entrants.province, weights=entrant_land_k, minlength=n))
+        outcome = land.clear(request, quota, self.idle_land, geo.west, ins_.land_trading_share,
+                             p["land.quota_price_100m_yuan_per_km2"])
+        self._land_outcome = outcome
+        g = outcome.granted_share
+        from_idle = np.minimum(self.idle_land, outcome.used)
+        self.idle_land -= from_idle
+        self.land_stock += outcome.used
+        # rationing: expansions and entrants scaled by the granted share
+        gross = np.where(firms.sector > AGRI, gross - expansion * (1 - g[firms.province]), gross)
+        # energy-consumption control caps growth of energy-intensive capital
+        ei_cap = self.energy_capital0 * 0 + firms.totals(firms.capital * firms.energy_intensive, n) * ins.energy_cap_growth
+        ei_growth = np.bincount(firms.province, weights=np.where(firms.energy_intensive, (gross - dep) * firms.weight, 0.0), minlength=n)
+        ei_scale = np.where(ei_growth > ei_cap, np.divide(ei_cap, ei_growth, out=np.ones(n), where=ei_growth > 0), 1.0)
+        gross = np.where(firms.energy_intensive & (gross > dep),
+                         dep + (gross - dep) * ei_scale[firms.province], gross)
+        # duty exemption cost: tariff forgone on imported equipment of eligible western firms
+        if ins.values["fiscal.equipment_duty_exemption"]:
+            elig_west = eligible & geo.west[firms.province]
+            self._duty_cost = float((gross * firms.weight * elig_west).sum()
+                                    * p["firms.imported_equipment_share"] * p["firms.equipment_tariff"])
+        else:
+            self._duty_cost = 0.0
+        firms.capital = (1 - p["firms.depreciation"]) * firms.capital + gross
+        keep_entrant = rng.random(entrants.n) < g[entrants.province]
+        entrants.keep(keep_entrant | (entrants.sector == AGRI))
+        self.investment = firms.totals(gross, n) + np.bincount(entrants.province, weights=entrants.capital * entrants.weight, minlength=n)
+        firms.append(entrants)
+        firms.age = firms.age + 1
+        entries = np.bincount(entrants.province, weights=entrants.weight, minlength=n)
+        self._relocation_subsidy = subsidy
+        return {"exits": exits, "entries": entries, "moves_in": moves_in, "moves_out": moves_out}
+
+    def _capital_gap(self, ins: Instruments, user_cost: np.ndarray) -> np.ndarray:
+        """ln(K*/K) per firm at expected prices; the user cost is scaled by the province's
+        required-return factor calibrated to the start year's investment."""
+        firms = self.firms
+        cell = firms.cell()
+        wedge = np.where(firms.energy_intensive, self._cost_wedge(ins)[firms.province], 1.0)
+        y = (self.loc_tfp.ravel()[cell] * firms.tfp * wedge * firms.capital ** self.alpha
+             * np.maximum(firms.labour, 1e-12) ** self.beta)
+        revenue_net = y * self._price_net(ins).ravel()[cell]
+        return log_capital_gap(firms.capital, revenue_net,
+                               user_cost * self.required_return_scale[firms.province],
+                               self.alpha, self.beta)
+
+    def _calibrate_investment(self, ins: Instruments) -> None:
+        """Required-return factor per province so that firms' start-year gross investment
+        equals their share of observed gross fixed capital formation (data). It stands for
+        what the user cost leaves out (risk premia, financing frictions) and is held fixed."""
+        p, firms = self.p, self.firms
+        n = self.geo.n
+        target = p["production.firm_capital_share"] * self.obs.gfcf
+        cit_rate, eligible = self._firm_tax_rates(ins)
+        base_cost = self._user_cost(ins, eligible, cit_rate)
+        lo, hi = np.full(n, -5.0), np.full(n, 5.0)
+        self.required_return_scale = np.ones(n)
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            self.required_return_scale = np.exp(mid)
+            gap = self._capital_gap(ins, base_cost)
+            inv = firms.totals(gross_investment(firms.capital, gap, p["firms.depreciation"],
+                                                p["firms.investment_adjustment"]), n)
+            too_much = inv > target
+            lo = np.where(too_much, mid, lo)
+            hi = np.where(too_much, hi, mid)
+        self.required_return_scale = np.exp(0.5 * (lo + hi))
+
+    def _return_entrepreneurship(self, ins: Instruments) -> np.ndarray:
+        """Extra entry in western provinces from support to returning migrants (§21):
+        support × share of the province's hukou holders who live elsewhere (potential returners)."""
+        w = self.workers
+        n = self.geo.n
+        away = np.bincount(w.hukou, weights=np.where(w.hukou != w.residence, w.weight, 0.0), minlength=n)
+        hukou_pop = np.bincount(w.hukou, weights=w.weight, minlength=n)
+        share = np.divide(away, hukou_pop, out=np.zeros(n), where=hukou_pop > 0)
+        return self.geo.west * float(ins.values["talent.return_entrepreneurship_support"]) * share * 10.0
+
+    def _make_entrants(self, agents_n: np.ndarray, ins: Instruments) -> FirmPopulation:
+        p, firms = self.p, self.firms
+        n = self.geo.n
+        rng = self.rng
+        cell = np.repeat(np.arange(n * 3), agents_n.ravel())
+        m = cell.size
+        province = (cell // 3).astype(np.int16)
+        sector = (cell % 3).astype(np.int8)
+        fc = firms.cell()
+        wsum = np.bincount(fc, weights=firms.weight, minlength=n * 3)
+        mean_log_a = np.bincount(fc, weights=firms.weight * np.log(firms.tfp), minlength=n * 3) / np.maximum(wsum, 1e-12)
+        mean_log_k = np.bincount(fc, weights=firms.weight * np.log(firms.capital), minlength=n * 3) / np.maximum(wsum, 1e-12)
+        log_a = mean_log_a[cell] + np.log(p["firms.entrant_productivity"]) + p["firms.tfp_noise"] * 2 * rng.standard_normal(m)
+        capital = (np.exp(mean_log_k[cell]) * p["firms.entrant_size"]
+                   * rng.lognormal(0.0, p["firms.capital_intensity_dispersion"], m))
+        state = np.zeros(m, dtype=bool)
+        energy = (sector == INDUSTRY) & (rng.random(m) < p["firms.energy_intensive_share"])
+        return FirmPopulation(
+            province=province, sector=sector, weight=self.cell_agent_weight.ravel()[cell],
+            tfp=np.exp(log_a), capital=capital, labour=np.zeros(m), state=state,
+            energy_intensive=energy, catalogue_draw=rng.random(m), zone_draw=rng.random(m),
+            origin=np.full(m, -1, dtype=np.int16), loss_years=np.zeros(m, dtype=np.int8),
+            age=np.zeros(m, dtype=np.int16))
+
+    def _relocate(self, inc: dict, ins: Instruments):
+        """Private firms reconsider their location with a yearly probability; a firm moves to
+        its best province when the present value of the after-tax profit gain beats the moving
+        cost net of relocation support (§12/§32). Energy-intensive firms moving to the west
+        count the power-price advantage only if the §4 lever is on, within the energy cap."""
+        p, geo, firms = self.p, self.geo, self.firms
+        n = geo.n
+        rng = self.rng
+        consider = (~firms.state) & (firms.sector > AGRI) & (rng.random(firms.n) < p["firms.relocation_consider_rate"])
+        idx = np.flatnonzero(consider)
+        zeros = np.zeros(n)
+        if idx.size == 0:
+            return zeros, zeros, zeros
+        h = self._profitability(ins) / (1 - p["firms.cit_standard_rate"])  # before tax
+        size = (firms.tfp[idx] * firms.capital[idx] ** self.alpha) ** (1 / (1 - self.beta))
+        sector = firms.sector[idx]
+        origin = firms.province[idx].astype(np.int64)
+        eligible_draw = firms.catalogue_draw[idx]
+        tax = np.where(eligible_draw[:, None] < ins.catalogue_coverage[None, :],
+                       ins.cit_encouraged[None, :], p["firms.cit_standard_rate"])  # (m, 31)
+        operating = size[:, None] * h[:, sector].T  # (m, 31)
+        if ins.values["industry.energy_intensive_to_clean_west"]:
+            ei = firms.energy_intensive[idx]
+            operating = operating * np.where(ei[:, None], self._cost_wedge(ins)[None, :] ** (1 / (1 - self.beta)), 1.0)
+        after_tax = operating * (1 - tax)
+        gain = after_tax - after_tax[np.arange(idx.size), origin][:, None]
+        dist = geo.distance_km[origin]  # (m, 31)
+        moving_cost = firms.capital[idx][:, None] * p["firms.moving_cost_share"] * (1 + dist / 1000.0 * p["firms.moving_cost_per_1000km"])
+        support = ins.relocation_support[None, :] * (~geo.west[origin])[:, None]
+        enclave_help = float(ins.values["industry.enclave_tax_share_to_origin"]) * p["firms.enclave_cost_relief"] * geo.west[None, :] * (~geo.west[origin])[:, None]
+        net_cost = moving_cost * (1 - support - enclave_help)
+        value = gain * p["firms.relocation_horizon_years"] - net_cost
+        value[np.arange(idx.size), origin] = 0.0
+        best = np.argmax(value, axis=1)
+        move = value[np.arange(idx.size), best] > 0
+        movers, dest = idx[move], best[move]
+        if movers.size == 0:
+            return zeros, zeros, zeros
+        # energy cap on inward moves of energy-intensive capital
+        ei = firms.energy_intensive[movers]
+        if ei.any():
+            cap = firms.totals(firms.capital * firms.energy_intensive, n) * ins.energy_cap_growth
+            want = np.bincount(dest[ei], weights=(firms.capital * firms.weight)[movers][ei], minlength=n)
+            allow = np.where(want > cap, np.divide(cap, want, out=np.zeros(n), where=want > 0), 1.0)
+            ok = ~ei | (rng.random(movers.size) < allow[dest])
+            movers, dest = movers[ok], dest[ok]
+        src = firms.province[movers].astype(np.int64)
+        w = firms.weight[movers]
+        moves_out = np.bincount(src, weights=w, minlength=n)
+        moves_in = np.bincount(dest, weights=w, minlength=n)
+        paid = (firms.capital[movers] * p["firms.moving_cost_share"]
+                * (1 + geo.distance_km[src, dest] / 1000.0 * p["firms.moving_cost_per_1000km"])
+                * ins.relocation_support[dest] * (~geo.west[src]) * w)
+        subsidy = np.bincount(dest, weights=paid, minlength=n)
+        # capital moves with the firm less the moving cost; land freed at origin becomes idle
+        k_move = firms.capital[movers] * w
+        ell = p["land.km2_per_100m_yuan"]
+        self.idle_land += ell * np.bincount(src, weights=k_move, minlength=n)
+        self.land_stock -= ell * np.bincount(src, weights=k_move, minlength=n)
+        self.idle_land = np.maximum(self.idle_land - ell * np.bincount(dest, weights=k_move, minlength=n), 0.0)
+        self.land_stock += ell * np.bincount(dest, weights=k_move, minlength=n)
+        enclave = (float(ins.values["industry.enclave_tax_share_to_origin"]) > 0) & geo.west[dest] & ~geo.west[src]
+        firms.origin[movers] = np.where(enclave, src, firms.origin[movers]).astype(np.int16)
+        firms.province[movers] = dest.astype(np.int16)
+        firms.capital[movers] *= 1 - p["firms.moving_cost_share"] * (1 - ins.relocation_support[dest] * (~geo.west[src]))
+        return moves_in, moves_out, subsidy
+
+    # ------------------------------------------------------------------ the year
+    def step(self) -> None:
+        """Advance one year (see the module docstring for the order)."""
+        self.year += 1
+        p, geo = self.p, self.geo
+        n = geo.n
+        rng = self.rng
+        ex = self.scenario.exogenous_values(self.year)
+        ins = instruments(self.scenario.lever_values(self.year), geo, p)
+        self.instruments = ins
+        self.employer_si = ins.values["industry.employer_si_rate"] + p["labour.other_employer_si_rate"]
+
+        # 1. demography
+        pop_before = self.workers.population(n)
+        wk.age(self.workers, rng)
+        dead = wk.deaths(self.workers, self.mortality * ex["mortality_multiplier"], rng)
+        born_before = self.workers.population(n)
+        wk.births(self.workers, self._birth_probability(ex["birth_rate_per_1000"]), rng)
+        births = self.workers.population(n) - born_before
+        deaths = pop_before - born_before
+        del dead
+
+        # 2. public capital, networks, market access, location productivity
+        last_b = self._last_budgets
+        self.k_infra = (1 - p["infrastructure.depreciation"]) * self.k_infra + last_b["infrastructure"]
+        quality_eff = (1.0 + ins.wage_premium) ** 0  # quality enters the index, not the stock
+        self.k_public = (1 - p["public.capital_depreciation"]) * self.k_public + last_b["public_services"] * quality_eff \
+            / (1.0 + ins.wage_premium * p["public.wage_share"])
+        self.quality = self.quality0 * (self.k_infra / self.k_infra0) ** p["infrastructure.quality_elasticity"]
+        self.market_access = goods.market_access(self.last_gdp, self.quality, geo.distance_km,
+                                                 p["infrastructure.distance_decay"])
+        ma_rel = (self.market_access / self.market_access0) / (self.market_access.sum() / self.market_access0.sum())
+        self.loc_tfp = self.loc_tfp0 * (self.market_access / self.market_access0)[:, None] ** p["infrastructure.access_tfp_elasticity"]
+        domestic_cost = self.domestic_cost0 * ma_rel ** (-p["goods.trade_cost_access_elasticity"])
+        foreign0 = p["goods.foreign_trade_cost"]
+        foreign_cost = foreign0 * (1 - ins.foreign_cost_cut)
+        share_f = np.clip(self.foreign_share * ins.foreign_reach, 0.0, 0.95)
+        gate = ((1 - share_f) * (1 + self.domestic_cost0) / (1 + domestic_cost)
+                + share_f * (1 + foreign0) / (1 + foreign_cost))
+        resource = self.resource_share * np.where(geo.west, 1.0, 0.0)
+        ref = self.reference_levers
+        processing = 1.0 + p["energy.processing_margin"] * resource * (
+            ins.processing_share - np.where(geo.west, ref["industry.local_processing_share"], 0.0))
+        transmission = 1.0 + p["energy.transmission_elasticity"] * resource * np.log(
+            ins.transmission / np.where(geo.west, ref["energy.west_east_transmission_index"], 1.0))
+        commodity = 1.0 + self.resource_share * (ex["commodity_price_index"] - 1.0)
+        self.gate = np.column_stack([gate, gate * processing * transmission * commodity, np.ones(n)])
+
+        # 3. technology: frontier growth and catch-up of the province-sector means
+        g = ex["frontier_tfp_growth"] / 100.0
+        self.log_frontier = self.log_frontier + g
+        firms = self.firms
+        cell = firms.cell()
+        wsum = np.bincount(cell, weights=firms.weight, minlength=n * 3)
+        mean_log = np.bincount(cell, weights=firms.weight * np.log(firms.tfp), minlength=n * 3) / np.maximum(wsum, 1e-12)
+        gap = np.maximum(self.log_frontier[None, :] - mean_log.reshape(n, 3), 0.0)
+        skilled = self._skilled_share()
+        speed = (p["firms.catch_up_rate"]
+                 * (skilled / np.average(skilled, weights=self.workers.population(n))) ** p["firms.catch_up_skill_elasticity"]
+                 * (self.market_access / np.average(self.market_access, weights=self.workers.population(n))) ** p["firms.catch_up_access_elasticity"]
+                 * ins.catch_up_boost)
+        noise = p["firms.tfp_noise"]
+        firms.tfp = firms.tfp * np.exp(g + (speed[:, None] * gap).ravel()[cell]
+                                       + noise * rng.standard_normal(firms.n) - 0.5 * noise**2)
+
+        # 4. labour market and production
+        units, employed_units, lf_units = self._labour_units()
+        si_load = 1.0 + self.employer_si * p["labour.si_coverage"]
+        labour_cost = self.wage * si_load / 1e8
+        price_net = self._price_net(ins)
+        demand = labour_demand(price_net.ravel()[cell], self.loc_tfp.ravel()[cell], firms.tfp,
+                               firms.capital, labour_cost[firms.province], self.alpha, self.beta)
+        demand_units = firms.totals(demand, n)
+        supply_target = lf_units * (1 - p["labour.natural_unemployment"])
+        old_wage = self.wage
+        self.wage = labour.update_wage(self.wage, demand_units, supply_target, self.beta,
+                                       p["labour.wage_adjustment"])
+        demand_new = labour.demand_at(demand_units, old_wage, self.wage, self.beta)
+        target = np.minimum(demand_new, lf_units * (1 - p["labour.minimum_unemployment"]))
+        sector_demand = firms.totals(demand, n, by_sector=True)
+        sector_share = sector_demand / np.maximum(sector_demand.sum(axis=1, keepdims=True), 1e-12)
+        wk.job_flows(self.workers, self.efficiency, target, p["labour.separation_rate"],
+                     self.participation, sector_share, rng)
+        units, employed_units, lf_units = self._labour_units()
+        prod = self._produce(employed_units, ins)
+
+        # 5. incomes, taxes, social insurance
+        inc = self._incomes(prod, ins)
+
+        # 6. government budgets
+        budgets, central, costs = self._budgets(prod, inc, ins)
+        self.debt = self.debt + self.net_new_debt
+        self.si_fund = self.si_fund + inc["si"]["fund_change"]
+        self.fiscal_inflow = budgets.spending() - budgets.own_revenue()
+
+        # 7. firm dynamics
+        dyn = self._firm_dynamics(prod, inc, ins)
+        land_out = self._land_outcome
+
+        # 8. households: migration, hukou, skills
+        income = self._expected_income(inc)
+        v = self.migration.utilities(income, self._services_for_migration(), ins.migrant_access,
+                                     ins.portability_cost, ins.skilled_incentive)
+        prob = self.migration.probabilities(v)
+        w = self.workers
+        before = w.residence.copy()
+        movers = draw_moves(w, prob, rng)
+        net_migration = (np.bincount(w.residence[movers], weights=w.weight[movers], minlength=n)
+                         - np.bincount(before[movers], weights=w.weight[movers], minlength=n))
+        away = w.hukou != w.residence
+        grant = away & (rng.random(w.n) < p["demography.hukou_grant_rate"] * (1 + ins.migrant_access))
+        w.hukou[grant] = w.residence[grant]
+        wk.upgrade_skills(w, ins.young_upgrade, ins.adult_upgrade, rng)
+
+        self.last_gdp = prod["real"]
+        flows = self._flows(prod, inc, budgets, central, costs, land_out, net_migration,
+                            births, deaths, dyn["entries"], dyn["exits"], dyn["moves_in"], dyn["moves_out"])
+        self.recorder.record(flows)
+        check_year(self, flows)
+
+    def _skilled_share(self) -> np.ndarray:
+        w = self.workers
+        n = self.geo.n
+        working = w.working_age()
+        sk = np.bincount(w.residence, weights=np.where(working & (w.skill == 1), w.weight, 0.0), minlength=n)
+        tot = np.bincount(w.residence, weights=np.where(working, w.weight, 0.0), minlength=n)
+        return np.divide(sk, tot, out=np.full(n, 1e-3), where=tot > 0)
+
+    def _flows(self, prod, inc, budgets, central, costs, land_out, net_migration, births, deaths,
+               entries, exits, moves_in, moves_out) -> YearFlows:
+        n = self.geo.n
+        self._last_budgets = budgets
+        self._last_public_services = budgets["public_services"]
+        hh = inc["household_income"]
+        return YearFlows(
+            year=self.year, gdp=prod["real"], gdp_sector=prod["volume"],
+            nominal_gdp=prod["value"].sum(axis=1), employed_persons=inc["employed_persons"],
+            labour_force_persons=inc["labour_force_persons"], wage=self.wage / self.deflator,
+            household_income=hh, wage_bill=inc["wage_bill"], consumption=hh * self.consumption_rate if hasattr(self, "consumption_rate") else hh * 0.7,
+            budgets=budgets, social_insurance=inc["si"], lever_costs=costs,
+            net_migration=net_migration, births=births, deaths=deaths, entries=entries, exits=exits,
+            relocations_in=moves_in, relocations_out=moves_out, land=land_out, central=central,
+            tradable_price=self.tradable_p / self.deflator, deflator=self.deflator,
+        ) if n else None
+
+    def run(self) -> None:
+        """Step from the start year to the scenario's end year."""
+        end = self.scenario.run.end_year
+        while self.year < end:
+            self.step()

@@ -1,0 +1,175 @@
+"""Collect indicators per province and region group each year, inside the model (no per-agent
+collection), and turn them into the tidy table of DESIGN §8 at the end of a run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from westdev import indicators as ind
+from westdev.policy.catalogue import LEVERS
+from westdev.regions import REGION_GROUPS
+
+GROUPS: tuple[str, ...] = REGION_GROUPS + ("China",)
+
+# indicator → how a region group aggregates it
+SUMS = ("gdp_100m_yuan", "population_10k", "employment_10k", "firms", "firm_entries",
+        "firm_exits", "relocations_in", "relocations_out", "net_migration_10k", "births_10k",
+        "deaths_10k", "debt_100m_yuan", "own_revenue_100m_yuan", "central_transfers_100m_yuan",
+        "horizontal_net_100m_yuan", "budget_spending_100m_yuan", "net_central_support_100m_yuan",
+        "public_service_spending_100m_yuan", "infrastructure_spending_100m_yuan",
+        "new_borrowing_100m_yuan", "investment_100m_yuan", "infrastructure_capital_100m_yuan",
+        "public_service_capital_100m_yuan", "land_quota_km2", "land_used_km2", "land_sold_km2",
+        "land_bought_km2", "land_sales_100m_yuan", "si_fund_100m_yuan",
+        "agriculture_va_100m_yuan", "industry_va_100m_yuan", "services_va_100m_yuan")
+WEIGHTED = ("public_services_index", "infrastructure_access_index")
+DERIVED = ("gdp_per_capita_yuan", "disposable_income_per_capita_yuan",
+           "consumption_per_capita_yuan", "unemployment_rate", "debt_to_gdp",
+           "secondary_share", "tertiary_share", "network_km_per_100km2",
+           "network_km_per_10k_people", "skilled_share", "non_local_hukou_share", "wage_yuan",
+           "income_ratio_to_east")
+GOAL_RATIOS = {"income": "disposable_income_per_capita_yuan",
+               "public_services": "public_services_index",
+               "infrastructure": "infrastructure_access_index"}
+
+
+class Recorder:
+    """Accumulates one row of indicators per year and area."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.rows: list[tuple[int, str, str, float]] = []
+        geo = model.geo
+        self.areas = list(geo.names)
+        self.masks = [geo.mask(g) for g in REGION_GROUPS] + [np.ones(geo.n, dtype=bool)]
+
+    def record(self, flows) -> None:
+        """Compute and store this year's indicators."""
+        m = self.model
+        geo = m.geo
+        n = geo.n
+        year = flows.year
+        w = m.workers
+        pop = w.population(n)
+        b = flows.budgets
+        firms = m.firms
+        base: dict[str, np.ndarray] = {
+            "gdp_100m_yuan": flows.gdp,
+            "population_10k": pop / 1e4,
+            "employment_10k": flows.employed_persons / 1e4,
+            "firms": firms.totals(np.ones(firms.n), n),
+            "firm_entries": flows.entries,
+            "firm_exits": flows.exits,
+            "relocations_in": flows.relocations_in,
+            "relocations_out": flows.relocations_out,
+            "net_migration_10k": flows.net_migration / 1e4,
+            "births_10k": flows.births / 1e4,
+            "deaths_10k": flows.deaths / 1e4,
+            "debt_100m_yuan": m.debt,
+            "own_revenue_100m_yuan": b.own_revenue(),
+            "central_transfers_100m_yuan": b.central_transfers(),
+            "horizontal_net_100m_yuan": b["horizontal_in"] - b["horizontal_out"],
+            "budget_spending_100m_yuan": b.spending(),
+            "net_central_support_100m_yuan": b.spending() - b["own_tax"],
+            "public_service_spending_100m_yuan": b["public_services"],
+            "infrastructure_spending_100m_yuan": b["infrastructure"],
+            "new_borrowing_100m_yuan": m.net_new_debt,
+            "investment_100m_yuan": getattr(m, "investment", np.zeros(n)),
+            "infrastructure_capital_100m_yuan": m.k_infra,
+            "public_service_capital_100m_yuan": m.k_public,
+            "land_quota_km2": flows.land.quota if flows.land is not None else np.zeros(n),
+            "land_used_km2": flows.land.used if flows.land is not None else np.zeros(n),
+            "land_sold_km2": flows.land.sold if flows.land is not None else np.zeros(n),
+            "land_bought_km2": flows.land.bought if flows.land is not None else np.zeros(n),
+            "land_sales_100m_yuan": b["land_sales"],
+            "si_fund_100m_yuan": m.si_fund,
+            "agriculture_va_100m_yuan": flows.gdp_sector[:, 0],
+            "industry_va_100m_yuan": flows.gdp_sector[:, 1],
+            "services_va_100m_yuan": flows.gdp_sector[:, 2],
+            "public_services_index": m.public_services_index(),
+            "infrastructure_access_index": m.infrastructure_access_index(),
+        }
+        # components of derived ratios (numerator, denominator), aggregated by sums
+        working = w.working_age()
+        network = (m.obs.network_km * (m.quality / m.quality0)[:, None]).sum(axis=1)
+        parts = {
+            "gdp_per_capita_yuan": (flows.gdp * 1e8, pop),
+            "disposable_income_per_capita_yuan": (flows.household_income * 1e8, pop),
+            "consumption_per_capita_yuan": (flows.consumption * 1e8, pop),
+            "unemployment_rate": (flows.labour_force_persons - flows.employed_persons,
+                                  flows.labour_force_persons),
+            "debt_to_gdp": (m.debt, flows.gdp),
+            "secondary_share": (flows.gdp_sector[:, 1], flows.gdp),
+            "tertiary_share": (flows.gdp_sector[:, 2], flows.gdp),
+            "network_km_per_100km2": (network * 100.0, geo.area_km2),
+            "network_km_per_10k_people": (network * 1e4, pop),
+            "skilled_share": (np.bincount(w.residence, weights=np.where(working & (w.skill == 1), w.weight, 0.0), minlength=n),
+                              np.bincount(w.residence, weights=np.where(working, w.weight, 0.0), minlength=n)),
+            "non_local_hukou_share": (np.bincount(w.residence, weights=np.where(w.hukou != w.residence, w.weight, 0.0), minlength=n), pop),
+            "wage_yuan": (flows.wage_bill * 1e8, flows.employed_persons),
+        }
+        per_area: dict[str, np.ndarray] = {}
+        weights = pop
+        for name, values in base.items():
+            if name in WEIGHTED:
+                groups = ind.group_weighted_mean(values, weights, self.masks)
+            else:
+                groups = ind.group_sum(values, self.masks)
+            per_area[name] = np.concatenate([values, groups])
+        for name, (num, den) in parts.items():
+            prov = np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
+            gnum, gden = ind.group_sum(num, self.masks), ind.group_sum(den, self.masks)
+            groups = np.divide(gnum, gden, out=np.full(len(self.masks), np.nan), where=gden > 0)
+            per_area[name] = np.concatenate([prov, groups])
+        income = per_area["disposable_income_per_capita_yuan"]
+        east_i = n + REGION_GROUPS.index("East")
+        per_area["income_ratio_to_east"] = income / income[east_i]
+
+        names = self.areas + list(GROUPS)
+        for name, values in per_area.items():
+            for area, value in zip(names, values, strict=True):
+                self.rows.append((year, area, name, float(value)))
+
+        # West: the goal ratios, context ratio, worst province, goal test
+        west_i = n + REGION_GROUPS.index("West")
+        ratios = {}
+        for key, indicator in GOAL_RATIOS.items():
+            ratios[key] = ind.ratio(per_area[indicator][west_i], per_area[indicator][east_i])
+            self.rows.append((year, "West", f"west_east_ratio_{key}", ratios[key]))
+        self.rows.append((year, "West", "west_east_ratio_gdp_per_capita",
+                          ind.ratio(per_area["gdp_per_capita_yuan"][west_i],
+                                    per_area["gdp_per_capita_yuan"][east_i])))
+        self.rows.append((year, "West", "min_province_ratio_income",
+                          float(np.min(per_area["income_ratio_to_east"][:n][geo.west]))))
+        theta = m.scenario.goal.as_dict()
+        if year == 2035:
+            met = all(ratios[k] >= theta[k] for k in GOAL_RATIOS)
+            self.rows.append((year, "West", "goal_2035_met", float(met)))
+
+        # China: Theil index and its split, prices, central and consolidated balances, lever costs
+        groups = {g: geo.mask(g) for g in REGION_GROUPS}
+        th = ind.theil_decomposition(flows.gdp, pop, groups)
+        self.rows += [
+            (year, "China", "theil_gdp_per_capita", th["total"]),
+            (year, "China", "theil_within_west", th["within_West"]),
+            (year, "China", "theil_between_regions", th["between"]),
+            (year, "China", "theil_within_west_share", th["within_West"] / th["total"] if th["total"] > 0 else np.nan),
+            (year, "China", "tradable_price", flows.tradable_price),
+            (year, "China", "gdp_deflator", flows.deflator),
+            (year, "China", "central_balance_100m_yuan", flows.central["balance"]),
+            (year, "China", "consolidated_balance_100m_yuan",
+             flows.central["balance"] - float(m.net_new_debt.sum())),
+        ]
+        total_cost = 0.0
+        for lever in LEVERS:
+            cost = float(flows.lever_costs.get(lever, 0.0))
+            total_cost += cost
+            self.rows.append((year, "China", f"lever_cost_100m_yuan.{lever}", cost))
+        self.rows.append((year, "China", "lever_cost_100m_yuan.total", total_cost))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy results: year, area, indicator, value (NaN rows dropped)."""
+        df = pd.DataFrame(self.rows, columns=["year", "area", "indicator", "value"])
+        df = df[np.isfinite(df["value"])].reset_index(drop=True)
+        df["year"] = df["year"].astype("int64")
+        return df
