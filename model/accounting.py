@@ -25,6 +25,22 @@ def check_year(model, flows) -> None:
     year = flows.year
     n = model.geo.n
     pop = model.workers.population(n)
+    checks = {
+        "GDP": flows.gdp, "population": pop, "firm capital": model.firms.capital,
+        "firm weights": model.firms.weight, "infrastructure capital": model.k_infra,
+        "public-service capital": model.k_public, "debt": model.debt, "wage": model.wage,
+        "household income": flows.household_income,
+    }
+    for name, arr in checks.items():
+        arr = np.asarray(arr)
+        if not np.all(np.isfinite(arr)):
+            raise RunFailure(f"{name} is not finite", year=year)
+        if np.any(arr < 0):
+            raise RunFailure(f"{name} is negative", year=year)
+    for key, value in flows.budgets.items.items():
+        if not np.all(np.isfinite(value)):
+            raise RunFailure(f"budget item {key} is not finite", year=year)
+
     prev = getattr(model, "_checked_population", None)
     if prev is not None:
         expected = prev + flows.births - flows.deaths + flows.net_migration
@@ -50,18 +66,3 @@ def check_year(model, flows) -> None:
     if not _close(si["pooled_transfer"].sum(), 0.0, float(np.abs(si["contributions"]).sum())):
         raise RunFailure("pooled social-insurance transfers do not net to zero", year=year)
 
-    checks = {
-        "GDP": flows.gdp, "population": pop, "firm capital": model.firms.capital,
-        "firm weights": model.firms.weight, "infrastructure capital": model.k_infra,
-        "public-service capital": model.k_public, "debt": model.debt, "wage": model.wage,
-        "household income": flows.household_income,
-    }
-    for name, arr in checks.items():
-        arr = np.asarray(arr)
-        if not np.all(np.isfinite(arr)):
-            raise RunFailure(f"{name} is not finite", year=year)
-        if np.any(arr < 0):
-            raise RunFailure(f"{name} is negative", year=year)
-    for key, value in flows.budgets.items.items():
-        if not np.all(np.isfinite(value)):
-            raise RunFailure(f"budget item {key} is not finite", year=year)

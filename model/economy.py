@@ -38,15 +38,14 @@ from westdev.agents.firms import (
     log_capital_gap,
 )
 from westdev.agents.province import Province
-from westdev.errors import RunFailure
 from westdev.initial_state import InitialState
 from westdev.markets import goods, labour, land
 from westdev.markets.migration import MigrationModel, cell_population, draw_moves, expected_flows
 from westdev.parameters import Parameters
-from westdev.policy.catalogue import LEVERS
+from westdev.policy.catalogue import default_values
 from westdev.policy.instruments import Instruments, instruments
-from westdev.regions import REGION_GROUPS
 from westdev.recorder import Recorder
+from westdev.regions import REGION_GROUPS
 
 
 @dataclass
@@ -100,7 +99,11 @@ class WestDevModel(mesa.Model):
         self.provinces: list[Province] = sorted(self.agents_by_type[Province], key=lambda a: a.index)
         self.recorder = Recorder(self)
         self._read_parameters()
-        self.reference_levers = scenario.lever_values(self.year)
+        # The start year is the observed economy under the policy then in force: the catalogue's
+        # 2019 values for CN2019, the scenario's own (historical) values for other start years.
+        # Scenario levers act from the first simulated year.
+        self.reference_levers = (default_values("2019") if self.year == 2019
+                                 else scenario.lever_values(self.year))
         self._calibrate_start_year(state)
 
     # ------------------------------------------------------------------ parameters
@@ -173,6 +176,7 @@ class WestDevModel(mesa.Model):
             np.quantile(np.log(firms.tfp[firms.sector == s]), 0.9) for s in range(3)])
         # small firms (for the §31 credit-spread lever): private firms below the median capital
         self._small_threshold = float(np.median(firms.capital[~firms.state]))
+        self.entry_backlog = np.zeros((n, 3))
         self.land_stock = p["land.km2_per_100m_yuan"] * firms.totals(firms.capital * (firms.sector > AGRI), n)
         self.idle_land = np.zeros(n)
 
@@ -182,6 +186,7 @@ class WestDevModel(mesa.Model):
         spend = obs.budget_expenditure
         self.k_public = p["fiscal.public_service_spending_share"] * spend / (
             p["public.capital_depreciation"] + p["public.reference_growth"])
+        self.staff_quality = (1.0 + ins.wage_premium) ** p["public.quality_wage_elasticity"]
         self.quality0 = goods.network_quality(obs.network_km, geo.area_km2, self.network_weights)
         self.quality = self.quality0.copy()
         self.market_access0 = goods.market_access(obs.gdp, self.quality, geo.distance_km,
@@ -557,16 +562,17 @@ class WestDevModel(mesa.Model):
                      + b["subsidies"])
         pre = (own + b["land_sales"] + b["formula_transfer"] + b["ecological_transfer"]
                + b["horizontal_in"] + b["gross_borrowing"] - committed)
-        if calibrate_to is not None:
-            # earmarked (net of remittances, 上解) transfers close the start year's budget:
-            # spending as observed = resources as modelled
-            local_cap0 = np.maximum(pre, 0.0) * p["fiscal.cofinancing_capacity"]
-            c_paid, l_paid = gov.project_funding(central_funds, local_cap0, ins.cofinancing)
-            self.earmarked_share = (calibrate_to - (pre + c_paid)) / pool
-        b["earmarked_transfer"] = self.earmarked_share * pool
-        pre = pre + b["earmarked_transfer"]
+        # co-financing capacity: a share of the province's free resources before earmarked funds
         local_cap = np.maximum(pre, 0.0) * p["fiscal.cofinancing_capacity"]
         central_paid, local_paid = gov.project_funding(central_funds, local_cap, ins.cofinancing)
+        if calibrate_to is not None:
+            # earmarked (net of remittances, 上解) transfers close the start year's budget:
+            # programme spending as observed = pre + earmarked + central project money
+            # + talent programmes + subsidies
+            self.earmarked_share = (calibrate_to - (pre + central_paid + b["talent"]
+                                                    + b["subsidies"])) / pool
+        b["earmarked_transfer"] = self.earmarked_share * pool
+        pre = pre + b["earmarked_transfer"]
         b["project_transfer"] = central_paid
         ref_m = np.where(west, float(self.reference_levers["fiscal.west_cofinancing_share"]),
                          p["fiscal.cofinancing_share_other"])
@@ -673,8 +679,7 @@ class WestDevModel(mesa.Model):
         p = self.p
         ins = self.instruments
         pop = self.workers.population(self.geo.n)
-        quality = (1.0 + ins.wage_premium) ** p["public.quality_wage_elasticity"]
-        raw = self.k_public * quality / (pop * self.delivery_cost(ins))
+        raw = self.k_public * self.staff_quality / (pop * self.delivery_cost(ins))
         if self.public_services_index0 is None:
             self.public_services_index0 = np.average(raw, weights=pop)
         return 100.0 * raw / self.public_services_index0
@@ -714,15 +719,18 @@ class WestDevModel(mesa.Model):
         p, geo, firms = self.p, self.geo, self.firms
         n = geo.n
         rng = self.rng
-        # --- exit: persistent losses or the exogenous hazard
+        # --- exit: the exogenous hazard thins every agent's weight (each agent stands for many
+        # firms, a share of which exit); persistent losses remove the whole agent
+        hazard = p["firms.exit_hazard"]
         firms.loss_years = np.where(inc["profit"] < 0, firms.loss_years + 1, 0).astype(np.int8)
-        exit_ = (firms.loss_years >= self.loss_years_threshold) | (
-            rng.random(firms.n) < p["firms.exit_hazard"])
-        exits = np.bincount(firms.province[exit_], weights=firms.weight[exit_], minlength=n)
-        freed = np.bincount(firms.province[exit_], weights=(firms.weight * firms.capital
-                                                             * (firms.sector > AGRI))[exit_], minlength=n)
+        exit_ = firms.loss_years >= self.loss_years_threshold
+        exiting_weight = np.where(exit_, firms.weight, hazard * firms.weight)
+        exits = np.bincount(firms.province, weights=exiting_weight, minlength=n)
+        freed = np.bincount(firms.province, weights=exiting_weight * firms.capital
+                            * (firms.sector > AGRI), minlength=n)
         self.idle_land += p["land.km2_per_100m_yuan"] * freed
         self.land_stock -= p["land.km2_per_100m_yuan"] * freed
+        firms.weight = firms.weight * (1.0 - hazard)
         survivors = ~exit_
         for key in ("revenue", "profit", "cit_rate", "eligible"):
             inc[key] = inc[key][survivors]
@@ -752,8 +760,13 @@ class WestDevModel(mesa.Model):
         boost = ins.entry_boost[:, None] * (1.0 + self._return_entrepreneurship(ins))[:, None]
         entrants_real = (p["firms.entry_rate"] * real_firms * attract * boost
                          * (1 - ins.entry_barrier) / (1 - self.reference_levers["industry.negative_list_entry_barrier"]))
-        agents_f = entrants_real / self.cell_agent_weight
-        agents_n = np.floor(agents_f + rng.random(agents_f.shape)).astype(np.int64)
+        agents_f = np.nan_to_num(entrants_real / self.cell_agent_weight, nan=0.0, posinf=0.0)
+        agents_f = np.clip(agents_f, 0.0, None)
+        # systematic sampling: fractional entrant agents carry over to the next year, so the
+        # number of entrants does not depend on the seed
+        self.entry_backlog = self.entry_backlog + agents_f
+        agents_n = np.floor(self.entry_backlog).astype(np.int64)
+        self.entry_backlog -= agents_n
         entrants = self._make_entrants(agents_n, ins)
         entrant_land_k = entrants.capital * entrants.weight * (entrants.sector > AGRI)
 
@@ -857,13 +870,15 @@ class WestDevModel(mesa.Model):
         wsum = np.bincount(fc, weights=firms.weight, minlength=n * 3)
         mean_log_a = np.bincount(fc, weights=firms.weight * np.log(firms.tfp), minlength=n * 3) / np.maximum(wsum, 1e-12)
         mean_log_k = np.bincount(fc, weights=firms.weight * np.log(firms.capital), minlength=n * 3) / np.maximum(wsum, 1e-12)
-        log_a = mean_log_a[cell] + np.log(p["firms.entrant_productivity"]) + p["firms.tfp_noise"] * 2 * rng.standard_normal(m)
+        weight = self.cell_agent_weight.ravel()[cell]
+        log_a = (mean_log_a[cell] + np.log(p["firms.entrant_productivity"])
+                 + p["firms.tfp_noise"] / np.sqrt(weight) * rng.standard_normal(m))
         capital = (np.exp(mean_log_k[cell]) * p["firms.entrant_size"]
                    * rng.lognormal(0.0, p["firms.capital_intensity_dispersion"], m))
         state = np.zeros(m, dtype=bool)
         energy = (sector == INDUSTRY) & (rng.random(m) < p["firms.energy_intensive_share"])
         return FirmPopulation(
-            province=province, sector=sector, weight=self.cell_agent_weight.ravel()[cell],
+            province=province, sector=sector, weight=weight,
             tfp=np.exp(log_a), capital=capital, labour=np.zeros(m), state=state,
             energy_intensive=energy, catalogue_draw=rng.random(m), zone_draw=rng.random(m),
             origin=np.full(m, -1, dtype=np.int16), loss_years=np.zeros(m, dtype=np.int8),
@@ -961,9 +976,13 @@ class WestDevModel(mesa.Model):
         # 2. public capital, networks, market access, location productivity
         last_b = self._last_budgets
         self.k_infra = (1 - p["infrastructure.depreciation"]) * self.k_infra + last_b["infrastructure"]
-        quality_eff = (1.0 + ins.wage_premium) ** 0  # quality enters the index, not the stock
-        self.k_public = (1 - p["public.capital_depreciation"]) * self.k_public + last_b["public_services"] * quality_eff \
-            / (1.0 + ins.wage_premium * p["public.wage_share"])
+        # the staff wage premium raises what public-service spending costs; part of the
+        # budget goes to the premium, the rest builds public-service capital
+        self.k_public = ((1 - p["public.capital_depreciation"]) * self.k_public
+                         + last_b["public_services"] / (1.0 + ins.wage_premium * p["public.wage_share"]))
+        # staff quality (retention) moves towards what the premium sustains as staff turn over
+        target_quality = (1.0 + ins.wage_premium) ** p["public.quality_wage_elasticity"]
+        self.staff_quality += p["public.staff_turnover"] * (target_quality - self.staff_quality)
         self.quality = self.quality0 * (self.k_infra / self.k_infra0) ** p["infrastructure.quality_elasticity"]
         self.market_access = goods.market_access(self.last_gdp, self.quality, geo.distance_km,
                                                  p["infrastructure.distance_decay"])
@@ -997,7 +1016,9 @@ class WestDevModel(mesa.Model):
                  * (skilled / np.average(skilled, weights=self.workers.population(n))) ** p["firms.catch_up_skill_elasticity"]
                  * (self.market_access / np.average(self.market_access, weights=self.workers.population(n))) ** p["firms.catch_up_access_elasticity"]
                  * ins.catch_up_boost)
-        noise = p["firms.tfp_noise"]
+        # idiosyncratic shocks are per real firm; an agent's shock is the mean of its `weight`
+        # firms' shocks, so aggregate noise does not depend on the resolution
+        noise = p["firms.tfp_noise"] / np.sqrt(firms.weight)
         firms.tfp = firms.tfp * np.exp(g + (speed[:, None] * gap).ravel()[cell]
                                        + noise * rng.standard_normal(firms.n) - 0.5 * noise**2)
 
