@@ -615,7 +615,7 @@ class WestDevModel(mesa.Model):
         }
         central["balance"] = central["revenue"] - central["transfers"] - central["si_subsidy"] - central["direct_spending"]
         # tax levers: revenue forgone against the standard rates
-        cit_rate, eligible = inc["cit_rate"], inc["eligible"]
+        cit_rate = inc["cit_rate"]
         firms = self.firms
         base = np.maximum(inc["profit"], 0.0) * firms.weight
         costs["fiscal.cit_rate_encouraged_west"] = float(((p["firms.cit_standard_rate"] - cit_rate) * base).sum())
@@ -676,7 +676,6 @@ class WestDevModel(mesa.Model):
     def public_services_index(self) -> np.ndarray:
         """Public-service capital per head adjusted for delivery cost and staff quality; the
         national population-weighted mean of the start year = 100."""
-        p = self.p
         ins = self.instruments
         pop = self.workers.population(self.geo.n)
         raw = self.k_public * self.staff_quality / (pop * self.delivery_cost(ins))
