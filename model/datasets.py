@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
 from westdev.errors import DataError
 
 __all__ = [

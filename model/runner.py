@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
+
 from westdev.errors import InputError, RunFailure
 from westdev.scenario import FrozenMap, Scenario
 from westdev.store import ResultsStore, StoreWriter

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from westdev.errors import RunFailure
 
 GOAL_INDICATORS = ("west_east_ratio_income", "west_east_ratio_public_services",

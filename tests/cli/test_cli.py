@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 import westdev.parameters
 import westdev.simulate
 from westdev.cli import main

@@ -9,6 +9,7 @@ import matplotlib
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
+
 from westdev.charts import GOAL_RATIOS, OKABE_ITO, plot_goal_ratios, save_figure
 from westdev.scenario import load_scenario
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from westdev.datasets import (
     NATIONAL_VARIABLES,
     VARIABLES,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 import westdev.parameters
 import westdev.simulate
 from westdev import api

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 import westdev.parameters
 from westdev.errors import InputError
 from westdev.exogenous import EXOGENOUS

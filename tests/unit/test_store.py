@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 import westdev.simulate
 from westdev.errors import InputError
 from westdev.runner import RunTask, run_batch
