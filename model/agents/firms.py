@@ -79,14 +79,15 @@ def labour_demand(price_net: np.ndarray, loc_tfp: np.ndarray, tfp: np.ndarray,
 
 def log_capital_gap(capital: np.ndarray, revenue_net: np.ndarray, user_cost: np.ndarray,
                     alpha: float, beta: float) -> np.ndarray:
-    """ln(K*/K): how far capital is from the level where its marginal revenue product equals
+    """ln(K*/K): how far capital is from the level where the marginal profit of capital equals
     the user cost.
 
-    With labour re-optimised, revenue is proportional to K^(α/(1−β)); the marginal product of
-    capital is (α/(1−β))·R/K, so ln(K*/K) = ln(MPK/c) / (1 − α/(1−β)).
+    With labour at its optimum, the marginal profit of capital is α·R/K (envelope theorem:
+    d(R − c·L*)/dK = ∂R/∂K), and revenue scales as K^(α/(1−β)), so MPK ∝ K^(α/(1−β) − 1) and
+    ln(K*/K) = ln(MPK/c) / (1 − α/(1−β)). `revenue_net` is revenue net of VAT.
     """
     curvature = alpha / (1.0 - beta)
-    mpk = curvature * revenue_net / np.maximum(capital, 1e-12)
+    mpk = alpha * revenue_net / np.maximum(capital, 1e-12)
     return np.log(mpk / user_cost) / (1.0 - curvature)
 
 

@@ -63,7 +63,10 @@ def age(workers: WorkerPopulation, rng: np.random.Generator) -> None:
 
 
 def deaths(workers: WorkerPopulation, mortality: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Remove agents dying this year (age-specific yearly probability). Returns deaths by province."""
+    """Remove agents dying this year (age-specific yearly probability).
+
+    Returns, in the agents' order before removal, the weight of each agent that died (0 for
+    survivors); sum it by residence for deaths by province."""
     dies = rng.random(workers.n, dtype=np.float32) < mortality[workers.age]
     dead_weight = np.where(dies, workers.weight, 0.0)
     workers.keep(~dies)

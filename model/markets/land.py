@@ -38,8 +38,9 @@ def allocate_quota(national_quota: float, gdp_share: np.ndarray, west: np.ndarra
     o = gdp_share * ~west
     quota += national_quota * west_share * w / w.sum()
     quota += national_quota * (1.0 - west_share) * o / o.sum()
-    if unused_land_weight.sum() > 0:
-        quota += unused_land_quota * unused_land_weight / unused_land_weight.sum()
+    weight = unused_land_weight * west
+    if weight.sum() > 0:
+        quota += unused_land_quota * weight / weight.sum()
     return quota
 
 

@@ -58,7 +58,7 @@ class MigrationModel:
         move = not_home * (self.move_cost + self.distance_elasticity * b * self.log_distance)  # (o, d)
         hukou_pen = not_home * (self.hukou_cost * (1.0 - migrant_access) + portability_cost)  # (h, d)
         bonus = np.zeros((n, 2, n))  # (h, s, d)
-        bonus[:, 1, :] = not_home * (b * np.log1p(skilled_incentive / income[:, 1]))[None, :]
+        bonus[:, 1, :] = not_home * (self.west * b * np.log1p(skilled_incentive / income[:, 1]))[None, :]
         v = (base.T[None, None, :, None, :]  # (1, 1, s, 1, d)
              - move[:, None, None, None, :]
              - self.age_cost[None, None, None, :, None]

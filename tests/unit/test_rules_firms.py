@@ -65,23 +65,23 @@ def test_labour_demand_zero_capital_and_cost_elasticity():
 
 def test_capital_gap_zero_when_mpk_equals_user_cost():
     # α = 0.3, β = 0.5 ⇒ curvature α/(1−β) = 0.6; R = 10, K = 20
-    # MPK = 0.6 · 10 / 20 = 0.3 = c ⇒ ln(MPK/c) = 0 ⇒ gap 0
-    gap = log_capital_gap(np.array([20.0]), np.array([10.0]), np.array([0.3]), 0.3, 0.5)
+    # MPK = α·R/K = 0.3 · 10 / 20 = 0.15 = c ⇒ ln(MPK/c) = 0 ⇒ gap 0
+    gap = log_capital_gap(np.array([20.0]), np.array([10.0]), np.array([0.15]), 0.3, 0.5)
     assert gap[0] == pytest.approx(0.0, abs=1e-14)
 
 
 def test_capital_gap_hand_example():
-    # same firm, c = 0.15: MPK/c = 0.3/0.15 = 2
+    # same firm, c = 0.075: MPK/c = 0.15/0.075 = 2
     # gap = ln 2 / (1 − 0.6) = 0.693147 / 0.4 = 1.732868
-    gap = log_capital_gap(np.array([20.0]), np.array([10.0]), np.array([0.15]), 0.3, 0.5)
+    gap = log_capital_gap(np.array([20.0]), np.array([10.0]), np.array([0.075]), 0.3, 0.5)
     assert gap[0] == pytest.approx(math.log(2) / 0.4, rel=1e-12)
     assert gap[0] == pytest.approx(1.732868, rel=1e-6)
     # at K* = K·e^gap = 20 · 2^2.5 = 113.137, revenue R ∝ K^0.6 is 10 · 2^(2.5·0.6) = 10 · 2^1.5
-    # = 28.284, and MPK* = 0.6 · 28.284 / 113.137 = 0.15 = c: the gap closes exactly there
+    # = 28.284, and MPK* = 0.3 · 28.284 / 113.137 = 0.075 = c: the gap closes exactly there
     k_star = 20.0 * math.exp(gap[0])
     r_star = 10.0 * (k_star / 20.0) ** 0.6
     assert k_star == pytest.approx(113.137085, rel=1e-6)
-    assert 0.6 * r_star / k_star == pytest.approx(0.15, rel=1e-12)
+    assert 0.3 * r_star / k_star == pytest.approx(0.075, rel=1e-12)
 
 
 def test_revenue_with_reoptimised_labour_scales_as_k_to_the_curvature():
@@ -97,17 +97,12 @@ def test_revenue_with_reoptimised_labour_scales_as_k_to_the_curvature():
     assert revenue(2.0) / revenue(1.0) == pytest.approx(2**0.6, rel=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "economics: log_capital_gap takes MPK = (α/(1−β))·R/K, the derivative of *revenue* with "
-    "labour re-optimised, but the profit-maximising firm sets the derivative of *profit* "
-    "d(R − cL*)/dK = α·R/K (envelope theorem) equal to the user cost; economy._capital_gap "
-    "passes gross revenue y·p_net as revenue_net, so K* is overstated (MPK by 1/(1−β))"))
 def test_capital_gap_is_zero_at_the_profit_maximising_capital():
     # p = Ã = A = 1, α = 0.3, β = 0.5, labour cost c_L = 0.5, user cost u = 0.3
     # L*(K) = (0.5 K^0.3 / 0.5)² = K^0.6; R(K) = K^0.3 · L*^0.5 = K^0.6; c_L L* = 0.5 K^0.6
     # profit π(K) = K^0.6 − 0.5 K^0.6 − 0.3 K = 0.5 K^0.6 − 0.3 K
     # π'(K) = 0.3 K^(−0.4) − 0.3 = 0 ⇒ K* = 1, so at K = 1 the gap ln(K*/K) must be 0
-    # (the function gives MPK = 0.6 · 1/1 = 0.6 ⇒ gap = ln(0.6/0.3)/0.4 = 1.733)
+    # MPK = α·R/K = 0.3 · 1/1 = 0.3 = u ⇒ gap 0
     alpha, beta, c_lab, user = 0.3, 0.5, 0.5, 0.3
     grid = np.linspace(0.2, 3.0, 28001)
     lab = labour_demand(np.ones_like(grid), np.ones_like(grid), np.ones_like(grid), grid,

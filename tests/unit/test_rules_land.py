@@ -42,10 +42,6 @@ def test_allocate_quota_shares(national, west_share, unused, gdp, weight):
     assert q[WEST].sum() == pytest.approx(national * west_share + extra, rel=1e-9, abs=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "docstring: 'western provinces with unprotected unused land ... get the extra unused-land "
-    "quota'; allocate_quota does not restrict it to the west (harmless today: the economy "
-    "passes a zero weight outside the west)"))
 def test_unused_land_quota_goes_to_the_west_only():
     q = allocate_quota(1000.0, GDP_SHARE, WEST, 0.4, 100.0, np.array([1.0, 0.0, 1.0, 0.0]))
     # west 400 + all 100 of unused quota = 500

@@ -100,10 +100,6 @@ def test_skilled_incentive_affects_only_skilled_non_hukou_incentive_destinations
     assert (diff[~mask] == 0).all()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "module docstring: the incentive term carries [d≠h, s high, d west], but utilities() never "
-    "uses self.west, so an incentive at a non-western destination raises its utility too "
-    "(harmless today: Instruments.skilled_incentive is zero outside the west)"))
 def test_skilled_incentive_only_counts_in_western_destinations():
     m = _model()
     incentive = np.array([0.0, 0.0, 8_000.0])  # destination 2 is not western

@@ -109,21 +109,6 @@ def test_deaths_share_by_band_and_bounds():
     assert w.n == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "docstring says 'Returns deaths by province' but deaths() returns the dead weight per agent "
-    "(length = agents before removal); economy.step discards it and recomputes deaths from "
-    "populations"))
-def test_deaths_returns_deaths_by_province():
-    w = _pop(2000, np.random.default_rng(11), n_prov=3)
-    residence = w.residence.copy()
-    weight = w.weight.copy()
-    dead = deaths(w, MORTALITY, np.random.default_rng(12))
-    # by province: one entry per province (3), not per agent (2000)
-    assert dead.shape == (3,)
-    np.testing.assert_allclose(dead, np.bincount(residence, weights=np.where(dead > 0, weight, 0),
-                                                 minlength=3))
-
-
 # ---------------------------------------------------------------------------------------------
 # births
 # ---------------------------------------------------------------------------------------------
