@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("levers", help="list the policy levers (the catalogue)")
     p.add_argument("--area", help="only the levers of one area (fiscal, land...)")
+    p.add_argument("--markdown", action="store_true",
+                   help="print the catalogue as Markdown (the source of docs/levers.md)")
     p.set_defaults(func=_cmd_levers)
 
     p = sub.add_parser("params", help="list the parameter register")
@@ -158,6 +160,11 @@ def _cmd_levers(args: argparse.Namespace) -> int:
 
     if args.area is not None and args.area not in AREAS:
         raise InputError(f"unknown area {args.area!r}", field="--area", allowed=", ".join(AREAS))
+    if getattr(args, "markdown", False):
+        from westdev.policy.docs import catalogue_markdown
+
+        print(catalogue_markdown(), end="")
+        return 0
     specs = [s for s in LEVERS.values() if args.area in (None, s.area)]
     width = max(len(s.name) for s in specs)
     for s in specs:

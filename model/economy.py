@@ -104,6 +104,9 @@ class WestDevModel(mesa.Model):
         # Scenario levers act from the first simulated year.
         self.reference_levers = (default_values("2019") if self.year == 2019
                                  else scenario.lever_values(self.year))
+        # a lever's yearly fiscal cost is its direct cost against its no-policy value (the
+        # counterfactual without the measure; national measures keep their 2019 value there)
+        self.no_policy = default_values("no_policy")
         self._calibrate_start_year(state)
 
     # ------------------------------------------------------------------ parameters
@@ -177,6 +180,9 @@ class WestDevModel(mesa.Model):
         # small firms (for the §31 credit-spread lever): private firms below the median capital
         self._small_threshold = float(np.median(firms.capital[~firms.state]))
         self.entry_backlog = np.zeros((n, 3))
+        self.migration_in = np.zeros(n)
+        self.migration_out = np.zeros(n)
+        self.pairing_received = np.zeros(n)
         self.land_stock = p["land.km2_per_100m_yuan"] * firms.totals(firms.capital * (firms.sector > AGRI), n)
         self.idle_land = np.zeros(n)
 
@@ -507,7 +513,9 @@ class WestDevModel(mesa.Model):
         protected_km2 = ins.protected_share * geo.area_km2
         eco_rate = float(ins.values["fiscal.ecological_transfer_yuan_per_km2"])
         b["ecological_transfer"] = eco_rate * protected_km2 / 1e8
-        costs["fiscal.ecological_transfer_yuan_per_km2"] = float(b["ecological_transfer"].sum())
+        eco_np = float(self.no_policy["fiscal.ecological_transfer_yuan_per_km2"])
+        costs["fiscal.ecological_transfer_yuan_per_km2"] = float(
+            ((eco_rate - eco_np) * protected_km2).sum() / 1e8)
         # earmarked (non-project) transfers grow with central revenue; shares calibrated at start
         central_revenue = inc["central_tax"].sum() + p["fiscal.central_other_tax_rate"] * prod["value"].sum()
         pool = self.central_revenue0 if calibrate_to is not None else central_revenue
@@ -517,6 +525,7 @@ class WestDevModel(mesa.Model):
         flows = pairing * own[:, None]
         h_out += flows.sum(axis=1)
         h_in += flows.sum(axis=0)
+        self.pairing_received = flows.sum(axis=0)
         costs["fiscal.pairing_assistance_pct_donor_revenue"] = float(flows.sum())
         comp_rate = float(ins.values["ecology.eco_compensation_yuan_per_km2"])
         comp_total = comp_rate * (protected_km2 * west).sum() / 1e8
@@ -542,6 +551,15 @@ class WestDevModel(mesa.Model):
                                    bool(ins.values["fiscal.transfers_in_bond_capacity"]))
         quota = p["fiscal.bond_quota_share_gdp"] * gdp * ins.bond_quota_multiplier
         net_new = gov.new_borrowing(self.debt, ceiling, quota)
+        # borrowing levers: the extra net borrowing they allow against their no-policy values
+        quota_np = p["fiscal.bond_quota_share_gdp"] * gdp * np.where(
+            west, self.no_policy["fiscal.west_bond_quota_multiplier"], 1.0)
+        ceiling_np = gov.debt_ceiling(own, general, p["fiscal.debt_limit_ratio"],
+                                      bool(self.no_policy["fiscal.transfers_in_bond_capacity"]))
+        costs["fiscal.west_bond_quota_multiplier"] = float(
+            (net_new - gov.new_borrowing(self.debt, ceiling, quota_np)).sum())
+        costs["fiscal.transfers_in_bond_capacity"] = float(
+            (net_new - gov.new_borrowing(self.debt, ceiling_np, quota)).sum())
         b["gross_borrowing"] = amortisation + net_new
         b["debt_service"] = interest + amortisation
         self.net_new_debt = net_new
@@ -574,12 +592,12 @@ class WestDevModel(mesa.Model):
         b["earmarked_transfer"] = self.earmarked_share * pool
         pre = pre + b["earmarked_transfer"]
         b["project_transfer"] = central_paid
-        ref_m = np.where(west, float(self.reference_levers["fiscal.west_cofinancing_share"]),
+        ref_m = np.where(west, float(self.no_policy["fiscal.west_cofinancing_share"]),
                          p["fiscal.cofinancing_share_other"])
         ref_c, _ = gov.project_funding(central_funds, local_cap, ref_m)
         costs["fiscal.west_cofinancing_share"] = float((central_paid - ref_c).sum())
-        ref_int = np.where(west, (self.reference_levers["infrastructure.transport_investment_pct_gdp"]
-                                  + self.reference_levers["infrastructure.water_information_pct_gdp"]) / 100.0,
+        ref_int = np.where(west, (self.no_policy["infrastructure.transport_investment_pct_gdp"]
+                                  + self.no_policy["infrastructure.water_information_pct_gdp"]) / 100.0,
                            p["fiscal.project_intensity_other"])
         ref_paid, _ = gov.project_funding(ref_int * gdp, local_cap, ins.cofinancing)
         extra = float((central_paid - ref_paid).sum())
@@ -599,7 +617,7 @@ class WestDevModel(mesa.Model):
             b["public_services"][i] = alloc["public_services"]
             b["infrastructure"][i] = alloc["infrastructure"] + central_paid[i] + local_paid[i] + net_new[i] * p["fiscal.bond_infrastructure_share"]
             b["other"][i] = alloc["other"] - net_new[i] * p["fiscal.bond_infrastructure_share"]
-        ps_ref = np.where(west, float(self.reference_levers["public_services.health_education_share_west"]),
+        ps_ref = np.where(west, float(self.no_policy["public_services.health_education_share_west"]),
                           p["fiscal.public_service_share_other"])
         costs["public_services.health_education_share_west"] = float(
             ((ins.public_service_share - ps_ref) * np.maximum(discretionary, 0.0)).sum())
@@ -607,11 +625,26 @@ class WestDevModel(mesa.Model):
         # central government: shared taxes + other central taxes − transfers − SI subsidies
         si = inc["si"]
         transfers = b.central_transfers()
+        # central programmes paid from the central budget, against their no-policy values
+        npv = self.no_policy
+        programmes = {
+            "innovation.platforms_index": (ins.values["innovation.platforms_index"]
+                                           - npv["innovation.platforms_index"])
+            * p["innovation.platform_cost_100m_yuan"],
+            "infrastructure.remote_coverage": (ins.values["infrastructure.remote_coverage"]
+                                               - npv["infrastructure.remote_coverage"])
+            * p["infrastructure.remote_coverage_cost_100m_yuan"],
+            "opening.corridor_trade_cost_cut": (ins.values["opening.corridor_trade_cost_cut"]
+                                                - npv["opening.corridor_trade_cost_cut"])
+            * p["opening.corridor_cost_100m_yuan"],
+        }
+        costs.update({k: float(v) for k, v in programmes.items()})
         central = {
             "revenue": float(central_revenue),
             "transfers": float(transfers.sum()),
             "si_subsidy": float(si["central_subsidy"].sum()),
-            "direct_spending": float(p["fiscal.central_direct_spending_share"] * gdp.sum()),
+            "direct_spending": float(p["fiscal.central_direct_spending_share"] * gdp.sum()
+                                     + sum(programmes.values())),
         }
         central["balance"] = central["revenue"] - central["transfers"] - central["si_subsidy"] - central["direct_spending"]
         # tax levers: revenue forgone against the standard rates
@@ -621,11 +654,8 @@ class WestDevModel(mesa.Model):
         costs["fiscal.cit_rate_encouraged_west"] = float(((p["firms.cit_standard_rate"] - cit_rate) * base).sum())
         costs["fiscal.vat_general_taxpayer_special_zones"] = float(self._zone_vat_cost(inc, ins))
         costs["fiscal.equipment_duty_exemption"] = float(getattr(self, "_duty_cost", 0.0))
-        costs["fiscal.west_bond_quota_multiplier"] = float(
-            (p["fiscal.bond_quota_share_gdp"] * gdp * (ins.bond_quota_multiplier - 1.0)).sum() * rate.mean())
-        costs["fiscal.transfers_in_bond_capacity"] = 0.0
         costs["industry.employer_si_rate"] = float(
-            ((self.reference_levers["industry.employer_si_rate"] - ins.values["industry.employer_si_rate"])
+            ((self.no_policy["industry.employer_si_rate"] - ins.values["industry.employer_si_rate"])
              * p["labour.si_coverage"] * inc["wage_bill"]).sum())
         return b, central, costs
 
@@ -645,7 +675,7 @@ class WestDevModel(mesa.Model):
         incentive = ins.skilled_incentive * skilled_migrants / 1e8
         low_working = np.bincount(w.residence, weights=np.where((w.skill == 0) & (w.age >= 2) & (w.age <= 3),
                                                                 w.weight, 0.0), minlength=n)
-        ref_train = np.where(self.geo.west, self.reference_levers["talent.vocational_training_rate"],
+        ref_train = np.where(self.geo.west, self.no_policy["talent.vocational_training_rate"],
                              p["talent.training_rate_other"])
         training = ins.adult_upgrade * low_working * p["talent.training_cost_yuan"] / 1e8
         training_extra = (ins.adult_upgrade - ref_train) * low_working * p["talent.training_cost_yuan"] / 1e8
@@ -689,18 +719,25 @@ class WestDevModel(mesa.Model):
         return 100.0 * self.market_access / np.average(self.market_access0, weights=pop0)
 
     # ------------------------------------------------------------------ firm decisions
-    def _profitability(self, ins: Instruments) -> np.ndarray:
-        """After-tax operating profitability per unit of firm 'size' G_i, by province × sector
-        (H_d in the ODD), for a representative non-eligible firm."""
+    def _profitability(self, ins: Instruments, after_tax: bool = True) -> np.ndarray:
+        """Operating profitability per unit of firm 'size' G_i = (A·K^α)^(1/(1−β)), by
+        province × sector (H in the ODD): (1−β)·(p·Ã)^(1/(1−β))·(β/c)^(β/(1−β)) at expected
+        prices, times the start-year location factor Φ. After tax, an entrant's expected CIT
+        rate weighs the encouraged rate by the catalogue coverage (industry and services)."""
         p = self.p
-        n = self.geo.n
         si_load = 1.0 + self.employer_si * p["labour.si_coverage"]
         c = self.wage * si_load / 1e8
         price_net = self._price_net(ins)
         b = self.beta
         h = ((price_net * self.loc_tfp) ** (1 / (1 - b))
-             * (b / c[:, None]) ** (b / (1 - b)) * (1 - b))
-        return h * (1 - p["firms.cit_standard_rate"]) * self.location_factor * np.ones((n, 3))
+             * (b / c[:, None]) ** (b / (1 - b)) * (1 - b)) * self.location_factor
+        if not after_tax:
+            return h
+        standard = p["firms.cit_standard_rate"]
+        expected = (ins.catalogue_coverage * ins.cit_encouraged
+                    + (1 - ins.catalogue_coverage) * standard)
+        tax = np.column_stack([np.full(self.geo.n, standard), expected, expected])
+        return h * (1 - tax)
 
     def _user_cost(self, ins: Instruments, eligible: np.ndarray, cit_rate: np.ndarray) -> np.ndarray:
         """Required pre-tax return on capital per firm: p_K (r + spread + δ) / (1 − τ)."""
@@ -756,7 +793,11 @@ class WestDevModel(mesa.Model):
         mean_h = np.array([np.average(h[:, s], weights=np.maximum(va[:, s], 1e-9)) for s in range(3)])
         attract = np.clip(h / mean_h[None, :], 0.5, 2.0) ** p["firms.entry_elasticity"]
         real_firms = firms.totals(np.ones(firms.n), n, by_sector=True)
-        boost = ins.entry_boost[:, None] * (1.0 + self._return_entrepreneurship(ins))[:, None]
+        # firms sent under pairing assistance (§35): entry in recipients rises with the
+        # assistance received relative to their GDP
+        pairing_firms = 1.0 + p["firms.pairing_entry_effect"] * 100.0 * np.divide(
+            self.pairing_received, prod["real"], out=np.zeros(n), where=prod["real"] > 0)
+        boost = (ins.entry_boost * pairing_firms * (1.0 + self._return_entrepreneurship(ins)))[:, None]
         entrants_real = (p["firms.entry_rate"] * real_firms * attract * boost
                          * (1 - ins.entry_barrier) / (1 - self.reference_levers["industry.negative_list_entry_barrier"]))
         agents_f = np.nan_to_num(entrants_real / self.cell_agent_weight, nan=0.0, posinf=0.0)
@@ -820,7 +861,9 @@ class WestDevModel(mesa.Model):
         wedge = np.where(firms.energy_intensive, self._cost_wedge(ins)[firms.province], 1.0)
         y = (self.loc_tfp.ravel()[cell] * firms.tfp * wedge * firms.capital ** self.alpha
              * np.maximum(firms.labour, 1e-12) ** self.beta)
-        revenue_net = y * self._price_net(ins).ravel()[cell]
+        zone = (firms.zone_draw < self.p["firms.zone_share_west"]) & self.geo.west[firms.province]
+        relief = np.where(zone, ins.vat_zone_relief[firms.province] * self.vat / (1 - self.vat), 0.0)
+        revenue_net = y * self._price_net(ins).ravel()[cell] * (1.0 + relief)
         return log_capital_gap(firms.capital, revenue_net,
                                user_cost * self.required_return_scale[firms.province],
                                self.alpha, self.beta)
@@ -896,7 +939,7 @@ class WestDevModel(mesa.Model):
         zeros = np.zeros(n)
         if idx.size == 0:
             return zeros, zeros, zeros
-        h = self._profitability(ins) / (1 - p["firms.cit_standard_rate"])  # before tax
+        h = self._profitability(ins, after_tax=False)
         size = (firms.tfp[idx] * firms.capital[idx] ** self.alpha) ** (1 / (1 - self.beta))
         sector = firms.sector[idx]
         origin = firms.province[idx].astype(np.int64)
@@ -954,39 +997,78 @@ class WestDevModel(mesa.Model):
     def step(self) -> None:
         """Advance one year (see the module docstring for the order)."""
         self.year += 1
-        p, geo = self.p, self.geo
-        n = geo.n
-        rng = self.rng
+        p = self.p
         ex = self.scenario.exogenous_values(self.year)
-        ins = instruments(self.scenario.lever_values(self.year), geo, p)
+        ins = instruments(self.scenario.lever_values(self.year), self.geo, p)
         self.instruments = ins
         self.employer_si = ins.values["industry.employer_si_rate"] + p["labour.other_employer_si_rate"]
 
-        # 1. demography
-        pop_before = self.workers.population(n)
-        wk.age(self.workers, rng)
-        dead = wk.deaths(self.workers, self.mortality * ex["mortality_multiplier"], rng)
-        born_before = self.workers.population(n)
-        wk.births(self.workers, self._birth_probability(ex["birth_rate_per_1000"]), rng)
-        births = self.workers.population(n) - born_before
-        deaths = pop_before - born_before
-        del dead
+        births, deaths = self._demography(ex)                       # 1. demography
+        self._update_public_capital(ins)                            # 2. public capital, access
+        self._update_gate_prices(ins, ex)
+        self._catch_up(ins, ex)                                     # 3. technology
+        employed_units = self._labour_market(ins)                   # 4. jobs and production
+        prod = self._produce(employed_units, ins)
+        inc = self._incomes(prod, ins)                              # 5. incomes and taxes
+        budgets, central, costs = self._budgets(prod, inc, ins)     # 6. government
+        self.debt = self.debt + self.net_new_debt
+        self.si_fund = self.si_fund + inc["si"]["fund_change"]
+        self.fiscal_inflow = budgets.spending() - budgets.own_revenue()
+        dyn = self._firm_dynamics(prod, inc, ins)                   # 7. firm dynamics
+        net_migration = self._households(inc, ins)                  # 8. migration, hukou, skills
 
-        # 2. public capital, networks, market access, location productivity
+        self.last_gdp = prod["real"]                                # 9. record and check
+        flows = self._flows(prod, inc, budgets, central, costs, self._land_outcome, net_migration,
+                            births, deaths, dyn["entries"], dyn["exits"], dyn["moves_in"],
+                            dyn["moves_out"])
+        self.recorder.record(flows)
+        check_year(self, flows)
+
+    # ------------------------------------------------------------------ submodels of the step
+    def _demography(self, ex: dict) -> tuple[np.ndarray, np.ndarray]:
+        """Ageing, deaths (age-specific rates × the exogenous mortality multiplier) and births
+        (the exogenous crude birth rate). Returns (births, deaths) by province, persons."""
+        n, w = self.geo.n, self.workers
+        wk.age(w, self.rng)
+        residence = w.residence.copy()
+        dead = wk.deaths(w, self.mortality * ex["mortality_multiplier"], self.rng)
+        deaths = np.bincount(residence, weights=dead, minlength=n)
+        pop_after_deaths = w.population(n)
+        wk.births(w, self._birth_probability(ex["birth_rate_per_1000"]), self.rng)
+        births = w.population(n) - pop_after_deaths
+        return births, deaths
+
+    def _update_public_capital(self, ins: Instruments) -> None:
+        """Last year's infrastructure and public-service spending enters the stocks; network
+        quality, market access and location productivity follow."""
+        p, geo = self.p, self.geo
         last_b = self._last_budgets
         self.k_infra = (1 - p["infrastructure.depreciation"]) * self.k_infra + last_b["infrastructure"]
         # the staff wage premium raises what public-service spending costs; part of the
         # budget goes to the premium, the rest builds public-service capital
         self.k_public = ((1 - p["public.capital_depreciation"]) * self.k_public
                          + last_b["public_services"] / (1.0 + ins.wage_premium * p["public.wage_share"]))
-        # staff quality (retention) moves towards what the premium sustains as staff turn over
-        target_quality = (1.0 + ins.wage_premium) ** p["public.quality_wage_elasticity"]
+        # staff quality (retention) moves towards what the premium sustains, plus cadres sent
+        # under pairing assistance (§35), as staff turn over
+        cadres = 1.0 + p["talent.pairing_cadre_effect"] * np.divide(
+            last_b["horizontal_in"], last_b["public_services"],
+            out=np.zeros(geo.n), where=last_b["public_services"] > 0)
+        target_quality = (1.0 + ins.wage_premium) ** p["public.quality_wage_elasticity"] * cadres
         self.staff_quality += p["public.staff_turnover"] * (target_quality - self.staff_quality)
         self.quality = self.quality0 * (self.k_infra / self.k_infra0) ** p["infrastructure.quality_elasticity"]
         self.market_access = goods.market_access(self.last_gdp, self.quality, geo.distance_km,
                                                  p["infrastructure.distance_decay"])
+        self.loc_tfp = self.loc_tfp0 * (self.market_access / self.market_access0)[:, None] \
+            ** p["infrastructure.access_tfp_elasticity"]
+
+    def _update_gate_prices(self, ins: Instruments, ex: dict) -> None:
+        """What tradable producers get at the gate relative to the start year: domestic trade
+        costs fall with relative market access, foreign ones with corridors (§9); border trade
+        and free-trade zones widen the foreign share (§10–§11); western resource industry gains
+        from local processing (§32), transmission capacity (§4) and commodity prices."""
+        p, geo = self.p, self.geo
+        n = geo.n
         ma_rel = (self.market_access / self.market_access0) / (self.market_access.sum() / self.market_access0.sum())
-        self.loc_tfp = self.loc_tfp0 * (self.market_access / self.market_access0)[:, None] ** p["infrastructure.access_tfp_elasticity"]
         domestic_cost = self.domestic_cost0 * ma_rel ** (-p["goods.trade_cost_access_elasticity"])
         foreign0 = p["goods.foreign_trade_cost"]
         foreign_cost = foreign0 * (1 - ins.foreign_cost_cut)
@@ -1002,32 +1084,40 @@ class WestDevModel(mesa.Model):
         commodity = 1.0 + self.resource_share * (ex["commodity_price_index"] - 1.0)
         self.gate = np.column_stack([gate, gate * processing * transmission * commodity, np.ones(n)])
 
-        # 3. technology: frontier growth and catch-up of the province-sector means
+    def _catch_up(self, ins: Instruments, ex: dict) -> None:
+        """The frontier grows at the exogenous rate; each province-sector's mean productivity
+        closes part of its gap, faster with skills, market access and (in the west) innovation
+        platforms (§2); firms also draw idiosyncratic shocks."""
+        p, n, firms = self.p, self.geo.n, self.firms
         g = ex["frontier_tfp_growth"] / 100.0
         self.log_frontier = self.log_frontier + g
-        firms = self.firms
         cell = firms.cell()
         wsum = np.bincount(cell, weights=firms.weight, minlength=n * 3)
         mean_log = np.bincount(cell, weights=firms.weight * np.log(firms.tfp), minlength=n * 3) / np.maximum(wsum, 1e-12)
         gap = np.maximum(self.log_frontier[None, :] - mean_log.reshape(n, 3), 0.0)
         skilled = self._skilled_share()
+        pop = self.workers.population(n)
         speed = (p["firms.catch_up_rate"]
-                 * (skilled / np.average(skilled, weights=self.workers.population(n))) ** p["firms.catch_up_skill_elasticity"]
-                 * (self.market_access / np.average(self.market_access, weights=self.workers.population(n))) ** p["firms.catch_up_access_elasticity"]
+                 * (skilled / np.average(skilled, weights=pop)) ** p["firms.catch_up_skill_elasticity"]
+                 * (self.market_access / np.average(self.market_access, weights=pop)) ** p["firms.catch_up_access_elasticity"]
                  * ins.catch_up_boost)
         # idiosyncratic shocks are per real firm; an agent's shock is the mean of its `weight`
         # firms' shocks, so aggregate noise does not depend on the resolution
         noise = p["firms.tfp_noise"] / np.sqrt(firms.weight)
         firms.tfp = firms.tfp * np.exp(g + (speed[:, None] * gap).ravel()[cell]
-                                       + noise * rng.standard_normal(firms.n) - 0.5 * noise**2)
+                                       + noise * self.rng.standard_normal(firms.n) - 0.5 * noise**2)
 
-        # 4. labour market and production
-        units, employed_units, lf_units = self._labour_units()
+    def _labour_market(self, ins: Instruments) -> np.ndarray:
+        """Wages move part of the way to clearing; jobs are found and lost towards the
+        demand-determined employment target. Returns employed efficiency units by province."""
+        p, n, firms = self.p, self.geo.n, self.firms
+        _, _, lf_units = self._labour_units()
         si_load = 1.0 + self.employer_si * p["labour.si_coverage"]
         labour_cost = self.wage * si_load / 1e8
-        price_net = self._price_net(ins)
-        demand = labour_demand(price_net.ravel()[cell], self.loc_tfp.ravel()[cell], firms.tfp,
-                               firms.capital, labour_cost[firms.province], self.alpha, self.beta)
+        cell = firms.cell()
+        demand = labour_demand(self._price_net(ins).ravel()[cell], self.loc_tfp.ravel()[cell],
+                               firms.tfp, firms.capital, labour_cost[firms.province],
+                               self.alpha, self.beta)
         demand_units = firms.totals(demand, n)
         supply_target = lf_units * (1 - p["labour.natural_unemployment"])
         old_wage = self.wage
@@ -1038,43 +1128,26 @@ class WestDevModel(mesa.Model):
         sector_demand = firms.totals(demand, n, by_sector=True)
         sector_share = sector_demand / np.maximum(sector_demand.sum(axis=1, keepdims=True), 1e-12)
         wk.job_flows(self.workers, self.efficiency, target, p["labour.separation_rate"],
-                     self.participation, sector_share, rng)
-        units, employed_units, lf_units = self._labour_units()
-        prod = self._produce(employed_units, ins)
+                     self.participation, sector_share, self.rng)
+        return self._labour_units()[1]
 
-        # 5. incomes, taxes, social insurance
-        inc = self._incomes(prod, ins)
-
-        # 6. government budgets
-        budgets, central, costs = self._budgets(prod, inc, ins)
-        self.debt = self.debt + self.net_new_debt
-        self.si_fund = self.si_fund + inc["si"]["fund_change"]
-        self.fiscal_inflow = budgets.spending() - budgets.own_revenue()
-
-        # 7. firm dynamics
-        dyn = self._firm_dynamics(prod, inc, ins)
-        land_out = self._land_outcome
-
-        # 8. households: migration, hukou, skills
+    def _households(self, inc: dict, ins: Instruments) -> np.ndarray:
+        """Migration by the logit, hukou conversion, skill upgrading. Returns net migration by
+        province (persons)."""
+        p, n, w, rng = self.p, self.geo.n, self.workers, self.rng
         income = self._expected_income(inc)
         v = self.migration.utilities(income, self._services_for_migration(), ins.migrant_access,
                                      ins.portability_cost, ins.skilled_incentive)
         prob = self.migration.probabilities(v)
-        w = self.workers
         before = w.residence.copy()
         movers = draw_moves(w, prob, rng)
-        net_migration = (np.bincount(w.residence[movers], weights=w.weight[movers], minlength=n)
-                         - np.bincount(before[movers], weights=w.weight[movers], minlength=n))
+        self.migration_in = np.bincount(w.residence[movers], weights=w.weight[movers], minlength=n)
+        self.migration_out = np.bincount(before[movers], weights=w.weight[movers], minlength=n)
         away = w.hukou != w.residence
         grant = away & (rng.random(w.n) < p["demography.hukou_grant_rate"] * (1 + ins.migrant_access))
         w.hukou[grant] = w.residence[grant]
         wk.upgrade_skills(w, ins.young_upgrade, ins.adult_upgrade, rng)
-
-        self.last_gdp = prod["real"]
-        flows = self._flows(prod, inc, budgets, central, costs, land_out, net_migration,
-                            births, deaths, dyn["entries"], dyn["exits"], dyn["moves_in"], dyn["moves_out"])
-        self.recorder.record(flows)
-        check_year(self, flows)
+        return self.migration_in - self.migration_out
 
     def _skilled_share(self) -> np.ndarray:
         w = self.workers

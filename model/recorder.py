@@ -14,7 +14,7 @@ GROUPS: tuple[str, ...] = REGION_GROUPS + ("China",)
 
 # indicator → how a region group aggregates it
 SUMS = ("gdp_100m_yuan", "population_10k", "employment_10k", "firms", "firm_entries",
-        "firm_exits", "relocations_in", "relocations_out", "net_migration_10k", "births_10k",
+        "firm_exits", "relocations_in", "relocations_out", "net_migration_10k", "migration_in_10k", "migration_out_10k", "births_10k",
         "deaths_10k", "debt_100m_yuan", "own_revenue_100m_yuan", "central_transfers_100m_yuan",
         "horizontal_net_100m_yuan", "budget_spending_100m_yuan", "net_central_support_100m_yuan",
         "public_service_spending_100m_yuan", "infrastructure_spending_100m_yuan",
@@ -63,6 +63,8 @@ class Recorder:
             "relocations_in": flows.relocations_in,
             "relocations_out": flows.relocations_out,
             "net_migration_10k": flows.net_migration / 1e4,
+            "migration_in_10k": m.migration_in / 1e4,
+            "migration_out_10k": m.migration_out / 1e4,
             "births_10k": flows.births / 1e4,
             "deaths_10k": flows.deaths / 1e4,
             "debt_100m_yuan": m.debt,
