@@ -549,10 +549,11 @@ class WestDevModel(mesa.Model):
         general = b["formula_transfer"] + b["ecological_transfer"]
         ceiling = gov.debt_ceiling(own, general, p["fiscal.debt_limit_ratio"],
                                    bool(ins.values["fiscal.transfers_in_bond_capacity"]))
-        quota = p["fiscal.bond_quota_share_gdp"] * gdp * ins.bond_quota_multiplier
+        push = self.scenario.exogenous_values(self.year)["public_investment_index"]
+        quota = p["fiscal.bond_quota_share_gdp"] * gdp * ins.bond_quota_multiplier * push
         net_new = gov.new_borrowing(self.debt, ceiling, quota)
         # borrowing levers: the extra net borrowing they allow against their no-policy values
-        quota_np = p["fiscal.bond_quota_share_gdp"] * gdp * np.where(
+        quota_np = p["fiscal.bond_quota_share_gdp"] * gdp * push * np.where(
             west, self.no_policy["fiscal.west_bond_quota_multiplier"], 1.0)
         ceiling_np = gov.debt_ceiling(own, general, p["fiscal.debt_limit_ratio"],
                                       bool(self.no_policy["fiscal.transfers_in_bond_capacity"]))
@@ -573,7 +574,7 @@ class WestDevModel(mesa.Model):
         costs["industry.relocation_support_share"] = float(subsidies.sum())
 
         # centrally funded projects (transport, water, information) with local co-financing
-        central_funds = ins.project_intensity * gdp
+        central_funds = ins.project_intensity * gdp * push
         if calibrate_to is not None:
             self.project_intensity0 = ins.project_intensity.copy()
         committed = (b["debt_service"] + b["horizontal_out"] + b["land_purchases"] + b["talent"]
@@ -599,7 +600,7 @@ class WestDevModel(mesa.Model):
         ref_int = np.where(west, (self.no_policy["infrastructure.transport_investment_pct_gdp"]
                                   + self.no_policy["infrastructure.water_information_pct_gdp"]) / 100.0,
                            p["fiscal.project_intensity_other"])
-        ref_paid, _ = gov.project_funding(ref_int * gdp, local_cap, ins.cofinancing)
+        ref_paid, _ = gov.project_funding(ref_int * gdp * push, local_cap, ins.cofinancing)
         extra = float((central_paid - ref_paid).sum())
         tw = (float(ins.values["infrastructure.transport_investment_pct_gdp"]),
               float(ins.values["infrastructure.water_information_pct_gdp"]))

@@ -44,6 +44,11 @@ EXOGENOUS: dict[str, ExogenousSpec] = {
             "Real interest rate on loans and bonds before spreads.",
             "Assumed 3 %: the 2019 loan prime rate (about 4.3 %) less about 1.3 % GDP-deflator inflation."),
         ExogenousSpec(
+            "public_investment_index", "index, normal = 1", (0.0, 5.0), {2019: 1.0},
+            "National push on public investment: multiplies central project funds and "
+            "provincial bond quotas in every province (the 2009–2010 stimulus is a value above 1).",
+            "Normal years 1; the history path raises it in 2009–2010 (the 4-trillion-yuan package)."),
+        ExogenousSpec(
             "birth_rate_per_1000", "births per 1000 residents/yr", (0.0, 40.0),
             {2000: 14.0, 2019: 10.5, 2025: 7.5, 2035: 7.0},
             "Crude birth rate, applied to every province (scaled by its working-age share).",

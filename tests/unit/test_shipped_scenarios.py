@@ -1,0 +1,72 @@
+"""The shipped scenario set: every file validates; the guideline reaches the catalogue's
+guideline values; each <area>_only file is the guideline's area alone; no_policy switches off
+exactly the western preferences."""
+
+from __future__ import annotations
+
+import pytest
+
+from westdev.policy.catalogue import AREAS, LEVERS, default_values
+from westdev.scenario import load_scenario, shipped_scenarios
+
+YEARS = range(2019, 2036)
+
+
+def test_the_shipped_set_is_complete():
+    names = set(shipped_scenarios())
+    expected = {"baseline", "guideline", "no_policy", "history_2000_2019",
+                "history_no_western_development"} | {f"{a}_only" for a in AREAS}
+    assert expected <= names
+
+
+@pytest.mark.parametrize("name", sorted(shipped_scenarios()))
+def test_every_shipped_scenario_loads(name):
+    scenario = load_scenario(name)
+    assert scenario.name == name
+    assert set(scenario.levers) == set(LEVERS)
+
+
+def test_guideline_reaches_the_catalogue_guideline_values_by_2035():
+    guideline = load_scenario("guideline").lever_values(2035)
+    for name, spec in LEVERS.items():
+        assert guideline[name] == spec.value_guideline, name
+
+
+def test_guideline_starts_from_policy_as_in_2019():
+    """Phase-ins start at the 2019 value in 2020 (no jump at the start), except switches."""
+    guideline = load_scenario("guideline").lever_values(2020)
+    for name, spec in LEVERS.items():
+        if spec.kind == "float":
+            assert guideline[name] == pytest.approx(spec.value_2019), name
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_area_file_is_the_guideline_area_alone(area):
+    only = load_scenario(f"{area}_only")
+    guideline = load_scenario("guideline")
+    baseline = load_scenario("baseline")
+    for year in YEARS:
+        got = only.lever_values(year)
+        for name, spec in LEVERS.items():
+            ref = guideline if spec.area == area else baseline
+            assert got[name] == ref.lever_values(year)[name], (area, name, year)
+
+
+def test_no_policy_switches_off_exactly_the_western_preferences():
+    values = load_scenario("no_policy").lever_values(2025)
+    for name, spec in LEVERS.items():
+        expected = spec.value_no_policy if spec.west_preference else spec.value_2019
+        assert values[name] == expected, name
+    assert default_values("no_policy")["fiscal.cit_rate_encouraged_west"] == 0.25
+
+
+def test_history_scenarios_start_in_2000_and_share_their_national_path():
+    history = load_scenario("history_2000_2019")
+    without = load_scenario("history_no_western_development")
+    assert history.run.start_year == without.run.start_year == 2000
+    assert history.exogenous == without.exogenous
+    assert history.lever_values(2010)["fiscal.cit_rate_encouraged_west"] == 0.15
+    assert without.lever_values(2010)["fiscal.cit_rate_encouraged_west"] == 0.25
+    # national reforms are the same in both
+    for name in ("public_services.migrant_access_share", "industry.negative_list_entry_barrier"):
+        assert history.lever_values(2015)[name] == without.lever_values(2015)[name]
