@@ -183,6 +183,7 @@ class WestDevModel(mesa.Model):
         self.migration_in = np.zeros(n)
         self.migration_out = np.zeros(n)
         self.pairing_received = np.zeros(n)
+        self.relocation_land_from_quota = np.zeros(n)
         self.land_stock = p["land.km2_per_100m_yuan"] * firms.totals(firms.capital * (firms.sector > AGRI), n)
         self.idle_land = np.zeros(n)
 
@@ -263,6 +264,7 @@ class WestDevModel(mesa.Model):
         self.location_factor = sector_avg[None, :] / h
         self.energy_capital0 = firms.totals(firms.capital * firms.energy_intensive, n)
         self._calibrate_investment(ins)
+        self._calibrate_land_quota(ins)
 
         self._last_inc = inc
         self._last_prod = prod
@@ -357,13 +359,13 @@ class WestDevModel(mesa.Model):
         price_net = self._price_net(ins)
         cell = firms.cell()
         loc = self.loc_tfp.ravel()[cell]
+        wedge = np.where(firms.energy_intensive, self._cost_wedge(ins)[firms.province], 1.0)
         if not calibrating:
-            demand = labour_demand(price_net.ravel()[cell], loc, firms.tfp, firms.capital,
+            demand = labour_demand(price_net.ravel()[cell], loc, firms.tfp * wedge, firms.capital,
                                    labour_cost[firms.province], self.alpha, self.beta)
             total = firms.totals(demand, n)
             scale = np.divide(employed_units, total, out=np.zeros(n), where=total > 0)
             firms.labour = demand * scale[firms.province]
-        wedge = np.where(firms.energy_intensive, self._cost_wedge(ins)[firms.province], 1.0)
         y = loc * firms.tfp * wedge * firms.capital ** self.alpha * firms.labour ** self.beta
         volume = firms.totals(y, n, by_sector=True)  # (31, 3), 2019 prices
         if calibrating:
@@ -547,7 +549,8 @@ class WestDevModel(mesa.Model):
         base_rate = r + p["fiscal.debt_spread"] + west * p["fiscal.debt_spread_west_extra"]
         costs["finance.infrastructure_risk_sharing"] = float(((base_rate - rate) * self.debt).sum())
         general = b["formula_transfer"] + b["ecological_transfer"]
-        ceiling = gov.debt_ceiling(own, general, p["fiscal.debt_limit_ratio"],
+        capacity = own * p["fiscal.comprehensive_capacity_multiplier"]
+        ceiling = gov.debt_ceiling(capacity, general, p["fiscal.debt_limit_ratio"],
                                    bool(ins.values["fiscal.transfers_in_bond_capacity"]))
         push = self.scenario.exogenous_values(self.year)["public_investment_index"]
         quota = p["fiscal.bond_quota_share_gdp"] * gdp * ins.bond_quota_multiplier * push
@@ -555,7 +558,7 @@ class WestDevModel(mesa.Model):
         # borrowing levers: the extra net borrowing they allow against their no-policy values
         quota_np = p["fiscal.bond_quota_share_gdp"] * gdp * push * np.where(
             west, self.no_policy["fiscal.west_bond_quota_multiplier"], 1.0)
-        ceiling_np = gov.debt_ceiling(own, general, p["fiscal.debt_limit_ratio"],
+        ceiling_np = gov.debt_ceiling(capacity, general, p["fiscal.debt_limit_ratio"],
                                       bool(self.no_policy["fiscal.transfers_in_bond_capacity"]))
         costs["fiscal.west_bond_quota_multiplier"] = float(
             (net_new - gov.new_borrowing(self.debt, ceiling, quota_np)).sum())
@@ -573,7 +576,8 @@ class WestDevModel(mesa.Model):
         b["subsidies"] = subsidies
         costs["industry.relocation_support_share"] = float(subsidies.sum())
 
-        # centrally funded projects (transport, water, information) with local co-financing
+        # centrally planned projects (transport, water, information) with local co-financing:
+        # the pipeline is a share of GDP (levers for the west), scaled by the national push
         central_funds = ins.project_intensity * gdp * push
         if calibrate_to is not None:
             self.project_intensity0 = ins.project_intensity.copy()
@@ -755,7 +759,6 @@ class WestDevModel(mesa.Model):
         """Exit, relocation, entry and investment (land-rationed). Returns counts by province."""
         p, geo, firms = self.p, self.geo, self.firms
         n = geo.n
-        rng = self.rng
         # --- exit: the exogenous hazard thins every agent's weight (each agent stands for many
         # firms, a share of which exit); persistent losses remove the whole agent
         hazard = p["firms.exit_hazard"]
@@ -817,11 +820,12 @@ class WestDevModel(mesa.Model):
         protected = ins_.protected_share * geo.area_km2
         unused_weight = np.where(geo.west, np.maximum(geo.area_km2 * p["land.unused_land_share"] - protected * 0.0, 0.0)
                                  * (1 - ins_.protected_share), 0.0)
-        quota = land.allocate_quota(p["land.national_firm_quota_km2"], gdp_share, geo.west,
+        quota = land.allocate_quota(self.national_land_quota, gdp_share, geo.west,
                                     ins_.land_west_share, ins_.land_unused_quota, unused_weight)
         ell = p["land.km2_per_100m_yuan"]
         request = ell * (np.bincount(firms.province, weights=expansion * firms.weight, minlength=n)
                          + np.bincount(entrants.province, weights=entrant_land_k, minlength=n))
+        quota = np.maximum(quota - self.relocation_land_from_quota, 0.0)
         outcome = land.clear(request, quota, self.idle_land, geo.west, ins_.land_trading_share,
                              p["land.quota_price_100m_yuan_per_km2"])
         self._land_outcome = outcome
@@ -845,8 +849,9 @@ class WestDevModel(mesa.Model):
         else:
             self._duty_cost = 0.0
         firms.capital = (1 - p["firms.depreciation"]) * firms.capital + gross
-        keep_entrant = rng.random(entrants.n) < g[entrants.province]
-        entrants.keep(keep_entrant | (entrants.sector == AGRI))
+        # rationed entrants: each entrant agent stands for fewer firms (deterministic thinning)
+        entrants.weight = entrants.weight * np.where(entrants.sector > AGRI, g[entrants.province], 1.0)
+        entrants.keep(entrants.weight > 0)
         self.investment = firms.totals(gross, n) + np.bincount(entrants.province, weights=entrants.capital * entrants.weight, minlength=n)
         firms.append(entrants)
         firms.age = firms.age + 1
@@ -890,6 +895,24 @@ class WestDevModel(mesa.Model):
             lo = np.where(too_much, mid, lo)
             hi = np.where(too_much, hi, mid)
         self.required_return_scale = np.exp(0.5 * (lo + hi))
+
+    def _calibrate_land_quota(self, ins: Instruments) -> None:
+        """The national yearly quota for firms' new construction land: a share
+        (`land.quota_to_demand`) of what firms would convert in the start year — expansion of
+        non-farm capital at the calibrated investment plus entrants, less land freed by exits.
+        Held fixed in km² (the national land-use plan does not grow with demand)."""
+        p, firms = self.p, self.firms
+        cit_rate, eligible = self._firm_tax_rates(ins)
+        gap = self._capital_gap(ins, self._user_cost(ins, eligible, cit_rate))
+        gross = gross_investment(firms.capital, gap, p["firms.depreciation"],
+                                 p["firms.investment_adjustment"])
+        nonfarm = firms.sector > AGRI
+        expansion = np.maximum(gross - p["firms.depreciation"] * firms.capital, 0.0) * nonfarm
+        entrants = p["firms.entry_rate"] * p["firms.entrant_size"] * firms.capital * nonfarm
+        freed = p["firms.exit_hazard"] * firms.capital * nonfarm
+        demand = p["land.km2_per_100m_yuan"] * float(
+            ((expansion + entrants - freed) * firms.weight).sum())
+        self.national_land_quota = p["land.quota_to_demand"] * max(demand, 0.0)
 
     def _return_entrepreneurship(self, ins: Instruments) -> np.ndarray:
         """Extra entry in western provinces from support to returning migrants (§21):
@@ -938,6 +961,7 @@ class WestDevModel(mesa.Model):
         consider = (~firms.state) & (firms.sector > AGRI) & (rng.random(firms.n) < p["firms.relocation_consider_rate"])
         idx = np.flatnonzero(consider)
         zeros = np.zeros(n)
+        self.relocation_land_from_quota = zeros
         if idx.size == 0:
             return zeros, zeros, zeros
         h = self._profitability(ins, after_tax=False)
@@ -949,23 +973,26 @@ class WestDevModel(mesa.Model):
                        ins.cit_encouraged[None, :], p["firms.cit_standard_rate"])  # (m, 31)
         operating = size[:, None] * h[:, sector].T  # (m, 31)
         if ins.values["industry.energy_intensive_to_clean_west"]:
+            # steered firms weigh the level of the western power-price advantage (§4), which
+            # the start-year location factors otherwise take as given
             ei = firms.energy_intensive[idx]
-            operating = operating * np.where(ei[:, None], self._cost_wedge(ins)[None, :] ** (1 / (1 - self.beta)), 1.0)
+            advantage = (1.0 + p["firms.power_cost_share"] * ins.power_discount) ** (1 / (1 - self.beta))
+            operating = operating * np.where(ei[:, None], advantage[None, :], 1.0)
         after_tax = operating * (1 - tax)
         gain = after_tax - after_tax[np.arange(idx.size), origin][:, None]
-        dist = geo.distance_km[origin]  # (m, 31)
-        moving_cost = firms.capital[idx][:, None] * p["firms.moving_cost_share"] * (1 + dist / 1000.0 * p["firms.moving_cost_per_1000km"])
-        support = ins.relocation_support[None, :] * (~geo.west[origin])[:, None]
-        enclave_help = float(ins.values["industry.enclave_tax_share_to_origin"]) * p["firms.enclave_cost_relief"] * geo.west[None, :] * (~geo.west[origin])[:, None]
-        net_cost = moving_cost * (1 - support - enclave_help)
-        value = gain * p["firms.relocation_horizon_years"] - net_cost
+        moving_cost = self._moving_cost(firms.capital[idx][:, None], origin[:, None],
+                                        np.arange(n)[None, :])  # (m, 31)
+        dest_support, origin_support = self._move_support(ins, origin[:, None], np.arange(n)[None, :],
+                                                          firms.energy_intensive[idx][:, None])
+        value = (gain * p["firms.relocation_horizon_years"]
+                 - moving_cost * (1 - dest_support - origin_support))
         value[np.arange(idx.size), origin] = 0.0
         best = np.argmax(value, axis=1)
         move = value[np.arange(idx.size), best] > 0
         movers, dest = idx[move], best[move]
         if movers.size == 0:
             return zeros, zeros, zeros
-        # energy cap on inward moves of energy-intensive capital
+        # energy cap (§16) on inward moves of energy-intensive capital
         ei = firms.energy_intensive[movers]
         if ei.any():
             cap = firms.totals(firms.capital * firms.energy_intensive, n) * ins.energy_cap_growth
@@ -977,22 +1004,49 @@ class WestDevModel(mesa.Model):
         w = firms.weight[movers]
         moves_out = np.bincount(src, weights=w, minlength=n)
         moves_in = np.bincount(dest, weights=w, minlength=n)
-        paid = (firms.capital[movers] * p["firms.moving_cost_share"]
-                * (1 + geo.distance_km[src, dest] / 1000.0 * p["firms.moving_cost_per_1000km"])
-                * ins.relocation_support[dest] * (~geo.west[src]) * w)
-        subsidy = np.bincount(dest, weights=paid, minlength=n)
-        # capital moves with the firm less the moving cost; land freed at origin becomes idle
-        k_move = firms.capital[movers] * w
+        # the moving cost uses up capital; subsidies (destination's transfer support, origin's
+        # enclave-park help) pay part of it, so the firm loses only its own share
+        cost = self._moving_cost(firms.capital[movers], src, dest)
+        dest_s, origin_s = self._move_support(ins, src, dest, firms.energy_intensive[movers])
+        subsidy = (np.bincount(dest, weights=cost * dest_s * w, minlength=n)
+                   + np.bincount(src, weights=cost * origin_s * w, minlength=n))
+        # land: the firm's land at the origin becomes idle; at the destination it takes idle
+        # land first, and what idle land cannot cover comes out of this year's quota
         ell = p["land.km2_per_100m_yuan"]
-        self.idle_land += ell * np.bincount(src, weights=k_move, minlength=n)
-        self.land_stock -= ell * np.bincount(src, weights=k_move, minlength=n)
-        self.idle_land = np.maximum(self.idle_land - ell * np.bincount(dest, weights=k_move, minlength=n), 0.0)
-        self.land_stock += ell * np.bincount(dest, weights=k_move, minlength=n)
+        land_out = ell * np.bincount(src, weights=firms.capital[movers] * w, minlength=n)
+        land_in = ell * np.bincount(dest, weights=(firms.capital[movers] - cost * (1 - dest_s - origin_s)) * w,
+                                    minlength=n)
+        self.idle_land += land_out
+        self.land_stock += land_in - land_out
+        from_idle = np.minimum(self.idle_land, land_in)
+        self.idle_land -= from_idle
+        self.relocation_land_from_quota = land_in - from_idle
         enclave = (float(ins.values["industry.enclave_tax_share_to_origin"]) > 0) & geo.west[dest] & ~geo.west[src]
         firms.origin[movers] = np.where(enclave, src, firms.origin[movers]).astype(np.int16)
         firms.province[movers] = dest.astype(np.int16)
-        firms.capital[movers] *= 1 - p["firms.moving_cost_share"] * (1 - ins.relocation_support[dest] * (~geo.west[src]))
+        firms.capital[movers] -= cost * (1 - dest_s - origin_s)
         return moves_in, moves_out, subsidy
+
+    def _moving_cost(self, capital, origin, dest) -> np.ndarray:
+        """Capital used up by a move: a share of capital, rising with distance."""
+        p = self.p
+        return capital * p["firms.moving_cost_share"] * (
+            1 + self.geo.distance_km[origin, dest] / 1000.0 * p["firms.moving_cost_per_1000km"])
+
+    def _move_support(self, ins: Instruments, origin, dest, energy_intensive):
+        """Shares of a move's cost paid by the destination (industrial-transfer support for moves
+        from outside the west, §12/§32; extra for energy-intensive firms steered to the west,
+        §4) and by the origin (help for firms moving into co-built enclave parks, §13)."""
+        p, west = self.p, self.geo.west
+        into_west = west[dest] & ~west[origin]
+        dest_share = ins.relocation_support[dest] * into_west
+        if ins.values["industry.energy_intensive_to_clean_west"]:
+            dest_share = dest_share + energy_intensive * west[dest] * p["firms.energy_intensive_move_support"]
+        origin_share = (float(ins.values["industry.enclave_tax_share_to_origin"])
+                        * p["firms.enclave_cost_relief"] * into_west)
+        total = dest_share + origin_share
+        scale = np.where(total > 0.9, 0.9 / np.maximum(total, 1e-12), 1.0)
+        return dest_share * scale, origin_share * scale
 
     # ------------------------------------------------------------------ the year
     def step(self) -> None:
@@ -1045,10 +1099,9 @@ class WestDevModel(mesa.Model):
         p, geo = self.p, self.geo
         last_b = self._last_budgets
         self.k_infra = (1 - p["infrastructure.depreciation"]) * self.k_infra + last_b["infrastructure"]
-        # the staff wage premium raises what public-service spending costs; part of the
-        # budget goes to the premium, the rest builds public-service capital
-        self.k_public = ((1 - p["public.capital_depreciation"]) * self.k_public
-                         + last_b["public_services"] / (1.0 + ins.wage_premium * p["public.wage_share"]))
+        # public-service spending builds public-service capital
+        # (the staff wage premium is paid from the talent budget; it does not dilute this)
+        self.k_public = (1 - p["public.capital_depreciation"]) * self.k_public + last_b["public_services"]
         # staff quality (retention) moves towards what the premium sustains, plus cadres sent
         # under pairing assistance (§35), as staff turn over
         cadres = 1.0 + p["talent.pairing_cadre_effect"] * np.divide(
@@ -1073,9 +1126,11 @@ class WestDevModel(mesa.Model):
         domestic_cost = self.domestic_cost0 * ma_rel ** (-p["goods.trade_cost_access_elasticity"])
         foreign0 = p["goods.foreign_trade_cost"]
         foreign_cost = foreign0 * (1 - ins.foreign_cost_cut)
-        share_f = np.clip(self.foreign_share * ins.foreign_reach, 0.0, 0.95)
+        # reaching more foreign buyers (border trade, free-trade zones) raises what the foreign
+        # share of sales earns in proportion to the reach
+        share_f = np.clip(self.foreign_share, 0.0, 0.95)
         gate = ((1 - share_f) * (1 + self.domestic_cost0) / (1 + domestic_cost)
-                + share_f * (1 + foreign0) / (1 + foreign_cost))
+                + share_f * ins.foreign_reach * (1 + foreign0) / (1 + foreign_cost))
         resource = self.resource_share * np.where(geo.west, 1.0, 0.0)
         ref = self.reference_levers
         processing = 1.0 + p["energy.processing_margin"] * resource * (
@@ -1104,7 +1159,7 @@ class WestDevModel(mesa.Model):
                  * ins.catch_up_boost)
         # idiosyncratic shocks are per real firm; an agent's shock is the mean of its `weight`
         # firms' shocks, so aggregate noise does not depend on the resolution
-        noise = p["firms.tfp_noise"] / np.sqrt(firms.weight)
+        noise = p["firms.tfp_noise"] / np.sqrt(np.maximum(firms.weight, 1.0))
         firms.tfp = firms.tfp * np.exp(g + (speed[:, None] * gap).ravel()[cell]
                                        + noise * self.rng.standard_normal(firms.n) - 0.5 * noise**2)
 
@@ -1116,8 +1171,9 @@ class WestDevModel(mesa.Model):
         si_load = 1.0 + self.employer_si * p["labour.si_coverage"]
         labour_cost = self.wage * si_load / 1e8
         cell = firms.cell()
+        wedge = np.where(firms.energy_intensive, self._cost_wedge(ins)[firms.province], 1.0)
         demand = labour_demand(self._price_net(ins).ravel()[cell], self.loc_tfp.ravel()[cell],
-                               firms.tfp, firms.capital, labour_cost[firms.province],
+                               firms.tfp * wedge, firms.capital, labour_cost[firms.province],
                                self.alpha, self.beta)
         demand_units = firms.totals(demand, n)
         supply_target = lf_units * (1 - p["labour.natural_unemployment"])

@@ -106,15 +106,16 @@ def new_borrowing(debt: np.ndarray, ceiling: np.ndarray, quota: np.ndarray) -> n
     return np.clip(np.minimum(quota, ceiling - debt), 0.0, None)
 
 
-def project_funding(central_funds: np.ndarray, local_capacity: np.ndarray,
+def project_funding(pipeline: np.ndarray, local_capacity: np.ndarray,
                     cofinancing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Centrally funded projects need a local co-financing share m of their total cost.
+    """Centrally planned projects (total value `pipeline`) need a local co-financing share m.
 
-    Projects built = min(central/(1−m), local capacity/m); returns (central paid, local paid).
-    A lower m lets the same local money match more central money where the local budget binds.
+    Projects built = min(pipeline, local capacity / m); the centre pays (1 − m) and the province
+    m of what is built. Returns (central paid, local paid). A lower m (§30 降低地方财政投入比例)
+    lets a province whose budget binds build more of its pipeline, at a higher central cost.
     """
-    m = np.clip(cofinancing, 1e-6, 0.999)
-    total = np.minimum(central_funds / (1.0 - m), np.maximum(local_capacity, 0.0) / m)
+    m = np.clip(cofinancing, 1e-6, 1.0)
+    total = np.minimum(np.maximum(pipeline, 0.0), np.maximum(local_capacity, 0.0) / m)
     return total * (1.0 - m), total * m
 
 

@@ -21,7 +21,8 @@ SUMS = ("gdp_100m_yuan", "population_10k", "employment_10k", "firms", "firm_entr
         "new_borrowing_100m_yuan", "investment_100m_yuan", "infrastructure_capital_100m_yuan",
         "public_service_capital_100m_yuan", "land_quota_km2", "land_used_km2", "land_sold_km2",
         "land_bought_km2", "land_sales_100m_yuan", "si_fund_100m_yuan",
-        "agriculture_va_100m_yuan", "industry_va_100m_yuan", "services_va_100m_yuan")
+        "agriculture_va_100m_yuan", "industry_va_100m_yuan", "services_va_100m_yuan",
+        "energy_intensive_capital_100m_yuan")
 WEIGHTED = ("public_services_index", "infrastructure_access_index")
 DERIVED = ("gdp_per_capita_yuan", "disposable_income_per_capita_yuan",
            "consumption_per_capita_yuan", "unemployment_rate", "debt_to_gdp",
@@ -88,6 +89,8 @@ class Recorder:
             "agriculture_va_100m_yuan": flows.gdp_sector[:, 0],
             "industry_va_100m_yuan": flows.gdp_sector[:, 1],
             "services_va_100m_yuan": flows.gdp_sector[:, 2],
+            "energy_intensive_capital_100m_yuan": firms.totals(
+                firms.capital * firms.energy_intensive, n),
             "public_services_index": m.public_services_index(),
             "infrastructure_access_index": m.infrastructure_access_index(),
         }

@@ -95,8 +95,8 @@ _LEVERS: list[LeverSpec] = [
        "guideline 'continue to raise' → 1.35; no_policy 1.0."),
     _f("fiscal", "west_cofinancing_share", "share", 0.3, 0.2, 0.5, [30], (0.0, 1.0),
        "Local co-financing share required for centrally funded projects in the west.",
-       "Lower share → the same local money matches more central project money (more infrastructure "
-       "per local yuan) where the local budget is the binding constraint.",
+       "Lower share → a province whose budget binds builds more of its planned projects (more "
+       "infrastructure per local yuan), the centre paying the rest.",
        "westdev.government.project_funding",
        "Guideline §30: 降低地方财政投入比例. No_policy applies the national share assumed for the east (0.5)."),
     _b("fiscal", "transfers_in_bond_capacity", False, True, False, [30],
@@ -213,11 +213,13 @@ _LEVERS: list[LeverSpec] = [
        "Raises the price western energy producers get (less curtailment, access to eastern demand).",
        "westdev.economy.WestDevModel._update_gate_prices",
        "§4: 继续加大西电东送…建设 → +60 % by 2035 assumed."),
-    _f("energy", "west_power_price_discount", "share", 0.05, 0.15, 0.0, [17], (0.0, 0.5),
+    _f("energy", "west_power_price_discount", "share", 0.2, 0.3, 0.1, [17], (0.0, 0.6),
        "How much cheaper industrial power is in the west under market-based pricing.",
        "Lowers costs of western energy-intensive firms (power-cost share × discount → productivity wedge).",
        "westdev.economy.WestDevModel._cost_wedge",
-       "§17: 有序放开竞争性环节电价; 2019 discount assumed 5 %."),
+       "§17: 有序放开竞争性环节电价. Assumed: western industrial power 20 % cheaper in 2019 "
+       "(endowment and the first market reforms), 30 % with market pricing; 10 % under "
+       "regulated prices (no_policy)."),
     # ------------------------------------------------------------------ land (§17, §33)
     _f("land", "west_quota_share", "share of national new quota", 0.35, 0.4, 0.27, [33], (0.0, 1.0),
        "West share of the national new construction-land quota.",
@@ -271,14 +273,16 @@ _LEVERS: list[LeverSpec] = [
     # ------------------------------------------------------------------ infrastructure (§6, §9)
     _f("infrastructure", "transport_investment_pct_gdp", "% of western GDP", 3.0, 4.0, 2.0,
        [6, 9], (0.0, 20.0),
-       "Central transport investment in the west (railways, highways, corridors), % of western GDP.",
+       "Centrally planned transport projects in the west (railways, highways, corridors), total "
+       "value as % of western GDP; the centre pays all but the local co-financing share.",
        "Builds infrastructure capital → network quality → market access, lower trade costs.",
        "westdev.government.project_funding",
        "§6: 加强横贯东西、纵贯南北的运输通道建设; 2019 assumed 3 % of western GDP; no_policy "
        "the national average intensity (2 %)."),
     _f("infrastructure", "water_information_pct_gdp", "% of western GDP", 1.0, 1.5, 0.8, [6],
        (0.0, 10.0),
-       "Water-conservancy and information-network investment in the west, % of western GDP.",
+       "Centrally planned water-conservancy and information-network projects in the west, % of "
+       "western GDP.",
        "Adds to infrastructure capital: network quality, market access and through it location "
        "productivity and trade costs.",
        "westdev.government.project_funding",

@@ -95,22 +95,21 @@ def test_new_borrowing_bounds(debt, ceiling, quota):
 # ---------------------------------------------------------------------------------------------
 
 
-def test_project_funding_central_funds_bind():
-    # central 90, local 50, m = 0.1: 90/0.9 = 100 < 50/0.1 = 500 ⇒ total 100
-    # central paid 100 · 0.9 = 90 (all of it), local paid 100 · 0.1 = 10
-    c, loc = project_funding(np.array([90.0]), np.array([50.0]), np.array([0.1]))
+def test_project_funding_pipeline_binds():
+    # pipeline 100, local capacity 50, m = 0.1: 50/0.1 = 500 > 100 ⇒ all 100 built
+    # central pays 100 · 0.9 = 90, local 100 · 0.1 = 10
+    c, loc = project_funding(np.array([100.0]), np.array([50.0]), np.array([0.1]))
     assert c[0] == pytest.approx(90.0) and loc[0] == pytest.approx(10.0)
 
 
-def test_project_funding_local_budget_binds():
-    # central 90, local 5, m = 0.1: 90/0.9 = 100 > 5/0.1 = 50 ⇒ total 50
-    # central paid 50 · 0.9 = 45 (45 of central money unused), local paid 50 · 0.1 = 5
-    c, loc = project_funding(np.array([90.0]), np.array([5.0]), np.array([0.1]))
+def test_project_funding_local_budget_binds_and_lower_match_builds_more():
+    # pipeline 100, local 5, m = 0.1: 5/0.1 = 50 < 100 ⇒ 50 built; central 45, local 5
+    c, loc = project_funding(np.array([100.0]), np.array([5.0]), np.array([0.1]))
     assert c[0] == pytest.approx(45.0) and loc[0] == pytest.approx(5.0)
-    # lower m = 0.08: 5/0.08 = 62.5 < 90/0.92 = 97.8 ⇒ total 62.5 > 50: more projects
-    c2, loc2 = project_funding(np.array([90.0]), np.array([5.0]), np.array([0.08]))
+    # m = 0.08: 5/0.08 = 62.5 built; central 62.5 · 0.92 = 57.5, local 5: more projects
+    c2, loc2 = project_funding(np.array([100.0]), np.array([5.0]), np.array([0.08]))
     assert c2[0] + loc2[0] == pytest.approx(62.5)
-    assert c2[0] == pytest.approx(57.5) and loc2[0] == pytest.approx(5.0)  # 62.5 · 0.92 = 57.5
+    assert c2[0] == pytest.approx(57.5) and loc2[0] == pytest.approx(5.0)
 
 
 def test_project_funding_negative_local_capacity_builds_nothing():
@@ -120,13 +119,13 @@ def test_project_funding_negative_local_capacity_builds_nothing():
 
 @given(st.floats(0, 1e4, allow_subnormal=False), st.floats(0, 1e4, allow_subnormal=False),
        st.floats(0.01, 0.95))
-def test_project_funding_shares(central, local, m):
-    c, loc = project_funding(np.array([central]), np.array([local]), np.array([m]))
+def test_project_funding_shares(pipeline, local, m):
+    c, loc = project_funding(np.array([pipeline]), np.array([local]), np.array([m]))
     total = c[0] + loc[0]
-    assert total == pytest.approx(min(central / (1 - m), local / m), rel=1e-12)
+    assert total == pytest.approx(min(pipeline, local / m), rel=1e-12)
     if total > 0:
         assert loc[0] / total == pytest.approx(m, rel=1e-12)
-    assert c[0] <= central * (1 + 1e-12) and loc[0] <= local * (1 + 1e-12)
+    assert total <= pipeline * (1 + 1e-12) and loc[0] <= local * (1 + 1e-12)
 
 
 # ---------------------------------------------------------------------------------------------
