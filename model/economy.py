@@ -38,6 +38,7 @@ from westdev.agents.firms import (
     log_capital_gap,
 )
 from westdev.agents.province import Province
+from westdev.indicators import weighted_quantile
 from westdev.initial_state import InitialState
 from westdev.markets import goods, labour, land
 from westdev.markets.migration import MigrationModel, cell_population, draw_moves, expected_flows
@@ -148,6 +149,8 @@ class WestDevModel(mesa.Model):
         labour_cost = self.beta * (1 - self.vat) * obs.gdp / employed_units  # 100m yuan per unit
         self.wage = labour_cost / si_load * 1e8  # gross wage, yuan per efficiency unit
         self.natural_units = lf_units * (1 - p["labour.natural_unemployment"])
+        self.productivity = obs.gdp.sum() / employed_units.sum()  # national, per efficiency unit
+        self.productivity_growth = 1.0
 
         # --- firms: per-real-firm value added, labour and capital; productivity as residual
         rng_k = self.rng
@@ -176,15 +179,18 @@ class WestDevModel(mesa.Model):
         self.cell_agent_weight = (wsum / np.maximum(np.bincount(cell, minlength=n * 3), 1)).reshape(n, 3)
         # the productivity frontier: the 90th percentile of own productivity by sector
         self.log_frontier = np.array([
-            np.quantile(np.log(firms.tfp[firms.sector == s]), 0.9) for s in range(3)])
+            weighted_quantile(np.log(firms.tfp[firms.sector == s]), firms.weight[firms.sector == s], 0.9)
+            for s in range(3)])
         # small firms (for the §31 credit-spread lever): private firms below the median capital
-        self._small_threshold = float(np.median(firms.capital[~firms.state]))
+        self._small_threshold = weighted_quantile(firms.capital[~firms.state],
+                                                  firms.weight[~firms.state], 0.5)
         self.entry_backlog = np.zeros((n, 3))
         self.migration_in = np.zeros(n)
         self.migration_out = np.zeros(n)
         self.pairing_received = np.zeros(n)
         self.relocation_land_from_quota = np.zeros(n)
-        self.land_stock = p["land.km2_per_100m_yuan"] * firms.totals(firms.capital * (firms.sector > AGRI), n)
+        self.ei_inflow = np.zeros(n)
+        self.land_stock = self.land_intensity() * firms.totals(firms.capital * (firms.sector > AGRI), n)
         self.idle_land = np.zeros(n)
 
         # --- public capital and networks
@@ -262,7 +268,6 @@ class WestDevModel(mesa.Model):
         h = self._profitability(ins)
         sector_avg = np.array([np.average(h[:, s], weights=va_cell[:, s]) for s in range(3)])
         self.location_factor = sector_avg[None, :] / h
-        self.energy_capital0 = firms.totals(firms.capital * firms.energy_intensive, n)
         self._calibrate_investment(ins)
         self._calibrate_land_quota(ins)
 
@@ -405,7 +410,8 @@ class WestDevModel(mesa.Model):
     def _firm_tax_rates(self, ins: Instruments) -> np.ndarray:
         firms = self.firms
         eligible = (firms.sector > AGRI) & (firms.catalogue_draw < ins.catalogue_coverage[firms.province])
-        standard = self.p["firms.cit_standard_rate"]
+        standard = np.where(firms.sector == AGRI, self.p["firms.cit_agriculture_rate"],
+                            self.p["firms.cit_standard_rate"])
         return np.where(eligible, ins.cit_encouraged[firms.province], standard), eligible
 
     def _incomes(self, prod: dict, ins: Instruments) -> dict:
@@ -413,13 +419,12 @@ class WestDevModel(mesa.Model):
         2019 prices)."""
         p, firms = self.p, self.firms
         n = self.geo.n
-        d = self.deflator
         cell = firms.cell()
         revenue = prod["y"] * (prod["prices"].ravel()[cell])  # per real firm, real terms
         zone = (firms.zone_draw < self.p["firms.zone_share_west"]) & self.geo.west[firms.province]
         vat_rate = self.vat * (1.0 - np.where(zone, ins.vat_zone_relief[firms.province], 0.0))
         vat = vat_rate * revenue
-        labour_bill = prod["labour_cost"][firms.province] * firms.labour / d
+        labour_bill = prod["labour_cost"][firms.province] * firms.labour
         r = self.scenario.exogenous_values(self.year)["real_interest_rate"] / 100.0
         depreciation = p["firms.depreciation"] * firms.capital
         interest = p["firms.leverage"] * r * firms.capital
@@ -462,7 +467,8 @@ class WestDevModel(mesa.Model):
         employee_si = p["labour.employee_si_rate"] * p["labour.si_coverage"] * wage_bill
         private_profit = firms.totals(np.where(firms.state, 0.0, np.maximum(after_tax, 0.0)), n)
         dividends = p["households.dividend_payout"] * private_profit
-        household = (wage_bill - pit - employee_si + dividends + si["pensions"] + si["benefits"]
+        incentive = self._skilled_incentive(ins)  # §21/§34: paid by the budget, received here
+        household = (wage_bill - pit - employee_si + dividends + si["pensions"] + si["benefits"] + incentive
                      + self.income_residual_rate * prod["value"].sum(axis=1))
         return {
             "revenue": revenue, "profit": profit, "after_tax": after_tax, "cit_rate": cit_rate,
@@ -480,7 +486,7 @@ class WestDevModel(mesa.Model):
         u = np.divide(inc["unemployed"], inc["labour_force_persons"],
                       out=np.zeros(self.geo.n), where=inc["labour_force_persons"] > 0)
         net = (1 - p["labour.pit_rate"] - p["labour.employee_si_rate"] * p["labour.si_coverage"])
-        wage = self.wage / self.deflator * net
+        wage = self.wage * net
         benefit = p["households.unemployment_benefit_ratio"] * inc["avg_wage"] * p["labour.si_coverage"]
         income = (1 - u)[:, None] * wage[:, None] * self.efficiency[None, :] + u[:, None] * benefit[:, None]
         return np.maximum(income, 1.0)
@@ -656,7 +662,8 @@ class WestDevModel(mesa.Model):
         cit_rate = inc["cit_rate"]
         firms = self.firms
         base = np.maximum(inc["profit"], 0.0) * firms.weight
-        costs["fiscal.cit_rate_encouraged_west"] = float(((p["firms.cit_standard_rate"] - cit_rate) * base).sum())
+        costs["fiscal.cit_rate_encouraged_west"] = float(
+            ((p["firms.cit_standard_rate"] - cit_rate) * base * inc["eligible"]).sum())
         costs["fiscal.vat_general_taxpayer_special_zones"] = float(self._zone_vat_cost(inc, ins))
         costs["fiscal.equipment_duty_exemption"] = float(getattr(self, "_duty_cost", 0.0))
         costs["industry.employer_si_rate"] = float(
@@ -669,15 +676,22 @@ class WestDevModel(mesa.Model):
         zone = (firms.zone_draw < self.p["firms.zone_share_west"]) & self.geo.west[firms.province]
         return float((self.vat * ins.vat_zone_relief[firms.province] * inc["revenue"] * firms.weight * zone).sum())
 
+    def _skilled_incentive(self, ins: Instruments) -> np.ndarray:
+        """Yearly incentive paid to skilled working-age residents without local hukou in the
+        west (100m yuan by province); the budget pays it, households receive it."""
+        w = self.workers
+        skilled_migrants = np.bincount(
+            w.residence, weights=np.where((w.skill == 1) & (w.hukou != w.residence) & w.working_age(),
+                                          w.weight, 0.0), minlength=self.geo.n)
+        self._incentive_paid = ins.skilled_incentive * skilled_migrants / 1e8
+        return self._incentive_paid
+
     def _talent_costs(self, ins: Instruments, inc: dict) -> dict:
         """Yearly cost of the talent programmes, by province, and per lever."""
         p = self.p
         n = self.geo.n
         w = self.workers
-        skilled_migrants = np.bincount(
-            w.residence, weights=np.where((w.skill == 1) & (w.hukou != w.residence) & w.working_age(),
-                                          w.weight, 0.0), minlength=n)
-        incentive = ins.skilled_incentive * skilled_migrants / 1e8
+        incentive = self._incentive_paid
         low_working = np.bincount(w.residence, weights=np.where((w.skill == 0) & (w.age >= 2) & (w.age <= 3),
                                                                 w.weight, 0.0), minlength=n)
         ref_train = np.where(self.geo.west, self.no_policy["talent.vocational_training_rate"],
@@ -701,12 +715,11 @@ class WestDevModel(mesa.Model):
         """Relative cost of delivering a public service per head: higher where population is
         sparse (density elasticity from the register), lowered by remote coverage (§6)."""
         p = self.p
-        density = self.workers.population(self.geo.n) / self.geo.area_km2
-        national = density.sum() / len(density)
-        rel = (density / np.average(density, weights=self.workers.population(self.geo.n))) ** (
-            -p["public.density_cost_elasticity"])
-        del national
-        return 1.0 + (rel - 1.0) * (1.0 - p["public.remote_coverage_effect"] * ins.remote_coverage)
+        pop = self.workers.population(self.geo.n)
+        density = pop / self.geo.area_km2
+        rel = (density / np.average(density, weights=pop)) ** (-p["public.density_cost_elasticity"])
+        extra = np.maximum(rel - 1.0, 0.0) * (1.0 - p["public.remote_coverage_effect"] * ins.remote_coverage)
+        return np.minimum(rel, 1.0) + extra
 
     def public_services_index(self) -> np.ndarray:
         """Public-service capital per head adjusted for delivery cost and staff quality; the
@@ -741,7 +754,7 @@ class WestDevModel(mesa.Model):
         standard = p["firms.cit_standard_rate"]
         expected = (ins.catalogue_coverage * ins.cit_encouraged
                     + (1 - ins.catalogue_coverage) * standard)
-        tax = np.column_stack([np.full(self.geo.n, standard), expected, expected])
+        tax = np.column_stack([np.full(self.geo.n, p["firms.cit_agriculture_rate"]), expected, expected])
         return h * (1 - tax)
 
     def _user_cost(self, ins: Instruments, eligible: np.ndarray, cit_rate: np.ndarray) -> np.ndarray:
@@ -768,11 +781,11 @@ class WestDevModel(mesa.Model):
         exits = np.bincount(firms.province, weights=exiting_weight, minlength=n)
         freed = np.bincount(firms.province, weights=exiting_weight * firms.capital
                             * (firms.sector > AGRI), minlength=n)
-        self.idle_land += p["land.km2_per_100m_yuan"] * freed
-        self.land_stock -= p["land.km2_per_100m_yuan"] * freed
+        self.idle_land += self.land_intensity() * freed
+        self.land_stock -= self.land_intensity() * freed
         firms.weight = firms.weight * (1.0 - hazard)
         survivors = ~exit_
-        for key in ("revenue", "profit", "cit_rate", "eligible"):
+        for key in ("revenue", "profit", "after_tax", "cit_rate", "eligible"):
             inc[key] = inc[key][survivors]
         firms.keep(survivors)
 
@@ -786,7 +799,8 @@ class WestDevModel(mesa.Model):
         dep = p["firms.depreciation"] * firms.capital
         gross = gross_investment(firms.capital, gap, p["firms.depreciation"],
                                  p["firms.investment_adjustment"])
-        funds = np.maximum(p["firms.retained_share"] * inc["profit"], 0.0) + p["firms.credit_capacity"] * firms.capital
+        retained = (1 - p["households.dividend_payout"]) * np.maximum(inc["after_tax"], 0.0)
+        funds = retained + p["firms.credit_capacity"] * firms.capital
         funds = np.where(firms.state, np.inf, funds)  # state firms: soft budget constraint
         gross = np.minimum(gross, funds)
         expansion = np.maximum(gross - dep, 0.0) * (firms.sector > AGRI)
@@ -801,7 +815,8 @@ class WestDevModel(mesa.Model):
         # assistance received relative to their GDP
         pairing_firms = 1.0 + p["firms.pairing_entry_effect"] * 100.0 * np.divide(
             self.pairing_received, prod["real"], out=np.zeros(n), where=prod["real"] > 0)
-        boost = (ins.entry_boost * pairing_firms * (1.0 + self._return_entrepreneurship(ins)))[:, None]
+        boost = np.repeat((pairing_firms * (1.0 + self._return_entrepreneurship(ins)))[:, None], 3, axis=1)
+        boost[:, INDUSTRY] *= 1.0 + ins.fdi_entry_boost  # foreign-invested tradable firms (§32)
         entrants_real = (p["firms.entry_rate"] * real_firms * attract * boost
                          * (1 - ins.entry_barrier) / (1 - self.reference_levers["industry.negative_list_entry_barrier"]))
         agents_f = np.nan_to_num(entrants_real / self.cell_agent_weight, nan=0.0, posinf=0.0)
@@ -817,12 +832,12 @@ class WestDevModel(mesa.Model):
         # --- land: quota + idle land against expansion and entrants
         ins_ = ins
         gdp_share = prod["real"] / prod["real"].sum()
-        protected = ins_.protected_share * geo.area_km2
-        unused_weight = np.where(geo.west, np.maximum(geo.area_km2 * p["land.unused_land_share"] - protected * 0.0, 0.0)
+        # unprotected unused land (desert, Gobi) weighs the western unused-land quota
+        unused_weight = np.where(geo.west, geo.area_km2 * p["land.unused_land_share"]
                                  * (1 - ins_.protected_share), 0.0)
         quota = land.allocate_quota(self.national_land_quota, gdp_share, geo.west,
                                     ins_.land_west_share, ins_.land_unused_quota, unused_weight)
-        ell = p["land.km2_per_100m_yuan"]
+        ell = self.land_intensity()
         request = ell * (np.bincount(firms.province, weights=expansion * firms.weight, minlength=n)
                          + np.bincount(entrants.province, weights=entrant_land_k, minlength=n))
         quota = np.maximum(quota - self.relocation_land_from_quota, 0.0)
@@ -836,7 +851,8 @@ class WestDevModel(mesa.Model):
         # rationing: expansions and entrants scaled by the granted share
         gross = np.where(firms.sector > AGRI, gross - expansion * (1 - g[firms.province]), gross)
         # energy-consumption control caps growth of energy-intensive capital
-        ei_cap = self.energy_capital0 * 0 + firms.totals(firms.capital * firms.energy_intensive, n) * ins.energy_cap_growth
+        ei_cap = np.maximum(firms.totals(firms.capital * firms.energy_intensive, n) * ins.energy_cap_growth
+                            - self.ei_inflow, 0.0)
         ei_growth = np.bincount(firms.province, weights=np.where(firms.energy_intensive, (gross - dep) * firms.weight, 0.0), minlength=n)
         ei_scale = np.where(ei_growth > ei_cap, np.divide(ei_cap, ei_growth, out=np.ones(n), where=ei_growth > 0), 1.0)
         gross = np.where(firms.energy_intensive & (gross > dep),
@@ -892,9 +908,16 @@ class WestDevModel(mesa.Model):
             inv = firms.totals(gross_investment(firms.capital, gap, p["firms.depreciation"],
                                                 p["firms.investment_adjustment"]), n)
             too_much = inv > target
+            self.investment = inv
             lo = np.where(too_much, mid, lo)
             hi = np.where(too_much, hi, mid)
         self.required_return_scale = np.exp(0.5 * (lo + hi))
+
+    def land_intensity(self) -> float:
+        """Construction land per unit of non-farm capital (km² per 100m yuan), falling by
+        `land.intensity_decline` a year from the start year (denser use of land)."""
+        p = self.p
+        return p["land.km2_per_100m_yuan"] * (1 - p["land.intensity_decline"]) ** (self.year - self.start_year)
 
     def _calibrate_land_quota(self, ins: Instruments) -> None:
         """The national yearly quota for firms' new construction land: a share
@@ -910,7 +933,7 @@ class WestDevModel(mesa.Model):
         expansion = np.maximum(gross - p["firms.depreciation"] * firms.capital, 0.0) * nonfarm
         entrants = p["firms.entry_rate"] * p["firms.entrant_size"] * firms.capital * nonfarm
         freed = p["firms.exit_hazard"] * firms.capital * nonfarm
-        demand = p["land.km2_per_100m_yuan"] * float(
+        demand = self.land_intensity() * float(
             ((expansion + entrants - freed) * firms.weight).sum())
         self.national_land_quota = p["land.quota_to_demand"] * max(demand, 0.0)
 
@@ -922,7 +945,8 @@ class WestDevModel(mesa.Model):
         away = np.bincount(w.hukou, weights=np.where(w.hukou != w.residence, w.weight, 0.0), minlength=n)
         hukou_pop = np.bincount(w.hukou, weights=w.weight, minlength=n)
         share = np.divide(away, hukou_pop, out=np.zeros(n), where=hukou_pop > 0)
-        return self.geo.west * float(ins.values["talent.return_entrepreneurship_support"]) * share * 10.0
+        return (self.geo.west * float(ins.values["talent.return_entrepreneurship_support"]) * share
+                * self.p["talent.returner_entry_multiplier"])
 
     def _make_entrants(self, agents_n: np.ndarray, ins: Instruments) -> FirmPopulation:
         p, firms = self.p, self.firms
@@ -937,7 +961,11 @@ class WestDevModel(mesa.Model):
         mean_log_a = np.bincount(fc, weights=firms.weight * np.log(firms.tfp), minlength=n * 3) / np.maximum(wsum, 1e-12)
         mean_log_k = np.bincount(fc, weights=firms.weight * np.log(firms.capital), minlength=n * 3) / np.maximum(wsum, 1e-12)
         weight = self.cell_agent_weight.ravel()[cell]
+        # foreign-invested entrants (§32 catalogue) come from a higher productivity band
+        fdi_share = np.where(sector == INDUSTRY, ins.fdi_entry_boost[province]
+                             / (1.0 + ins.fdi_entry_boost[province]), 0.0)
         log_a = (mean_log_a[cell] + np.log(p["firms.entrant_productivity"])
+                 + np.log1p(fdi_share * (p["firms.fdi_productivity_premium"] - 1.0))
                  + p["firms.tfp_noise"] / np.sqrt(weight) * rng.standard_normal(m))
         capital = (np.exp(mean_log_k[cell]) * p["firms.entrant_size"]
                    * rng.lognormal(0.0, p["firms.capital_intensity_dispersion"], m))
@@ -962,6 +990,7 @@ class WestDevModel(mesa.Model):
         idx = np.flatnonzero(consider)
         zeros = np.zeros(n)
         self.relocation_land_from_quota = zeros
+        self.ei_inflow = zeros
         if idx.size == 0:
             return zeros, zeros, zeros
         h = self._profitability(ins, after_tax=False)
@@ -970,7 +999,7 @@ class WestDevModel(mesa.Model):
         origin = firms.province[idx].astype(np.int64)
         eligible_draw = firms.catalogue_draw[idx]
         tax = np.where(eligible_draw[:, None] < ins.catalogue_coverage[None, :],
-                       ins.cit_encouraged[None, :], p["firms.cit_standard_rate"])  # (m, 31)
+                       ins.cit_encouraged[None, :], p["firms.cit_standard_rate"])  # (m, 31); movers are non-farm
         operating = size[:, None] * h[:, sector].T  # (m, 31)
         if ins.values["industry.energy_intensive_to_clean_west"]:
             # steered firms weigh the level of the western power-price advantage (§4), which
@@ -992,7 +1021,8 @@ class WestDevModel(mesa.Model):
         movers, dest = idx[move], best[move]
         if movers.size == 0:
             return zeros, zeros, zeros
-        # energy cap (§16) on inward moves of energy-intensive capital
+        # energy cap (§16) on inward moves of energy-intensive capital (what is left of the cap
+        # after inflows limits investment growth later in the year)
         ei = firms.energy_intensive[movers]
         if ei.any():
             cap = firms.totals(firms.capital * firms.energy_intensive, n) * ins.energy_cap_growth
@@ -1002,6 +1032,8 @@ class WestDevModel(mesa.Model):
             movers, dest = movers[ok], dest[ok]
         src = firms.province[movers].astype(np.int64)
         w = firms.weight[movers]
+        ei_m = firms.energy_intensive[movers]
+        self.ei_inflow = np.bincount(dest[ei_m], weights=(firms.capital[movers] * w)[ei_m], minlength=n)
         moves_out = np.bincount(src, weights=w, minlength=n)
         moves_in = np.bincount(dest, weights=w, minlength=n)
         # the moving cost uses up capital; subsidies (destination's transfer support, origin's
@@ -1012,7 +1044,7 @@ class WestDevModel(mesa.Model):
                    + np.bincount(src, weights=cost * origin_s * w, minlength=n))
         # land: the firm's land at the origin becomes idle; at the destination it takes idle
         # land first, and what idle land cannot cover comes out of this year's quota
-        ell = p["land.km2_per_100m_yuan"]
+        ell = self.land_intensity()
         land_out = ell * np.bincount(src, weights=firms.capital[movers] * w, minlength=n)
         land_in = ell * np.bincount(dest, weights=(firms.capital[movers] - cost * (1 - dest_s - origin_s)) * w,
                                     minlength=n)
@@ -1072,6 +1104,9 @@ class WestDevModel(mesa.Model):
         dyn = self._firm_dynamics(prod, inc, ins)                   # 7. firm dynamics
         net_migration = self._households(inc, ins)                  # 8. migration, hukou, skills
 
+        productivity = prod["real"].sum() / max(employed_units.sum(), 1e-12)
+        self.productivity_growth = productivity / self.productivity
+        self.productivity = productivity
         self.last_gdp = prod["real"]                                # 9. record and check
         flows = self._flows(prod, inc, budgets, central, costs, self._land_outcome, net_migration,
                             births, deaths, dyn["entries"], dyn["exits"], dyn["moves_in"],
@@ -1105,7 +1140,7 @@ class WestDevModel(mesa.Model):
         # staff quality (retention) moves towards what the premium sustains, plus cadres sent
         # under pairing assistance (§35), as staff turn over
         cadres = 1.0 + p["talent.pairing_cadre_effect"] * np.divide(
-            last_b["horizontal_in"], last_b["public_services"],
+            self.pairing_received, last_b["public_services"],
             out=np.zeros(geo.n), where=last_b["public_services"] > 0)
         target_quality = (1.0 + ins.wage_premium) ** p["public.quality_wage_elasticity"] * cadres
         self.staff_quality += p["public.staff_turnover"] * (target_quality - self.staff_quality)
@@ -1177,8 +1212,12 @@ class WestDevModel(mesa.Model):
                                self.alpha, self.beta)
         demand_units = firms.totals(demand, n)
         supply_target = lf_units * (1 - p["labour.natural_unemployment"])
-        old_wage = self.wage
-        self.wage = labour.update_wage(self.wage, demand_units, supply_target, self.beta,
+        # wage norms index last year's wage to labour-productivity growth; the market then
+        # moves it part of the way to clearing
+        indexed = self.wage * self.productivity_growth
+        demand_units = labour.demand_at(demand_units, self.wage, indexed, self.beta)
+        old_wage = indexed
+        self.wage = labour.update_wage(indexed, demand_units, supply_target, self.beta,
                                        p["labour.wage_adjustment"])
         demand_new = labour.demand_at(demand_units, old_wage, self.wage, self.beta)
         target = np.minimum(demand_new, lf_units * (1 - p["labour.minimum_unemployment"]))
@@ -1223,7 +1262,7 @@ class WestDevModel(mesa.Model):
         return YearFlows(
             year=self.year, gdp=prod["real"], gdp_sector=prod["volume"],
             nominal_gdp=prod["value"].sum(axis=1), employed_persons=inc["employed_persons"],
-            labour_force_persons=inc["labour_force_persons"], wage=self.wage / self.deflator,
+            labour_force_persons=inc["labour_force_persons"], wage=self.wage,
             household_income=hh, wage_bill=inc["wage_bill"], consumption=hh * self.consumption_rate if hasattr(self, "consumption_rate") else hh * 0.7,
             budgets=budgets, social_insurance=inc["si"], lever_costs=costs,
             net_migration=net_migration, births=births, deaths=deaths, entries=entries, exits=exits,

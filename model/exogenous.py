@@ -51,7 +51,7 @@ EXOGENOUS: dict[str, ExogenousSpec] = {
         ExogenousSpec(
             "birth_rate_per_1000", "births per 1000 residents/yr", (0.0, 40.0),
             {2000: 14.0, 2019: 10.5, 2025: 7.5, 2035: 7.0},
-            "Crude birth rate, applied to every province (scaled by its working-age share).",
+            "Crude birth rate, the same in every province (births per person aged 15–44 follow each province's age structure).",
             "Assumed path: about 14‰ in 2000, 10.5‰ in 2019, falling to about 7‰ (UN WPP medium "
             "variant order of magnitude)."),
         ExogenousSpec(

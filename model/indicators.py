@@ -52,3 +52,12 @@ def theil_decomposition(gdp: np.ndarray, population: np.ndarray,
 def ratio(west: float, east: float) -> float:
     """West/East ratio (NaN when the East value is not positive)."""
     return float(west / east) if east > 0 else float("nan")
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """Quantile q of `values` with `weights` (each value stands for `weight` units), so the
+    result does not depend on how many agents carry the weight."""
+    order = np.argsort(values)
+    v, w = values[order], weights[order]
+    cum = np.cumsum(w)
+    return float(v[np.searchsorted(cum, q * cum[-1], side="left").clip(0, len(v) - 1)])

@@ -267,11 +267,12 @@ def _build_workers(obs: ObservedEconomy, geo: Geography, p: Parameters, n_agents
     # proportion to population over distance^1.5 (the gravity shape of EVIDENCE.md).
     hukou = residence.copy()
     gdp_pc = obs.gdp / obs.population
-    pull = np.maximum(np.log(gdp_pc / np.average(gdp_pc, weights=obs.population)) + 0.3, 0.0)
+    pull = np.maximum(np.log(gdp_pc / np.average(gdp_pc, weights=obs.population))
+                      + p["demography.migrant_pull_shift"], 0.0)
     host_share = pull * obs.population
     host_share = host_share / host_share.sum() * p["demography.migrant_stock_share"] * obs.population.sum()
     host_rate = np.clip(host_share / obs.population, 0.0, 0.5)
-    is_migrant = (age >= 1) & (rng.random(n) < host_rate[residence] * 1.3)
+    is_migrant = (age >= 1) & (rng.random(n) < host_rate[residence] * p["demography.migrant_draw_scale"])
     origin_w = obs.population[None, :] * np.maximum(geo.distance_km, 50.0) ** -1.5
     np.fill_diagonal(origin_w, 0.0)
     origin_w *= np.maximum(1.0 - pull, 0.05)[None, :]  # migrants come from poorer provinces

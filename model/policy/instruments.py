@@ -47,7 +47,7 @@ class Instruments:
     young_upgrade: np.ndarray  # yearly skill-upgrade probability of the 15–29 band
     adult_upgrade: np.ndarray  # yearly training probability of low-skill 30–64
     entry_barrier: float
-    entry_boost: np.ndarray  # multiplicative entry boost (FDI catalogue, return entrepreneurship)
+    fdi_entry_boost: np.ndarray  # extra entry of foreign-invested industry firms (share), by province
     catch_up_boost: np.ndarray  # innovation platforms
     foreign_cost_cut: np.ndarray  # cut in foreign trade costs
     foreign_reach: np.ndarray  # multiplier on the foreign-demand share of tradables
@@ -105,8 +105,8 @@ def instruments(values: dict, geo: Geography, p: Parameters) -> Instruments:
            * p["talent.seats_years_effect"]),
         adult_upgrade=west_or(v["talent.vocational_training_rate"], p["talent.training_rate_other"]),
         entry_barrier=float(v["industry.negative_list_entry_barrier"]),
-        entry_boost=ones + west * (v["industry.fdi_catalogue_entry_boost"]
-                                   * v["opening.free_trade_zones_index"]),
+        fdi_entry_boost=west * (v["industry.fdi_catalogue_entry_boost"]
+                                * v["opening.free_trade_zones_index"]),
         catch_up_boost=ones + west * p["innovation.platform_elasticity"]
         * np.log(max(v["innovation.platforms_index"], 1e-6)),
         foreign_cost_cut=west_or(v["opening.corridor_trade_cost_cut"], 0.0),
