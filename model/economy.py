@@ -144,7 +144,8 @@ class WestDevModel(mesa.Model):
         si_load = 1.0 + self.employer_si * p["labour.si_coverage"]
 
         # --- labour: efficiency units employed, labour cost per unit from the wage-bill share
-        units, employed_units, lf_units = self._labour_units()
+        self._take_census()
+        _, employed_units, lf_units = self._labour_units()
         va_cell = obs.gdp[:, None] * obs.sector_share  # (31, 3)
         labour_cost = self.beta * (1 - self.vat) * obs.gdp / employed_units  # 100m yuan per unit
         self.wage = labour_cost / si_load * 1e8  # gross wage, yuan per efficiency unit
@@ -218,7 +219,6 @@ class WestDevModel(mesa.Model):
         self.debt = p["fiscal.debt_to_gdp_start"] * obs.gdp
         self.si_fund = np.zeros(n)
         self.last_gdp = obs.gdp.copy()
-        self.population = self.workers.population(n)
         self.public_services_index0 = None  # set by the first record
 
         # --- production at start (prices 1), incomes and budgets; calibrate what closes them
@@ -279,13 +279,15 @@ class WestDevModel(mesa.Model):
         self.recorder.record(flows)
         check_year(self, flows)
 
-    def _labour_units(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        w = self.workers
-        n = self.geo.n
-        units = w.weight * self.participation[w.age] * self.efficiency[w.skill]
-        employed = np.bincount(w.residence, weights=np.where(w.employed, units, 0.0), minlength=n)
-        force = np.bincount(w.residence, weights=units, minlength=n)
-        return units, employed, force
+    def _take_census(self) -> None:
+        """Recount the workers (after demography, after job search, after migration)."""
+        self.census = wk.take_census(self.workers, self.geo.n)
+        self.labour_census = self.census.labour(self.participation, self.efficiency)
+
+    def _labour_units(self) -> tuple[None, np.ndarray, np.ndarray]:
+        """(unused, employed efficiency units, labour-force units) by province, from the census."""
+        lab = self.labour_census
+        return None, lab["employed_units"], lab["force_units"]
 
     def _calibrate_migration(self, inc: dict, ins: Instruments) -> None:
         """Amenities so that expected net migration of the start year equals the observed
@@ -325,22 +327,18 @@ class WestDevModel(mesa.Model):
                               "gross_ratio": float(gross / target_gross)}
 
     def _expected_natural_change(self) -> tuple[np.ndarray, np.ndarray]:
-        w = self.workers
-        n = self.geo.n
         ex = self.scenario.exogenous_values(self.year)
-        pop = w.population(n)
-        deaths = np.bincount(w.residence, weights=w.weight * self.mortality[w.age]
-                             * ex["mortality_multiplier"], minlength=n)
+        pop = self.census.population
+        by_age = self.census.table.sum(axis=(2, 3, 4))
+        deaths = (by_age * self.mortality[None, :]).sum(axis=1) * ex["mortality_multiplier"]
         births = ex["birth_rate_per_1000"] / 1000.0 * pop
         return births, deaths
 
     def _birth_probability(self, birth_rate_per_1000: float) -> np.ndarray:
         """Yearly birth probability per person aged 15–44, from the crude birth rate."""
-        w = self.workers
         n = self.geo.n
-        pop = w.population(n)
-        fertile = np.bincount(w.residence, weights=np.where((w.age == 1) | (w.age == 2), w.weight, 0.0),
-                              minlength=n)
+        pop = self.census.population
+        fertile = self.census.band(1, 2)
         return np.divide(birth_rate_per_1000 / 1000.0 * pop, fertile, out=np.zeros(n),
                          where=fertile > 0)
 
@@ -450,14 +448,10 @@ class WestDevModel(mesa.Model):
             np.add.at(enclave_tax, (firms.origin[enclave], firms.province[enclave]),
                       share * host_taxes[enclave] * self.tax_efficiency[firms.province[enclave]])
         # social insurance
-        units, employed_units, lf_units = self._labour_units()
-        w = self.workers
-        unemployed = np.bincount(w.residence, weights=np.where(w.working_age() & ~w.employed,
-                                                               w.weight * self.participation[w.age], 0.0),
-                                 minlength=n)
-        retirees = np.bincount(w.residence, weights=np.where(w.age == 4, w.weight, 0.0), minlength=n)
-        workers_employed = np.bincount(w.residence, weights=np.where(w.employed, w.weight * self.participation[w.age], 0.0),
-                                       minlength=n)
+        lab = self.labour_census
+        unemployed = lab["force_persons"] - lab["employed_persons"]
+        retirees = self.census.band(4)
+        workers_employed = lab["employed_persons"]
         avg_wage = np.divide(wage_bill * 1e8, workers_employed, out=np.zeros(n), where=workers_employed > 0)
         si = gov.social_insurance(
             wage_bill, unemployed, retirees, avg_wage,
@@ -512,7 +506,7 @@ class WestDevModel(mesa.Model):
             b["land_purchases"] = land_out.payment
             costs["land.quota_trading_share"] = 0.0  # a transfer between provinces, no net fiscal cost
         own = b.own_revenue()
-        pop = self.workers.population(n)
+        pop = self.census.population
         cost_factor = self.delivery_cost(ins)
         formula, gap = gov.formula_transfer(own + b["land_sales"], pop, cost_factor,
                                             p["fiscal.formula_gap_fill"], ins.transfer_coefficient)
@@ -679,21 +673,15 @@ class WestDevModel(mesa.Model):
     def _skilled_incentive(self, ins: Instruments) -> np.ndarray:
         """Yearly incentive paid to skilled working-age residents without local hukou in the
         west (100m yuan by province); the budget pays it, households receive it."""
-        w = self.workers
-        skilled_migrants = np.bincount(
-            w.residence, weights=np.where((w.skill == 1) & (w.hukou != w.residence) & w.working_age(),
-                                          w.weight, 0.0), minlength=self.geo.n)
-        self._incentive_paid = ins.skilled_incentive * skilled_migrants / 1e8
+        self._incentive_paid = ins.skilled_incentive * self.census.skilled_migrants / 1e8
         return self._incentive_paid
 
     def _talent_costs(self, ins: Instruments, inc: dict) -> dict:
         """Yearly cost of the talent programmes, by province, and per lever."""
         p = self.p
         n = self.geo.n
-        w = self.workers
         incentive = self._incentive_paid
-        low_working = np.bincount(w.residence, weights=np.where((w.skill == 0) & (w.age >= 2) & (w.age <= 3),
-                                                                w.weight, 0.0), minlength=n)
+        low_working = self.census.low_skill_adults
         ref_train = np.where(self.geo.west, self.no_policy["talent.vocational_training_rate"],
                              p["talent.training_rate_other"])
         training = ins.adult_upgrade * low_working * p["talent.training_cost_yuan"] / 1e8
@@ -701,7 +689,7 @@ class WestDevModel(mesa.Model):
         ps_spend = getattr(self, "_last_public_services", np.zeros(n))
         premium = ins.wage_premium * p["public.wage_share"] * ps_spend
         seats = ins.young_upgrade - p["households.young_upgrade_rate"]
-        young = np.bincount(w.residence, weights=np.where(w.age == 1, w.weight, 0.0), minlength=n)
+        young = self.census.band(1)
         seats_cost = np.maximum(seats, 0.0) * young * p["talent.seat_cost_yuan"] / 1e8
         total = incentive + training + premium + seats_cost
         return {"total": total, "by_lever": {
@@ -715,7 +703,7 @@ class WestDevModel(mesa.Model):
         """Relative cost of delivering a public service per head: higher where population is
         sparse (density elasticity from the register), lowered by remote coverage (§6)."""
         p = self.p
-        pop = self.workers.population(self.geo.n)
+        pop = self.census.population
         density = pop / self.geo.area_km2
         rel = (density / np.average(density, weights=pop)) ** (-p["public.density_cost_elasticity"])
         extra = np.maximum(rel - 1.0, 0.0) * (1.0 - p["public.remote_coverage_effect"] * ins.remote_coverage)
@@ -725,7 +713,7 @@ class WestDevModel(mesa.Model):
         """Public-service capital per head adjusted for delivery cost and staff quality; the
         national population-weighted mean of the start year = 100."""
         ins = self.instruments
-        pop = self.workers.population(self.geo.n)
+        pop = self.census.population
         raw = self.k_public * self.staff_quality / (pop * self.delivery_cost(ins))
         if self.public_services_index0 is None:
             self.public_services_index0 = np.average(raw, weights=pop)
@@ -940,10 +928,9 @@ class WestDevModel(mesa.Model):
     def _return_entrepreneurship(self, ins: Instruments) -> np.ndarray:
         """Extra entry in western provinces from support to returning migrants (§21):
         support × share of the province's hukou holders who live elsewhere (potential returners)."""
-        w = self.workers
         n = self.geo.n
-        away = np.bincount(w.hukou, weights=np.where(w.hukou != w.residence, w.weight, 0.0), minlength=n)
-        hukou_pop = np.bincount(w.hukou, weights=w.weight, minlength=n)
+        away = self.census.by_hukou[:, 0]
+        hukou_pop = self.census.by_hukou.sum(axis=1)
         share = np.divide(away, hukou_pop, out=np.zeros(n), where=hukou_pop > 0)
         return (self.geo.west * float(ins.values["talent.return_entrepreneurship_support"]) * share
                 * self.p["talent.returner_entry_multiplier"])
@@ -1119,13 +1106,15 @@ class WestDevModel(mesa.Model):
         """Ageing, deaths (age-specific rates × the exogenous mortality multiplier) and births
         (the exogenous crude birth rate). Returns (births, deaths) by province, persons."""
         n, w = self.geo.n, self.workers
+        # births per person aged 15–44 from the crude birth rate and last year's age structure
+        birth_prob = self._birth_probability(ex["birth_rate_per_1000"])
         wk.age(w, self.rng)
         residence = w.residence.copy()
         dead = wk.deaths(w, self.mortality * ex["mortality_multiplier"], self.rng)
-        deaths = np.bincount(residence, weights=dead, minlength=n)
-        pop_after_deaths = w.population(n)
-        wk.births(w, self._birth_probability(ex["birth_rate_per_1000"]), self.rng)
-        births = w.population(n) - pop_after_deaths
+        died = np.flatnonzero(dead)
+        deaths = np.bincount(residence[died], weights=dead[died], minlength=n)
+        births = wk.births(w, birth_prob, self.rng)
+        self._take_census()
         return births, deaths
 
     def _update_public_capital(self, ins: Instruments) -> None:
@@ -1187,7 +1176,7 @@ class WestDevModel(mesa.Model):
         mean_log = np.bincount(cell, weights=firms.weight * np.log(firms.tfp), minlength=n * 3) / np.maximum(wsum, 1e-12)
         gap = np.maximum(self.log_frontier[None, :] - mean_log.reshape(n, 3), 0.0)
         skilled = self._skilled_share()
-        pop = self.workers.population(n)
+        pop = self.census.population
         speed = (p["firms.catch_up_rate"]
                  * (skilled / np.average(skilled, weights=pop)) ** p["firms.catch_up_skill_elasticity"]
                  * (self.market_access / np.average(self.market_access, weights=pop)) ** p["firms.catch_up_access_elasticity"]
@@ -1223,8 +1212,10 @@ class WestDevModel(mesa.Model):
         target = np.minimum(demand_new, lf_units * (1 - p["labour.minimum_unemployment"]))
         sector_demand = firms.totals(demand, n, by_sector=True)
         sector_share = sector_demand / np.maximum(sector_demand.sum(axis=1, keepdims=True), 1e-12)
-        wk.job_flows(self.workers, self.efficiency, target, p["labour.separation_rate"],
-                     self.participation, sector_share, self.rng)
+        changed = wk.job_flows(self.workers, self.efficiency, target, p["labour.separation_rate"],
+                               self.participation, sector_share, self.rng)
+        self.census = wk.recount_jobs(self.census, self.workers, changed)
+        self.labour_census = self.census.labour(self.participation, self.efficiency)
         return self._labour_units()[1]
 
     def _households(self, inc: dict, ins: Instruments) -> np.ndarray:
@@ -1239,18 +1230,18 @@ class WestDevModel(mesa.Model):
         movers = draw_moves(w, prob, rng)
         self.migration_in = np.bincount(w.residence[movers], weights=w.weight[movers], minlength=n)
         self.migration_out = np.bincount(before[movers], weights=w.weight[movers], minlength=n)
-        away = w.hukou != w.residence
-        grant = away & (rng.random(w.n) < p["demography.hukou_grant_rate"] * (1 + ins.migrant_access))
+        away = np.flatnonzero(w.hukou != w.residence)
+        grant = away[rng.random(away.size, dtype=np.float32)
+                     < p["demography.hukou_grant_rate"] * (1 + ins.migrant_access)]
         w.hukou[grant] = w.residence[grant]
         wk.upgrade_skills(w, ins.young_upgrade, ins.adult_upgrade, rng)
+        self._take_census()
         return self.migration_in - self.migration_out
 
     def _skilled_share(self) -> np.ndarray:
-        w = self.workers
         n = self.geo.n
-        working = w.working_age()
-        sk = np.bincount(w.residence, weights=np.where(working & (w.skill == 1), w.weight, 0.0), minlength=n)
-        tot = np.bincount(w.residence, weights=np.where(working, w.weight, 0.0), minlength=n)
+        sk = self.census.skilled_working
+        tot = self.census.working
         return np.divide(sk, tot, out=np.full(n, 1e-3), where=tot > 0)
 
     def _flows(self, prod, inc, budgets, central, costs, land_out, net_migration, births, deaths,

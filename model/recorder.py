@@ -50,8 +50,8 @@ class Recorder:
         geo = m.geo
         n = geo.n
         year = flows.year
-        w = m.workers
-        pop = w.population(n)
+        census = m.census
+        pop = census.population
         b = flows.budgets
         firms = m.firms
         base: dict[str, np.ndarray] = {
@@ -95,7 +95,6 @@ class Recorder:
             "infrastructure_access_index": m.infrastructure_access_index(),
         }
         # components of derived ratios (numerator, denominator), aggregated by sums
-        working = w.working_age()
         network = (m.obs.network_km * (m.quality / m.quality0)[:, None]).sum(axis=1)
         parts = {
             "gdp_per_capita_yuan": (flows.gdp * 1e8, pop),
@@ -108,9 +107,8 @@ class Recorder:
             "tertiary_share": (flows.gdp_sector[:, 2], flows.gdp),
             "network_km_per_100km2": (network * 100.0, geo.area_km2),
             "network_km_per_10k_people": (network * 1e4, pop),
-            "skilled_share": (np.bincount(w.residence, weights=np.where(working & (w.skill == 1), w.weight, 0.0), minlength=n),
-                              np.bincount(w.residence, weights=np.where(working, w.weight, 0.0), minlength=n)),
-            "non_local_hukou_share": (np.bincount(w.residence, weights=np.where(w.hukou != w.residence, w.weight, 0.0), minlength=n), pop),
+            "skilled_share": (census.skilled_working, census.working),
+            "non_local_hukou_share": (census.non_local, pop),
             "wage_yuan": (flows.wage_bill * 1e8, flows.employed_persons),
         }
         per_area: dict[str, np.ndarray] = {}

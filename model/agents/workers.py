@@ -51,6 +51,87 @@ class WorkerPopulation:
         return WORKING[self.age]
 
 
+@dataclass(frozen=True)
+class Census:
+    """Persons by residence × age band × skill × employed × local hukou, and by hukou province
+    × (living away, living at home): every worker aggregate the model needs, from two
+    bincounts over the agents instead of one pass per aggregate."""
+
+    table: np.ndarray  # (provinces, 5 age bands, 2 skills, 2 employed, 2 local hukou)
+    by_hukou: np.ndarray  # (provinces, 2): [living elsewhere, living at home] by hukou province
+
+    @property
+    def population(self) -> np.ndarray:
+        return self.table.sum(axis=(1, 2, 3, 4))
+
+    def band(self, *bands: int) -> np.ndarray:
+        """Persons in the given age bands, by province."""
+        return self.table[:, list(bands)].sum(axis=(1, 2, 3, 4))
+
+    @property
+    def working(self) -> np.ndarray:
+        return self.band(1, 2, 3)
+
+    @property
+    def skilled_working(self) -> np.ndarray:
+        return self.table[:, 1:4, 1].sum(axis=(1, 2, 3))
+
+    @property
+    def non_local(self) -> np.ndarray:
+        return self.table[..., 0].sum(axis=(1, 2, 3))
+
+    @property
+    def skilled_migrants(self) -> np.ndarray:
+        """Skilled working-age residents without local hukou."""
+        return self.table[:, 1:4, 1, :, 0].sum(axis=(1, 2))
+
+    @property
+    def low_skill_adults(self) -> np.ndarray:
+        """Low-skill residents aged 30–64 (the training programmes' target)."""
+        return self.table[:, 2:4, 0].sum(axis=(1, 2, 3))
+
+    def labour(self, participation: np.ndarray, efficiency: np.ndarray) -> dict[str, np.ndarray]:
+        """Labour-force aggregates: efficiency units and persons, employed and in the force."""
+        part = participation[None, :, None]
+        eff = efficiency[None, None, :]
+        employed = self.table[:, :, :, 1, :].sum(axis=-1)  # (p, age, skill)
+        total = self.table.sum(axis=(3, 4))
+        return {
+            "employed_units": (employed * part * eff).sum(axis=(1, 2)),
+            "force_units": (total * part * eff).sum(axis=(1, 2)),
+            "employed_persons": (employed * part).sum(axis=(1, 2)),
+            "force_persons": (total * part).sum(axis=(1, 2)),
+        }
+
+
+def _census_code(workers: WorkerPopulation, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
+    local = workers.hukou[idx] == workers.residence[idx]
+    return (workers.residence[idx].astype(np.int32) * 40
+            + ((workers.age[idx].astype(np.int32) * 2 + workers.skill[idx]) * 2
+               + workers.employed[idx]) * 2 + local)
+
+
+def take_census(workers: WorkerPopulation, n_provinces: int) -> Census:
+    """Count the population into a `Census` (two bincounts over the agents)."""
+    local = workers.hukou == workers.residence
+    table = np.bincount(_census_code(workers), weights=workers.weight,
+                        minlength=n_provinces * 40).reshape(n_provinces, N_BANDS, 2, 2, 2)
+    by_hukou = np.bincount(workers.hukou.astype(np.int32) * 2 + local, weights=workers.weight,
+                           minlength=n_provinces * 2).reshape(n_provinces, 2)
+    return Census(table=table, by_hukou=by_hukou)
+
+
+def recount_jobs(census: Census, workers: WorkerPopulation, changed: np.ndarray) -> Census:
+    """Census after job search changed the employment of the agents `changed` (all else equal):
+    move their weight between the employed and not-employed cells."""
+    n = census.table.shape[0]
+    code_now = _census_code(workers, changed)
+    code_before = code_now + np.where(workers.employed[changed], -2, 2)  # the employed bit flipped
+    delta = (np.bincount(code_now, weights=workers.weight[changed], minlength=n * 40)
+             - np.bincount(code_before, weights=workers.weight[changed], minlength=n * 40))
+    return Census(table=census.table + delta.reshape(census.table.shape), by_hukou=census.by_hukou)
+
+
 def age(workers: WorkerPopulation, rng: np.random.Generator) -> None:
     """Move each person to the next band with probability 1/width of the band (a yearly step)."""
     p_up = 1.0 / AGE_WIDTH[workers.age]
@@ -73,16 +154,16 @@ def deaths(workers: WorkerPopulation, mortality: np.ndarray, rng: np.random.Gene
     return dead_weight
 
 
-def births(workers: WorkerPopulation, birth_prob: np.ndarray, rng: np.random.Generator) -> int:
+def births(workers: WorkerPopulation, birth_prob: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Newborn agents: each person aged 15–44 gives birth with a province-specific probability.
 
     The newborn inherits residence, hukou and weight of the parent agent (children of migrants
-    keep their parents' hukou, as under China's registration rules).
+    keep their parents' hukou, as under China's registration rules). Returns births by
+    province (persons).
     """
-    fertile = (workers.age == 1) | (workers.age == 2)
-    p = np.where(fertile, birth_prob[workers.residence], 0.0)
-    born = rng.random(workers.n, dtype=np.float32) < p
-    idx = np.flatnonzero(born)
+    fertile = np.flatnonzero((workers.age == 1) | (workers.age == 2))
+    born = rng.random(fertile.size, dtype=np.float32) < birth_prob[workers.residence[fertile]]
+    idx = fertile[born]
     if idx.size:
         workers.append(WorkerPopulation(
             residence=workers.residence[idx].copy(),
@@ -93,7 +174,8 @@ def births(workers: WorkerPopulation, birth_prob: np.ndarray, rng: np.random.Gen
             sector=np.full(idx.size, -1, dtype=np.int8),
             weight=workers.weight[idx].copy(),
         ))
-    return int(idx.size)
+    return np.bincount(workers.residence[idx], weights=workers.weight[idx],
+                       minlength=len(birth_prob))
 
 
 def upgrade_skills(workers: WorkerPopulation, young_rate: np.ndarray, adult_rate: np.ndarray,
@@ -101,11 +183,10 @@ def upgrade_skills(workers: WorkerPopulation, young_rate: np.ndarray, adult_rate
     """Low-skill people become high-skill: the young through higher education and vocational
     seats (`young_rate` by province of residence), working adults through training
     (`adult_rate`). Returns the upgraded persons by province."""
-    low = workers.skill == 0
-    rate = np.where(workers.age == 1, young_rate[workers.residence],
-                    np.where((workers.age == 2) | (workers.age == 3),
-                             adult_rate[workers.residence], 0.0))
-    up = low & (rng.random(workers.n, dtype=np.float32) < rate)
+    candidates = np.flatnonzero((workers.skill == 0) & (workers.age >= 1) & (workers.age <= 3))
+    res = workers.residence[candidates]
+    rate = np.where(workers.age[candidates] == 1, young_rate[res], adult_rate[res])
+    up = candidates[rng.random(candidates.size, dtype=np.float32) < rate]
     workers.skill[up] = 1
     return np.bincount(workers.residence[up], weights=workers.weight[up],
                        minlength=len(young_rate))
@@ -113,41 +194,43 @@ def upgrade_skills(workers: WorkerPopulation, young_rate: np.ndarray, adult_rate
 
 def job_flows(workers: WorkerPopulation, efficiency: np.ndarray, target_units: np.ndarray,
               separation_rate: float, participation: np.ndarray, sector_share: np.ndarray,
-              rng: np.random.Generator) -> None:
+              rng: np.random.Generator) -> np.ndarray:
     """Local job search: separations and hires that move employment to the provincial target.
 
     Each working-age agent supplies weight × participation(age band) × skill efficiency units.
     Employed workers lose their job with the churn rate, plus layoffs where employment exceeds
     the target; unemployed workers are hired with the probability that fills the
     gap to the target (in efficiency units). New hires take a sector in proportion to the
-    province's labour demand by sector (`sector_share`, provinces × 3).
+    province's labour demand by sector (`sector_share`, provinces × 3). Returns the indices of
+    agents whose employment changed (separated or hired).
     """
     n_prov = len(target_units)
     res = workers.residence
-    # each working-age agent supplies its participating share of its weight (band rate)
-    units = workers.weight * participation[workers.age] * efficiency[workers.skill]
-    in_force = workers.working_age()
-    workers.employed &= in_force
-    employed_units = np.bincount(res, weights=np.where(workers.employed, units, 0.0),
-                                 minlength=n_prov)
+    factor = (participation[:, None] * efficiency[None, :]).ravel()
+    units = workers.weight * factor[workers.age.astype(np.int64) * 2 + workers.skill]
+    # children and the old hold no job (ageing already clears those turning 65)
+    idle = np.flatnonzero(workers.employed & (units <= 0))
+    workers.employed[idle] = False
+    workers.sector[idle] = -1
+    emp = np.flatnonzero(workers.employed)
+    employed_units = np.bincount(res[emp], weights=units[emp], minlength=n_prov)
     excess = np.maximum(employed_units - target_units, 0.0)
     layoff = np.divide(excess, employed_units, out=np.zeros(n_prov), where=employed_units > 0)
     p_sep = separation_rate + (1.0 - separation_rate) * layoff
-    sep = workers.employed & (rng.random(workers.n, dtype=np.float32) < p_sep[res])
+    sep = emp[rng.random(emp.size, dtype=np.float32) < p_sep[res[emp]]]
     workers.employed[sep] = False
-    employed_units = np.bincount(res, weights=np.where(workers.employed, units, 0.0),
-                                 minlength=n_prov)
-    seekers = in_force & ~workers.employed
-    seeker_units = np.bincount(res, weights=np.where(seekers, units, 0.0), minlength=n_prov)
+    workers.sector[sep] = -1
+    employed_units -= np.bincount(res[sep], weights=units[sep], minlength=n_prov)
+    seekers = np.flatnonzero((units > 0) & ~workers.employed)
+    seeker_units = np.bincount(res[seekers], weights=units[seekers], minlength=n_prov)
     gap = np.maximum(target_units - employed_units, 0.0)
     p_hire = np.clip(np.divide(gap, seeker_units, out=np.zeros(n_prov), where=seeker_units > 0),
                      0.0, 1.0)
-    u = rng.random(workers.n, dtype=np.float32)
-    hired = seekers & (u < p_hire[res])
-    workers.employed[hired] = True
-    idx = np.flatnonzero(hired)
+    idx = seekers[rng.random(seekers.size, dtype=np.float32) < p_hire[res[seekers]]]
+    workers.employed[idx] = True
     if idx.size:
         cum = np.cumsum(sector_share, axis=1)[res[idx]]
         draw = rng.random(idx.size)[:, None]
         workers.sector[idx] = np.minimum((cum < draw).sum(axis=1), 2).astype(np.int8)
-    workers.sector[~workers.employed] = -1
+    # a separated worker re-hired the same year is back where it started
+    return np.concatenate([idle, np.setxor1d(sep, idx, assume_unique=True)])

@@ -110,12 +110,12 @@ def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Gener
     """
     n = prob.shape[-1]
     flat = prob.reshape(-1, n)
-    cell = cell_index(workers, n)
-    candidates = np.flatnonzero(cell >= 0)
-    c = cell[candidates]
+    candidates = np.flatnonzero((workers.age >= 1) & (workers.age <= N_WORK_BANDS))
+    c = (((workers.residence[candidates].astype(np.int64) * n + workers.hukou[candidates]) * 2
+          + workers.skill[candidates]) * N_WORK_BANDS + workers.age[candidates] - 1)
     origin = workers.residence[candidates].astype(np.int64)
     p_stay = flat[c, origin]
-    move = rng.random(candidates.size) >= p_stay
+    move = rng.random(candidates.size, dtype=np.float32) >= p_stay
     movers = candidates[move]
     if movers.size == 0:
         return movers

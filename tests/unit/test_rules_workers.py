@@ -124,8 +124,9 @@ def test_births_newborns_inherit_and_start_at_zero():
     parents = np.flatnonzero(((before["age"] == 1) | (before["age"] == 2))
                              & (before["residence"] == 0))
     born = births(w, np.array([1.0, 0.0]), np.random.default_rng(14))
-    assert born == parents.size > 0
-    assert w.n == n0 + born
+    # returned: births by province (persons) = the parents' weights in province 0, none in 1
+    assert born[0] == pytest.approx(before["weight"][parents].sum()) and born[1] == 0.0
+    assert w.n == n0 + parents.size > n0
     new = slice(n0, None)
     np.testing.assert_array_equal(w.residence[new], before["residence"][parents])
     np.testing.assert_array_equal(w.hukou[new], before["hukou"][parents])
@@ -140,11 +141,13 @@ def test_births_newborns_inherit_and_start_at_zero():
 def test_births_share_and_zero_probability():
     n = 200_000
     w = _pop(n, np.random.default_rng(15), n_prov=1, ages=np.full(n, 1))
-    born = births(w, np.array([0.02]), np.random.default_rng(16))
+    born_persons = births(w, np.array([0.02]), np.random.default_rng(16))
+    born = w.n - n  # newborn agents
     # expected 0.02 · 200000 = 4000, sd = sqrt(200000 · 0.02 · 0.98) = 63
     assert abs(born - 4000) < 300
+    assert born_persons[0] == pytest.approx(w.weight[n:].sum())
     w = _pop(1000, np.random.default_rng(17))
-    assert births(w, np.zeros(3), np.random.default_rng(0)) == 0 and w.n == 1000
+    assert births(w, np.zeros(3), np.random.default_rng(0)).sum() == 0 and w.n == 1000
 
 
 # ---------------------------------------------------------------------------------------------
