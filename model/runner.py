@@ -1,34 +1,47 @@
 """The batch runner: every experiment is a list of run tasks executed by a backend — DESIGN §6.
 
-A task is ``(run_id, scenario, replicate, seed, resolution, parameter_overrides)``. Each task
-calls the one seam of the model, ``simulate(scenario, parameters, seed, resolution=...)``, and
-its results stream into a results store as it finishes. A run that fails (`RunFailure` or any
-other exception inside ``simulate``) is recorded with status 'failed' and its error text; the
-batch goes on.
+A task is ``(run_id, scenario, replicate, seed, resolution, parameter_overrides, design_point,
+point)``. Each task calls the one seam of the model, ``simulate(scenario, parameters, seed,
+resolution=...)``, and its results stream into a results store as it finishes. A run that fails
+(`RunFailure` or any other exception inside ``simulate``) is recorded with status 'failed' and
+its error text; the batch goes on.
+
+A task's `design_point` (a sweep's lever values, an ensemble's parameter draws, ...; see
+`westdev.experiments`) is applied to its scenario inside the worker, so the parent holds one
+base scenario however many runs the batch has; the point and its index are recorded in the
+``inputs_json`` column of the runs table.
 
 Backends are small classes with one method, ``map(fn, tasks)``, yielding ``(task, outcome,
-error)`` in completion order: `SerialBackend` (in this process) and `ProcessBackend`
-(``concurrent.futures`` with the "spawn" start method, which Mesa forces anyway). The worker
-function and the simulate function are looked up by module path in the worker, so they must live
-in an importable module (not a notebook cell). Results do not depend on the backend or the worker
-count: the sorted results table is identical.
+error)`` in completion order: `SerialBackend` (in this process), `ProcessBackend`
+(``concurrent.futures`` with the "spawn" start method, which Mesa forces anyway) and
+`DaskBackend` (Dask distributed: a `LocalCluster` with one thread per worker, or a running
+scheduler's address; tasks submitted with ``pure=False`` and streamed with ``as_completed``).
+The parallel backends keep only a small window of tasks in flight (twice the workers) and drop
+each outcome once it is written, so the parent's memory stays flat however long the batch. The
+worker function and the simulate function are looked up by module path in the worker, so they
+must live in an importable module (not a notebook cell). Results do not depend on the backend or
+the worker count: the sorted results table is identical.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import logging
 import multiprocessing
 import os
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from westdev.errors import InputError, RunFailure
@@ -48,6 +61,8 @@ class RunTask(NamedTuple):
     seed: int
     resolution: str | None = None
     parameter_overrides: Mapping[str, float] = FrozenMap()
+    design_point: Mapping[str, Any] = FrozenMap()
+    point: int | None = None
 
 
 class Outcome(NamedTuple):
@@ -76,27 +91,30 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE) -> Outco
 
     Module-level so that spawned worker processes can import it.
     """
-    scenario = task.scenario
+    start = time.perf_counter()
+    try:
+        scenario, overrides = task_inputs(task)
+    except Exception as exc:  # a design point the scenario refuses: a failed run, not a crash
+        row = _failed_row(task, exc)
+        row["error"] = f"bad design point: {exc}"
+        row["wall_s"] = time.perf_counter() - start
+        return Outcome(row, None)
     resolution = task.resolution or scenario.run.resolution
-    inputs = scenario.inputs()
-    inputs["parameters"].update(dict(task.parameter_overrides))
     row: dict[str, Any] = {
         "run_id": task.run_id, "scenario": scenario.name,
         "scenario_hash": scenario.content_hash, "parameter_vintage": scenario.parameter_vintage,
         "resolution": resolution, "replicate": int(task.replicate), "seed": int(task.seed),
-        "inputs_json": json.dumps(inputs, sort_keys=True), "status": "ok", "error": None,
+        "inputs_json": _inputs_json(task, scenario, overrides), "status": "ok", "error": None,
     }
     fn = resolve_callable(simulate)
-    start = time.perf_counter()
     results = None
     try:
         parameters = None
-        if task.parameter_overrides:
+        if overrides:
             from westdev.parameters import load_parameters
 
             parameters = load_parameters(scenario.parameter_vintage,
-                                         {**scenario.parameter_overrides,
-                                          **task.parameter_overrides})
+                                         {**scenario.parameter_overrides, **overrides})
         results = _check_output(fn(scenario, parameters, int(task.seed), resolution=resolution))
     except RunFailure as exc:
         row.update(status="failed", error=f"RunFailure: {exc}")
@@ -106,6 +124,28 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE) -> Outco
     return Outcome(row, results if row["status"] == "ok" else None)
 
 
+def task_inputs(task: RunTask) -> tuple[Scenario, dict[str, float]]:
+    """The task's scenario with its design point applied, and its parameter overrides."""
+    overrides = dict(task.parameter_overrides)
+    scenario = task.scenario
+    if task.design_point:
+        from westdev.experiments import apply_design_point
+
+        scenario, extra = apply_design_point(scenario, task.design_point)
+        overrides.update(extra)
+    return scenario, overrides
+
+
+def _inputs_json(task: RunTask, scenario: Scenario, overrides: Mapping[str, float]) -> str:
+    inputs: dict[str, Any] = scenario.inputs()
+    inputs["parameters"].update(dict(overrides))
+    if task.design_point:
+        inputs["design_point"] = dict(task.design_point)
+    if task.point is not None:
+        inputs["point"] = int(task.point)
+    return json.dumps(inputs, sort_keys=True)
+
+
 def _check_output(df: Any) -> pd.DataFrame:
     """The tidy table simulate must return, with the store's dtypes."""
     if not isinstance(df, pd.DataFrame):
@@ -113,15 +153,19 @@ def _check_output(df: Any) -> pd.DataFrame:
     missing = [c for c in OUTPUT_COLUMNS if c not in df.columns]
     if missing:
         raise RunFailure(f"simulate output lacks columns {missing}")
-    out = df[OUTPUT_COLUMNS].reset_index(drop=True)
-    year = pd.to_numeric(out["year"])
-    if (year != year.round()).any():
-        raise RunFailure("simulate output has non-integer years")
+    year = df["year"].to_numpy()
+    if year.dtype.kind not in "iu":
+        year = pd.to_numeric(df["year"]).to_numpy(dtype="float64")
+        if (year != np.round(year)).any():
+            raise RunFailure("simulate output has non-integer years")
+    value = df["value"].to_numpy()
+    if value.dtype.kind not in "fiu":
+        value = pd.to_numeric(df["value"]).to_numpy()
     return pd.DataFrame({
         "year": year.astype("int64"),
-        "area": out["area"].astype(str),
-        "indicator": out["indicator"].astype(str),
-        "value": pd.to_numeric(out["value"]).astype("float64"),
+        "area": df["area"].astype(str).to_numpy(),
+        "indicator": df["indicator"].astype(str).to_numpy(),
+        "value": value.astype("float64"),
     })
 
 
@@ -141,7 +185,12 @@ class SerialBackend:
 
 
 class ProcessBackend:
-    """Local worker processes (spawn start method), results yielded as they finish."""
+    """Local worker processes (spawn start method), results yielded as they finish.
+
+    At most ``2 × workers`` tasks are in flight; a finished outcome is released once yielded.
+    A worker that dies (killed, out of memory) fails the tasks in flight, which are recorded as
+    failed runs, and a fresh pool takes over the rest.
+    """
 
     name = "processes"
 
@@ -153,27 +202,132 @@ class ProcessBackend:
         if not tasks:
             return
         ctx = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=ctx)
+        n = min(self.workers, len(tasks))
+        todo = iter(tasks)
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+        running: dict[Any, tuple[RunTask, ProcessPoolExecutor]] = {}
+        finished_here = 0  # tasks the current pool has completed
         try:
-            futures = {pool.submit(fn, task): task for task in tasks}
-            for future in as_completed(futures):
-                error = future.exception()  # only for a dead worker or an unpicklable outcome
-                yield futures[future], (None if error else future.result()), error
+            for task in islice(todo, 2 * n):
+                running[pool.submit(fn, task)] = (task, pool)
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: running[f][0].run_id):
+                    task, owner = running.pop(future)
+                    error = future.exception()  # a dead worker or an unpicklable outcome
+                    outcome = None if error else future.result()
+                    del future
+                    if isinstance(error, BrokenProcessPool) and owner is pool:
+                        if finished_here == 0:
+                            raise RunFailure(
+                                "worker processes died before finishing any run (in a script, "
+                                "start batches under `if __name__ == \"__main__\":`; the spawn "
+                                "start method re-imports the main module); finished runs are "
+                                "kept: run the same command again to resume") from error
+                        # every task in flight fails with the pool; the rest go to a new one
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+                        finished_here = 0
+                    elif owner is pool:
+                        finished_here += 1
+                    nxt = next(todo, None)
+                    if nxt is not None:
+                        running[pool.submit(fn, nxt)] = (nxt, pool)
+                    yield task, outcome, error
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-BACKENDS: dict[str, type] = {"serial": SerialBackend, "processes": ProcessBackend}
+class DaskBackend:
+    """Dask distributed: a `LocalCluster` (``threads_per_worker=1``) or a scheduler address.
+
+    Tasks are submitted with ``pure=False`` (stochastic runs are never deduplicated), at most
+    ``2 ×`` the cluster's threads at a time, and streamed back with ``as_completed``. The
+    cluster started here is closed at the end; a cluster reached by address is left running.
+    """
+
+    name = "dask"
+
+    def __init__(self, workers: int | None = None, scheduler: str | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.scheduler = scheduler
+
+    def map(self, fn: Callable[[RunTask], Outcome],
+            tasks: list[RunTask]) -> Iterator[tuple[RunTask, Outcome | None, BaseException | None]]:
+        if not tasks:
+            return
+        client, cluster = self._connect(len(tasks))
+        try:
+            from distributed import as_completed as dask_as_completed
+
+            slots = max(1, sum(client.nthreads().values()))
+            if self.scheduler is not None:
+                self.workers = slots
+            todo = iter(tasks)
+            running: dict[str, RunTask] = {}
+            stream = dask_as_completed()
+            for task in islice(todo, 2 * slots):
+                future = client.submit(fn, task, pure=False)
+                running[future.key] = task
+                stream.add(future)
+            for future in stream:
+                task = running.pop(future.key)
+                error = future.exception() if future.status == "error" else None
+                outcome = None if error is not None else future.result()
+                future.release()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    new = client.submit(fn, nxt, pure=False)
+                    running[new.key] = nxt
+                    stream.add(new)
+                yield task, outcome, error
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+    def _connect(self, n_tasks: int) -> tuple[Any, Any]:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise InputError("the dask backend needs dask.distributed", field="backend",
+                             allowed="pip install 'westdev[dask]', or --backend processes") from None
+        if self.scheduler is not None:
+            try:
+                return Client(self.scheduler, timeout="10s"), None
+            except (OSError, TimeoutError) as exc:
+                raise InputError(f"cannot reach the Dask scheduler: {exc}", field="scheduler",
+                                 allowed="the address of a running scheduler, e.g. "
+                                 "tcp://host:8786") from None
+        cluster = LocalCluster(n_workers=min(self.workers, n_tasks), threads_per_worker=1,
+                               processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR)
+        return Client(cluster), cluster
 
 
-def get_backend(name: str, workers: int | None = None) -> SerialBackend | ProcessBackend:
-    """The backend called `name` (`InputError` for unknown names or bad worker counts)."""
+BACKENDS: dict[str, type] = {"serial": SerialBackend, "processes": ProcessBackend,
+                              "dask": DaskBackend}
+Backend = SerialBackend | ProcessBackend | DaskBackend
+
+
+def get_backend(name: str, workers: int | None = None,
+                scheduler: str | None = None) -> Backend:
+    """The backend called `name` (`InputError` for unknown names, bad worker counts, or a
+    scheduler address given to a backend other than dask)."""
     if name not in BACKENDS:
         raise InputError(f"unknown backend {name!r}", field="backend",
                          allowed=" | ".join(BACKENDS))
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
                                 or workers < 1):
         raise InputError(f"{workers!r} workers", field="workers", allowed="an integer >= 1")
+    if scheduler is not None:
+        if name != "dask":
+            raise InputError(f"a scheduler address is only used by the dask backend, not "
+                             f"{name!r}", field="scheduler", allowed="--backend dask")
+        if not isinstance(scheduler, str) or not scheduler.strip():
+            raise InputError(f"{scheduler!r} is not a scheduler address", field="scheduler",
+                             allowed="an address such as tcp://host:8786")
+        return DaskBackend(workers, scheduler.strip())
     return BACKENDS[name](workers)
 
 
@@ -183,15 +337,18 @@ def run_batch(tasks: Iterable[RunTask | tuple], out_dir: str | Path, *,
               kind: str = "run", request: Mapping[str, Any] | None = None,
               root_seed: int | None = None, overwrite: bool = False,
               simulate: str | Callable = DEFAULT_SIMULATE,
-              manifest_extra: Mapping[str, Any] | None = None) -> ResultsStore:
+              manifest_extra: Mapping[str, Any] | None = None,
+              scheduler: str | None = None) -> ResultsStore:
     """Run `tasks` into the results store at `out_dir` and return the consolidated store.
 
     Parameters
     ----------
     tasks : iterable of RunTask or plain tuples in its field order
     out_dir : the store directory (new, resumable or replaced with ``overwrite=True``)
-    backend : "processes" (default) or "serial"
-    workers : worker processes (default: all cores, at most one per task)
+    backend : "processes" (default), "serial" or "dask"
+    workers : worker processes (default: all cores, at most one per task); for dask, the
+        workers of the LocalCluster
+    scheduler : a Dask scheduler address (backend "dask" only; default: a new LocalCluster)
     progress : show a progress bar (only on a terminal or in a notebook)
     kind, request, root_seed : recorded in the manifest; `request` (default: the task list)
         decides whether an existing store may be resumed
@@ -205,7 +362,7 @@ def run_batch(tasks: Iterable[RunTask | tuple], out_dir: str | Path, *,
         dup = next(i for i in ids if ids.count(i) > 1)
         raise InputError(f"run id {dup!r} appears twice", field="tasks",
                          allowed="unique run ids (scenario names must differ)")
-    runner = get_backend(backend, workers)
+    runner = get_backend(backend, workers, scheduler)
     if request is None:
         request = {"runs": [_task_request(t) for t in tasks]}
         if simulate != DEFAULT_SIMULATE:
@@ -215,6 +372,8 @@ def run_batch(tasks: Iterable[RunTask | tuple], out_dir: str | Path, *,
     extra = {"backend": runner.name, "workers": runner.workers,
              "goal_thresholds_by_scenario": {t.scenario.name: t.scenario.goal.as_dict()
                                              for t in tasks}}
+    if scheduler is not None:
+        extra["scheduler"] = scheduler
     extra.update(manifest_extra or {})
     writer = StoreWriter.open(out_dir, kind=kind, request=request,
                               root_seed=root_seed if root_seed is not None
@@ -238,10 +397,13 @@ def run_batch(tasks: Iterable[RunTask | tuple], out_dir: str | Path, *,
 
 
 def _task_request(task: RunTask) -> dict[str, Any]:
-    return {"run_id": task.run_id, "scenario": task.scenario.name,
-            "scenario_hash": task.scenario.content_hash, "replicate": int(task.replicate),
-            "seed": int(task.seed), "resolution": task.resolution or task.scenario.run.resolution,
-            "parameter_overrides": dict(sorted(dict(task.parameter_overrides).items()))}
+    req = {"run_id": task.run_id, "scenario": task.scenario.name,
+           "scenario_hash": task.scenario.content_hash, "replicate": int(task.replicate),
+           "seed": int(task.seed), "resolution": task.resolution or task.scenario.run.resolution,
+           "parameter_overrides": dict(sorted(dict(task.parameter_overrides).items()))}
+    if task.design_point:
+        req["design_point"] = dict(task.design_point)
+    return req
 
 
 def simulate_name(simulate: str | Callable) -> str:
@@ -253,13 +415,16 @@ def simulate_name(simulate: str | Callable) -> str:
 
 def _failed_row(task: RunTask, error: BaseException) -> dict[str, Any]:
     """A runs row for a task whose worker never returned (a crashed process)."""
-    scenario = task.scenario
+    try:
+        scenario, overrides = task_inputs(task)
+    except Exception:  # the design point itself is bad: describe the base scenario
+        scenario, overrides = task.scenario, dict(task.parameter_overrides)
     return {"run_id": task.run_id, "scenario": scenario.name,
             "scenario_hash": scenario.content_hash,
             "parameter_vintage": scenario.parameter_vintage,
             "resolution": task.resolution or scenario.run.resolution,
             "replicate": int(task.replicate), "seed": int(task.seed),
-            "inputs_json": json.dumps(scenario.inputs(), sort_keys=True), "status": "failed",
+            "inputs_json": _inputs_json(task, scenario, overrides), "status": "failed",
             "error": f"worker failed: {type(error).__name__}: {error}", "wall_s": float("nan")}
 
 

@@ -8,9 +8,12 @@
     DIR/parts/            while running: one results and one runs part per finished run
 
 Runs stream to disk as they finish (each part written to a temporary file, then renamed), so an
-interrupted batch loses at most the runs in flight; `StoreWriter.consolidate` merges the parts
-into the two tables at the end. `read_results` and `read_runs` read the tables and any parts, so
-they work on an interrupted store too.
+interrupted batch (Ctrl-C, a killed process) loses at most the runs in flight; `StoreWriter.
+consolidate` merges the parts into the two tables at the end, one run at a time (one Parquet row
+group per run, in run_id order), so that memory stays flat however large the batch. Every file is
+written to a temporary name and moved into place with ``os.replace``. `read_results` and
+`read_runs` read the tables and any parts, so they work on an interrupted store too;
+`read_results` can select indicators, areas and years without loading the rest.
 
 Output-directory rule: a new directory is created; an existing store whose manifest request
 matches resumes (finished runs are skipped, failed ones are retried); one that does not match is
@@ -42,7 +45,7 @@ import pyarrow.parquet as pq
 from westdev.errors import InputError
 
 SCHEMA_VERSION = 1
-KINDS = ("run", "compare", "sweep", "sensitivity", "calibration")
+KINDS = ("run", "compare", "sweep", "ensemble", "sensitivity", "calibration")
 MANIFEST = "manifest.json"
 RESULTS = "results.parquet"
 RUNS = "runs.parquet"
@@ -121,26 +124,52 @@ def read_runs(path: str | Path) -> pd.DataFrame:
     return df.sort_values("run_id", kind="stable").reset_index(drop=True)
 
 
-def read_results(path: str | Path) -> pd.DataFrame:
-    """The results of the runs whose status is 'ok', sorted by run_id, year, area, indicator."""
+def read_results(path: str | Path, *, indicators: Any = None, areas: Any = None,
+                 years: Any = None) -> pd.DataFrame:
+    """The results of the runs whose status is 'ok', sorted by run_id, year, area, indicator.
+
+    `indicators`, `areas` and `years` (each an iterable, or None for all) select rows while
+    reading, so that e.g. the three goal ratios of a large ensemble load without the rest.
+    """
     path = Path(path)
     runs = read_runs(path)
     ok = set(runs.loc[runs["status"] == "ok", "run_id"])
-    table = _overlay(path / RESULTS, sorted((path / PARTS).glob("*.results.parquet")),
-                     RESULTS_SCHEMA)
+    selection = _selection(indicators, areas, years)
+    parts = sorted((path / PARTS).glob("*.results.parquet"))
+    by_stem = {_part_stem(r): r for r in runs["run_id"]}
+    table = _overlay(path / RESULTS, parts, RESULTS_SCHEMA, selection,
+                     part_ids=[by_stem.get(_stem_of(p), "") for p in parts])
     df = table.to_pandas()
     df = df[df["run_id"].isin(ok)]
     return df.sort_values(RESULT_KEY, kind="stable").reset_index(drop=True)
 
 
-def _overlay(consolidated: Path, parts: list[Path], schema: pa.Schema) -> pa.Table:
-    """Consolidated rows, with the rows of any run that also has a part replaced by the part."""
-    tables = [pq.read_table(p, schema=schema) for p in parts]
+def _selection(indicators: Any, areas: Any, years: Any) -> Any:
+    """A pyarrow filter expression for the given selections (None: everything)."""
+    expr = None
+    for column, values, kind in (("indicator", indicators, pa.string()),
+                                 ("area", areas, pa.string()), ("year", years, pa.int64())):
+        if values is None:
+            continue
+        if isinstance(values, str | int):
+            values = [values]
+        cond = pc.field(column).isin(pa.array(list(values), kind))
+        expr = cond if expr is None else expr & cond
+    return expr
+
+
+def _overlay(consolidated: Path, parts: list[Path], schema: pa.Schema,
+             selection: Any = None, part_ids: list[str] | None = None) -> pa.Table:
+    """Consolidated rows, with the rows of any run that also has a part replaced by the part.
+
+    `part_ids` are the runs the parts belong to (default: read from the parts themselves).
+    """
+    tables = [_read(p, schema, selection) for p in parts]
     if consolidated.is_file():
-        base = pq.read_table(consolidated, schema=schema)
-        in_parts = set()
-        for t in tables:
-            in_parts.update(t.column("run_id").to_pylist())
+        base = _read(consolidated, schema, selection)
+        if part_ids is None:
+            part_ids = [t.column("run_id")[0].as_py() for t in tables if t.num_rows]
+        in_parts = {i for i in part_ids if i}
         if in_parts:
             keep = pc.invert(pc.is_in(base.column("run_id"),
                                       value_set=pa.array(sorted(in_parts), pa.string())))
@@ -149,6 +178,26 @@ def _overlay(consolidated: Path, parts: list[Path], schema: pa.Schema) -> pa.Tab
     if not tables:
         return schema.empty_table()
     return pa.concat_tables(tables)
+
+
+def _read(file: Path, schema: pa.Schema, selection: Any = None) -> pa.Table:
+    """A Parquet file, or only its selected rows (filtered one row group at a time, so that
+    memory holds one run's rows plus the selection, not the whole file)."""
+    if selection is None:
+        return pq.read_table(file, schema=schema)
+    pf = pq.ParquetFile(file)
+    pieces = [pf.read_row_group(i).cast(schema).filter(selection)
+              for i in range(pf.metadata.num_row_groups)]
+    pf.close()
+    return pa.concat_tables(pieces) if pieces else schema.empty_table()
+
+
+def _stem_of(part: Path) -> str:
+    """The run stem of a part file name (see `_part_stem`)."""
+    for suffix in (".results.parquet", ".run.parquet"):
+        if part.name.endswith(suffix):
+            return part.name[:-len(suffix)]
+    return part.name
 
 
 # ---------------------------------------------------------------------- writing
@@ -215,10 +264,18 @@ class StoreWriter:
         if row["status"] == "ok":
             df = pd.DataFrame(results if results is not None else {},
                               columns=["year", "area", "indicator", "value"])
-            for name in ("seed", "replicate", "scenario", "run_id"):
-                df.insert(0, name, row[name])
-            _write_atomic(pa.Table.from_pandas(df[RESULTS_SCHEMA.names], schema=RESULTS_SCHEMA,
-                                               preserve_index=False), result_part)
+            n = len(df)
+            columns = {
+                "run_id": pa.repeat(pa.scalar(row["run_id"], pa.string()), n),
+                "scenario": pa.repeat(pa.scalar(row["scenario"], pa.string()), n),
+                "replicate": pa.repeat(pa.scalar(row["replicate"], pa.int64()), n),
+                "seed": pa.repeat(pa.scalar(row["seed"], pa.int64()), n),
+                "year": pa.array(df["year"].to_numpy(dtype="int64"), pa.int64()),
+                "area": pa.array(df["area"].astype(str).tolist(), pa.string()),
+                "indicator": pa.array(df["indicator"].astype(str).tolist(), pa.string()),
+                "value": pa.array(df["value"].to_numpy(dtype="float64"), pa.float64()),
+            }
+            _write_atomic(pa.table(columns, schema=RESULTS_SCHEMA), result_part)
         elif result_part.exists():
             result_part.unlink()
         _write_atomic(pa.Table.from_pylist([row], schema=RUNS_SCHEMA),
@@ -227,23 +284,69 @@ class StoreWriter:
             self.finished.add(str(row["run_id"]))
 
     def consolidate(self) -> ResultsStore:
-        """Merge parts into results.parquet and runs.parquet (atomically), then drop the parts."""
-        parts = sorted((self.path / PARTS).glob("*.parquet")) if (self.path / PARTS).is_dir() else []
+        """Merge parts into results.parquet and runs.parquet (atomically), then drop the parts.
+
+        Results are copied one run at a time (parts, or row groups of the previous
+        results.parquet of a resumed store), so memory holds one run's rows, not the batch's.
+        """
+        parts_dir = self.path / PARTS
+        parts = sorted(parts_dir.glob("*.parquet")) if parts_dir.is_dir() else []
         runs = read_runs(self.path)
-        results = read_results(self.path)
-        _write_atomic(pa.Table.from_pandas(results, schema=RESULTS_SCHEMA, preserve_index=False),
-                      self.path / RESULTS)
+        ok = sorted(runs.loc[runs["status"] == "ok", "run_id"])
+        _stream_results(self.path, ok)
         _write_atomic(pa.Table.from_pandas(runs, schema=RUNS_SCHEMA, preserve_index=False),
                       self.path / RUNS)
         for p in parts:
-            p.unlink()
-        if (self.path / PARTS).is_dir() and not any((self.path / PARTS).iterdir()):
-            (self.path / PARTS).rmdir()
+            p.unlink(missing_ok=True)
+        if parts_dir.is_dir() and not any(parts_dir.iterdir()):
+            parts_dir.rmdir()
         self.manifest["updated"] = _now()
         self.manifest["n_runs"] = int(len(runs))
         self.manifest["n_failed"] = int((runs["status"] != "ok").sum())
         _write_json_atomic(self.manifest, self.path / MANIFEST)
         return ResultsStore(self.path)
+
+
+def _stream_results(path: Path, ok_runs: list[str]) -> None:
+    """Write results.parquet from the parts and the old file, one row group per run."""
+    files = sorted((path / PARTS).glob("*.results.parquet")) if (path / PARTS).is_dir() else []
+    by_stem = {_stem_of(f): f for f in files}
+    parts = {r: by_stem[_part_stem(r)] for r in ok_runs if _part_stem(r) in by_stem}
+    old_file = path / RESULTS
+    old = pq.ParquetFile(old_file) if old_file.is_file() else None
+    old_groups: dict[str, list[int]] = {}
+    old_table = None
+    if old is not None:
+        meta = old.metadata
+        col = RESULTS_SCHEMA.get_field_index("run_id")
+        for i in range(meta.num_row_groups):
+            stats = meta.row_group(i).column(col).statistics
+            if stats is None or not stats.has_min_max or stats.min != stats.max:
+                old_table, old_groups = pq.read_table(old_file, schema=RESULTS_SCHEMA), {}
+                break  # not one run per row group: read it whole (stores of older versions)
+            old_groups.setdefault(stats.min, []).append(i)
+    order = [("year", "ascending"), ("area", "ascending"), ("indicator", "ascending")]
+    tmp = old_file.with_name(f".{old_file.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with pq.ParquetWriter(tmp, RESULTS_SCHEMA) as writer:
+            for run_id in ok_runs:
+                if run_id in parts:
+                    table = pq.read_table(parts[run_id], schema=RESULTS_SCHEMA).sort_by(order)
+                elif run_id in old_groups:
+                    table = old.read_row_groups(old_groups[run_id])
+                elif old_table is not None:
+                    table = old_table.filter(pc.equal(old_table.column("run_id"), run_id))
+                    table = table.sort_by(order)
+                else:
+                    continue
+                if table.num_rows:
+                    writer.write_table(table.cast(RESULTS_SCHEMA), row_group_size=table.num_rows)
+        if old is not None:
+            old.close()
+        os.replace(tmp, old_file)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def build_manifest(*, kind: str, request: Mapping[str, Any], root_seed: int,
@@ -384,3 +487,36 @@ def _git_state() -> tuple[str | None, bool | None]:
 
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def write_frame(df: pd.DataFrame, target: str | Path) -> Path:
+    """Write a DataFrame atomically as Parquet or CSV (by the file's suffix)."""
+    target = Path(target)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        if target.suffix == ".csv":
+            df.to_csv(tmp, index=False)
+        else:
+            df.to_parquet(tmp, index=False)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
+def results_digest(path: str | Path) -> str:
+    """A digest of a store's sorted results table (run_id, year, area, indicator, value...),
+    read one row group at a time: equal digests mean identical tables."""
+    path = Path(path)
+    digest = hashlib.sha256()
+    file = path / RESULTS
+    if file.is_file() and not (path / PARTS).is_dir():
+        pf = pq.ParquetFile(file)
+        for i in range(pf.metadata.num_row_groups):
+            df = pf.read_row_group(i).to_pandas()
+            digest.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    else:  # an interrupted store: the parts overlay, read whole
+        df = read_results(path)
+        digest.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return digest.hexdigest()

@@ -135,7 +135,7 @@ def test_compare_with_and_without_chart(tmp_path, capsys, short, failing):
     ["run"],
     ["run", "baseline", "--replicates", "0"],
     ["run", "baseline", "--root-seed", "-3"],
-    ["run", "baseline", "--backend", "dask"],
+    ["run", "baseline", "--backend", "ray"],
     ["run", "baseline", "--resolution", "huge"],
     ["compare", "baseline", "no_policy"],  # --out is required
     ["frobnicate"],

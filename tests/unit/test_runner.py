@@ -94,8 +94,11 @@ def test_execute_passes_seed_resolution_and_parameters(short, monkeypatch):
 def test_duplicate_run_ids_and_bad_backend_create_nothing(tmp_path, short):
     with pytest.raises(InputError, match="appears twice"):
         run_batch([RunTask("a", short, 0, 1)] * 2, tmp_path / "x", simulate=FAKE)
-    with pytest.raises(InputError, match="serial | processes"):
-        run_batch([RunTask("a", short, 0, 1)], tmp_path / "y", backend="dask")
+    with pytest.raises(InputError, match="serial | processes | dask"):
+        run_batch([RunTask("a", short, 0, 1)], tmp_path / "y", backend="ray")
+    with pytest.raises(InputError, match="field 'scheduler'"):
+        run_batch([RunTask("a", short, 0, 1)], tmp_path / "y", backend="processes",
+                  scheduler="tcp://localhost:8786")
     with pytest.raises(InputError, match="workers"):
         api.run(short, out=tmp_path / "z", workers=0)
     assert list(tmp_path.iterdir()) == []
