@@ -13,6 +13,7 @@ import numpy as np
 
 AGE_BANDS: tuple[str, ...] = ("0-14", "15-29", "30-44", "45-64", "65+")
 AGE_WIDTH = np.array([15.0, 15.0, 15.0, 20.0, np.inf])
+P_AGE_UP = (1.0 / AGE_WIDTH).astype(np.float32)  # yearly probability of moving up a band
 WORKING = np.array([False, True, True, True, False])
 N_BANDS = len(AGE_BANDS)
 
@@ -134,8 +135,7 @@ def recount_jobs(census: Census, workers: WorkerPopulation, changed: np.ndarray)
 
 def age(workers: WorkerPopulation, rng: np.random.Generator) -> None:
     """Move each person to the next band with probability 1/width of the band (a yearly step)."""
-    p_up = 1.0 / AGE_WIDTH[workers.age]
-    up = rng.random(workers.n, dtype=np.float32) < p_up
+    up = rng.random(workers.n, dtype=np.float32) < P_AGE_UP[workers.age]
     workers.age = workers.age + up.astype(np.int8)
     # people reaching 65 leave the labour force
     retired = up & (workers.age == 4)
@@ -148,7 +148,7 @@ def deaths(workers: WorkerPopulation, mortality: np.ndarray, rng: np.random.Gene
 
     Returns, in the agents' order before removal, the weight of each agent that died (0 for
     survivors); sum it by residence for deaths by province."""
-    dies = rng.random(workers.n, dtype=np.float32) < mortality[workers.age]
+    dies = rng.random(workers.n, dtype=np.float32) < mortality.astype(np.float32)[workers.age]
     dead_weight = np.where(dies, workers.weight, 0.0)
     workers.keep(~dies)
     return dead_weight
@@ -207,7 +207,7 @@ def job_flows(workers: WorkerPopulation, efficiency: np.ndarray, target_units: n
     n_prov = len(target_units)
     res = workers.residence
     factor = (participation[:, None] * efficiency[None, :]).ravel()
-    units = workers.weight * factor[workers.age.astype(np.int64) * 2 + workers.skill]
+    units = workers.weight * factor[workers.age * np.int8(2) + workers.skill]
     # children and the old hold no job (ageing already clears those turning 65)
     idle = np.flatnonzero(workers.employed & (units <= 0))
     workers.employed[idle] = False

@@ -1,0 +1,115 @@
+"""Benchmarks that print their figures: `westdev bench` (and `python bench/bench.py`).
+
+One JSON object per line for each configuration — worker and firm agents, simulated years,
+seconds (median over repeats; model construction included), agent-steps per second and the
+peak resident memory of the process that ran it. Each configuration runs in a fresh Python
+process, so its memory peak is its own. With `--compare-mesa`, Mesa's own BoltzmannWealth
+example (10^4 agents × 100 steps) is timed the same way and one more line gives the ratio of
+the largest westdev configuration's agent-steps per second to Mesa's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+from westdev.errors import InputError
+
+CONFIGS = {"10^4": (10_000, 1_000), "10^5": (100_000, 10_000), "10^6": (1_000_000, 100_000)}
+
+
+def machine() -> str:
+    """A one-line description of this machine."""
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def time_westdev(workers: int, firms: int, repeats: int) -> dict:
+    """Time the baseline 2019→2035 at the given agent counts (in this process)."""
+    from westdev.resolution import RESOLUTIONS, Resolution
+    from westdev.scenario import load_scenario
+    from westdev.simulate import build_model
+
+    RESOLUTIONS["_bench"] = Resolution("_bench", workers=workers, firms=firms)
+    scenario = load_scenario("baseline")
+    years = scenario.run.end_year - scenario.run.start_year + 1
+    times = []
+    for rep in range(repeats):
+        t0 = time.perf_counter()
+        model = build_model(scenario, seed=rep, resolution="_bench")
+        model.run()
+        times.append(time.perf_counter() - t0)
+    seconds = statistics.median(times)
+    return {"workers": workers, "firms": firms, "years": years, "seconds": round(seconds, 3),
+            "agent_steps_per_s": round((workers + firms) * years / seconds),
+            "peak_rss_mb": round(_peak_rss_mb(), 1), "machine": machine()}
+
+
+def time_mesa_boltzmann(agents: int, steps: int, repeats: int) -> dict:
+    """Time Mesa's BoltzmannWealth example (grid and DataCollector, as shipped)."""
+    try:
+        from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannWealth
+    except ImportError as exc:  # mesa.examples imports networkx
+        raise InputError(f"Mesa's examples cannot be imported ({exc})", field="--compare-mesa",
+                         allowed="install the bench extra: pip install 'westdev[bench]'") from None
+    side = int(round(agents ** 0.5))
+    times = []
+    for rep in range(repeats):
+        t0 = time.perf_counter()
+        model = BoltzmannWealth(n=agents, width=side, height=side, seed=rep)
+        for _ in range(steps):
+            model.step()
+        times.append(time.perf_counter() - t0)
+    seconds = statistics.median(times)
+    return {"mesa_agents": agents, "mesa_steps": steps, "seconds": round(seconds, 3),
+            "mesa_boltzmann_agent_steps_per_s": round(agents * steps / seconds)}
+
+
+def _in_child(kind: str, args: dict) -> dict:
+    """Run one measurement in a fresh interpreter and return its JSON line."""
+    code = ("import json, sys; from westdev import bench; "
+            f"print(json.dumps(bench.{kind}(**json.loads(sys.argv[1]))))")
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(args)], capture_output=True,
+                         text=True, check=False)
+    if out.returncode != 0:
+        lines = (out.stderr or "").strip().splitlines()
+        if out.returncode == 2 or (lines and "InputError" in lines[-1]):
+            raise InputError(lines[-1] if lines else "benchmark failed", field="--compare-mesa")
+        raise RuntimeError(f"benchmark child failed: {lines[-1] if lines else out.returncode}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(configs: list[str], repeats: int = 3, compare_mesa: bool = False,
+        mesa_agents: int = 10_000, mesa_steps: int = 100, echo=print) -> list[dict]:
+    """Run the benchmark, printing (via `echo`) and returning one record per line."""
+    unknown = [c for c in configs if c not in CONFIGS]
+    if unknown:
+        raise InputError(f"unknown configuration {unknown[0]!r}", field="--configs",
+                         allowed=", ".join(CONFIGS))
+    records = []
+    for name in configs:
+        workers, firms = CONFIGS[name]
+        rec = _in_child("time_westdev", {"workers": workers, "firms": firms, "repeats": repeats})
+        records.append(rec)
+        echo(json.dumps(rec))
+    if compare_mesa:
+        mesa = _in_child("time_mesa_boltzmann",
+                         {"agents": mesa_agents, "steps": mesa_steps, "repeats": repeats})
+        largest = max(records, key=lambda r: r["workers"])
+        line = {"mesa_boltzmann_agent_steps_per_s": mesa["mesa_boltzmann_agent_steps_per_s"],
+                "ratio": round(largest["agent_steps_per_s"] / mesa["mesa_boltzmann_agent_steps_per_s"], 1),
+                "westdev_workers": largest["workers"], "mesa_agents": mesa_agents,
+                "mesa_steps": mesa_steps, "mesa_seconds": mesa["seconds"]}
+        records.append(line)
+        echo(json.dumps(line))
+    return records
