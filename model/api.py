@@ -1,21 +1,27 @@
-"""The Python API for notebooks and scripts: run a scenario, compare scenarios.
+"""The Python API for notebooks and scripts: run and compare scenarios, run experiments
+(sweeps, ensembles, sensitivity designs, package decompositions) and repeat a stored batch.
 
 >>> import westdev.api as wd
 >>> store = wd.compare(["baseline", "no_policy"], replicates=10, resolution="small")
 >>> store.results.query("area == 'West' and indicator == 'west_east_ratio_income'")
+>>> ens = wd.sweep("ensemble_baseline", out="results/ens")      # any experiment file or name
+>>> sa = wd.sensitivity("morris_levers", out="results/morris")  # runs, then SALib indices
+>>> sa.indices.query("index == 'mu_star' and year == 2035")
 
-Both functions build run tasks, hand them to the runner and return the `ResultsStore`. Every
-replicate r of every scenario gets the same seed, ``run_seed(root_seed, {}, r)``: scenarios are
-compared with common random numbers, and the baseline of a comparison is the baseline of a plain
-``run`` with the same root seed.
+`run` and `compare` build run tasks, hand them to the runner and return the `ResultsStore`.
+Every replicate r of every scenario gets the same seed, ``run_seed(root_seed, {}, r)``:
+scenarios are compared with common random numbers, and the baseline of a comparison is the
+baseline of a plain ``run`` with the same root seed. Experiments follow `westdev.experiments`.
+Every function takes ``backend`` ("processes", the default, "serial" or "dask"), ``workers``
+and, for dask, ``scheduler`` (an address; default a LocalCluster).
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from westdev.errors import InputError
 from westdev.resolution import RESOLUTIONS
@@ -30,7 +36,8 @@ ScenarioLike = Scenario | str | Path
 def run(scenario: ScenarioLike, *, replicates: int | None = None, root_seed: int | None = None,
         resolution: str | None = None, out: str | Path | None = None,
         backend: str = "processes", workers: int | None = None, overwrite: bool = False,
-        progress: bool = True, simulate: str | Callable = DEFAULT_SIMULATE) -> ResultsStore:
+        progress: bool = True, simulate: str | Callable = DEFAULT_SIMULATE,
+        scheduler: str | None = None) -> ResultsStore:
     """Run one scenario (a `Scenario`, a file path or a shipped name) with its replicates.
 
     Options left at None take the scenario's ``[run]`` settings. `out` is the store directory
@@ -38,14 +45,16 @@ def run(scenario: ScenarioLike, *, replicates: int | None = None, root_seed: int
     """
     return _batch([scenario], kind="run", replicates=replicates, root_seed=root_seed,
                   resolution=resolution, out=out, backend=backend, workers=workers,
-                  overwrite=overwrite, progress=progress, simulate=simulate)
+                  overwrite=overwrite, progress=progress, simulate=simulate,
+                  scheduler=scheduler)
 
 
 def compare(scenarios: Sequence[ScenarioLike], *, replicates: int | None = None,
             root_seed: int | None = None, resolution: str | None = None,
             out: str | Path | None = None, backend: str = "processes",
             workers: int | None = None, overwrite: bool = False, progress: bool = True,
-            simulate: str | Callable = DEFAULT_SIMULATE) -> ResultsStore:
+            simulate: str | Callable = DEFAULT_SIMULATE,
+            scheduler: str | None = None) -> ResultsStore:
     """Run several scenarios into one store, with common random numbers.
 
     Without options: the largest ``replicates`` of the scenarios, the first scenario's root
@@ -56,7 +65,8 @@ def compare(scenarios: Sequence[ScenarioLike], *, replicates: int | None = None,
                          allowed="one or more scenario files or shipped names")
     return _batch(list(scenarios), kind="compare", replicates=replicates, root_seed=root_seed,
                   resolution=resolution, out=out, backend=backend, workers=workers,
-                  overwrite=overwrite, progress=progress, simulate=simulate)
+                  overwrite=overwrite, progress=progress, simulate=simulate,
+                  scheduler=scheduler)
 
 
 def plan(scenarios: Sequence[ScenarioLike], *, replicates: int | None = None,
@@ -93,16 +103,132 @@ def plan(scenarios: Sequence[ScenarioLike], *, replicates: int | None = None,
 def _batch(scenarios: list[ScenarioLike], *, kind: str, replicates: int | None,
            root_seed: int | None, resolution: str | None, out: str | Path | None,
            backend: str, workers: int | None, overwrite: bool, progress: bool,
-           simulate: str | Callable) -> ResultsStore:
+           simulate: str | Callable, scheduler: str | None = None) -> ResultsStore:
     tasks, request, seed0 = plan(scenarios, replicates=replicates, root_seed=root_seed,
                                  resolution=resolution)
-    get_backend(backend, workers)  # check before anything is created
+    get_backend(backend, workers, scheduler)  # check before anything is created
     if simulate != DEFAULT_SIMULATE:
         request["simulate"] = simulate_name(simulate)
     if out is None:
         out = tempfile.mkdtemp(prefix=f"westdev-{kind}-")
     return run_batch(tasks, out, backend=backend, workers=workers, progress=progress, kind=kind,
-                     request=request, root_seed=seed0, overwrite=overwrite, simulate=simulate)
+                     request=request, root_seed=seed0, overwrite=overwrite, simulate=simulate,
+                     scheduler=scheduler)
+
+
+# ---------------------------------------------------------------------- experiments
+ExperimentLike = Any  # an Experiment, a file path, a shipped experiment name or a dict
+
+
+def experiment(spec: ExperimentLike) -> Any:
+    """A checked `Experiment` from a file path, a shipped name ("smoke") or a dict in the
+    experiment-file layout (scenarios may be given as `Scenario` objects)."""
+    from westdev.experiments import Experiment, experiment_from_dict, load_experiment
+
+    if isinstance(spec, Experiment):
+        return spec
+    if isinstance(spec, Mapping):
+        return experiment_from_dict(spec, file="<dict>")
+    return load_experiment(spec)
+
+
+def sweep(spec: ExperimentLike, *, out: str | Path | None = None, backend: str = "processes",
+          workers: int | None = None, scheduler: str | None = None, overwrite: bool = False,
+          progress: bool = True, simulate: str | Callable = DEFAULT_SIMULATE) -> ResultsStore:
+    """Run any experiment (sweep, ensemble, sensitivity design, decomposition) into a store.
+
+    `out` defaults to a new temporary directory; an existing store with the same request
+    resumes (finished runs are kept), one with another request is an `InputError`.
+    """
+    from westdev.experiments import run_experiment
+
+    exp = experiment(spec)
+    get_backend(backend, workers, scheduler)
+    if out is None:
+        out = tempfile.mkdtemp(prefix=f"westdev-{exp.kind}-")
+    return run_experiment(exp, out, backend=backend, workers=workers, scheduler=scheduler,
+                          overwrite=overwrite, progress=progress, simulate=simulate)
+
+
+class SensitivityResult(NamedTuple):
+    """What `sensitivity` returns: the store, the indices and the seed-noise shares."""
+
+    store: ResultsStore
+    indices: Any  # DataFrame: method, outcome, year, factor, factor2, index, value, conf, note
+    noise: Any  # DataFrame: outcome, year, points, replicates, within_var, total_var, ...
+
+
+def sensitivity(spec: ExperimentLike, *, out: str | Path | None = None,
+                backend: str = "processes", workers: int | None = None,
+                scheduler: str | None = None, overwrite: bool = False, progress: bool = True,
+                simulate: str | Callable = DEFAULT_SIMULATE,
+                num_resamples: int = 100, conf_level: float = 0.95) -> SensitivityResult:
+    """Run a Sobol' or Morris experiment (resuming a matching store) and analyse it.
+
+    Writes ``sensitivity.parquet``, ``sensitivity.csv`` and ``noise_share.csv`` into the store.
+    """
+    from westdev import sensitivity as sa
+
+    exp = experiment(spec)
+    if exp.design not in ("sobol", "morris"):
+        raise InputError(f"{exp.name} is a {exp.kind} experiment ({exp.design} design)",
+                         file=exp.source, field="sample.method",
+                         allowed="an experiment with [sample] method = 'sobol' or 'morris'")
+    store = sweep(exp, out=out, backend=backend, workers=workers, scheduler=scheduler,
+                  overwrite=overwrite, progress=progress, simulate=simulate)
+    indices = sa.analyse(store, exp, num_resamples=num_resamples, conf_level=conf_level)
+    noise = sa.noise_share(store, exp)
+    sa.write_analysis(store, indices, noise)
+    return SensitivityResult(store, indices, noise)
+
+
+def decompose(package: ScenarioLike, base: ScenarioLike = "baseline", *,
+              levers: Sequence[str] | None = None, method: str = "both",
+              permutations: int = 100, replicates: int = 1, root_seed: int | None = None,
+              resolution: str | None = None, end_year: int | None = None,
+              outcomes: Sequence[str] | None = None, out: str | Path | None = None,
+              backend: str = "processes", workers: int | None = None,
+              scheduler: str | None = None, overwrite: bool = False, progress: bool = True,
+              simulate: str | Callable = DEFAULT_SIMULATE) -> ResultsStore:
+    """Run the lever subsets that split `package`'s effect and cost (vs `base`) between its
+    levers; analyse with `westdev.summaries.split_effects(store)`.
+
+    `levers` defaults to every lever whose value differs between the two; `method` is "oat"
+    (each lever alone and each lever left out), "shapley" (all subsets up to 10 levers, else
+    prefixes of `permutations` sampled orderings) or "both". All subsets share seeds (common
+    random numbers).
+    """
+    base_s = base if isinstance(base, Scenario) else load_scenario(base)
+    pkg = package if isinstance(package, Scenario) else load_scenario(package)
+    run_table: dict[str, Any] = {"replicates": replicates}
+    if root_seed is not None:
+        run_table["root_seed"] = root_seed
+    if resolution is not None:
+        run_table["resolution"] = resolution
+    if end_year is not None:
+        run_table["end_year"] = end_year
+    spec: dict[str, Any] = {
+        "experiment": {"name": f"{pkg.name}-split", "scenario": base_s,
+                       "description": f"split of {pkg.name} vs {base_s.name} between levers"},
+        "run": run_table,
+        "decomposition": {"package": pkg, "method": method, "permutations": permutations},
+    }
+    if levers is not None:
+        spec["decomposition"]["levers"] = list(levers)
+    if outcomes is not None:
+        spec["outputs"] = {"outcomes": list(outcomes)}
+    return sweep(spec, out=out, backend=backend, workers=workers, scheduler=scheduler,
+                 overwrite=overwrite, progress=progress, simulate=simulate)
+
+
+def rerun(manifest: str | Path, *, out: str | Path | None = None, backend: str = "processes",
+          workers: int | None = None, scheduler: str | None = None, overwrite: bool = False,
+          progress: bool = True) -> ResultsStore:
+    """Repeat a stored batch from its manifest (see `westdev.experiments.rerun`)."""
+    from westdev.experiments import rerun as _rerun
+
+    return _rerun(manifest, out, backend=backend, workers=workers, scheduler=scheduler,
+                  overwrite=overwrite, progress=progress)
 
 
 def _content(scenario: Scenario) -> dict[str, Any]:

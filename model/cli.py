@@ -87,6 +87,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("params", help="list the parameter register")
     p.set_defaults(func=_cmd_params)
+
+    p = sub.add_parser("sweep", help="run an experiment file (sweep, ensemble, sensitivity "
+                       "design, decomposition) into a results store",
+                       description="Run an experiment file (scenarios/experiments/, schema in "
+                       "scenarios/README.md) into a results store. An existing store with the "
+                       "same request resumes: finished runs are kept.")
+    p.add_argument("experiment", help="an experiment file or a shipped name (smoke, ...)")
+    p.add_argument("--out", type=Path, required=True, help="store directory")
+    _runner_options(p)
+    p.set_defaults(func=_cmd_sweep)
+
+    p = sub.add_parser("sensitivity", help="run a Sobol' or Morris experiment and write its "
+                       "sensitivity indices",
+                       description="Run a sensitivity experiment ([sample] method = sobol or "
+                       "morris) into a store, then write DIR/sensitivity.parquet and .csv "
+                       "(indices per outcome and year) and DIR/noise_share.csv.")
+    p.add_argument("experiment", help="an experiment file or a shipped name (morris_levers...)")
+    p.add_argument("--out", type=Path, required=True, help="store directory")
+    _runner_options(p)
+    p.set_defaults(func=_cmd_sensitivity)
+
+    p = sub.add_parser("rerun", help="repeat a batch exactly from its manifest",
+                       description="Repeat the batch a store's manifest describes. Without "
+                       "--out the store itself is completed (missing or failed runs); with "
+                       "--out the whole batch is repeated into a new store and compared.")
+    p.add_argument("manifest", type=Path, help="DIR/manifest.json (or DIR)")
+    p.add_argument("--out", type=Path, help="a new store directory (default: complete DIR)")
+    _runner_options(p, dry_run=False)
+    p.set_defaults(func=_cmd_rerun)
     return parser
 
 
@@ -97,13 +126,28 @@ def _batch_options(p: argparse.ArgumentParser) -> None:
                    help="root seed (default: the (first) scenario's [run] root_seed)")
     p.add_argument("--resolution", choices=("small", "default", "large"),
                    help="agent resolution (default: the scenario's)")
-    p.add_argument("--backend", choices=("serial", "processes"), default="processes",
-                   help="where runs execute (default: processes)")
+    _runner_options(p, dry_run=False)
+
+
+def _runner_options(p: argparse.ArgumentParser, *, dry_run: bool = True) -> None:
+    p.add_argument("--backend", choices=("serial", "processes", "dask"),
+                   help="where runs execute (default: processes; dask with --scheduler)")
     p.add_argument("--workers", type=_positive_int, metavar="N",
                    help="worker processes (default: all cores)")
+    p.add_argument("--scheduler", metavar="ADDR",
+                   help="a Dask scheduler address (default for dask: a local cluster)")
     p.add_argument("--overwrite", action="store_true",
                    help="replace an existing store made for another request")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    if dry_run:
+        p.add_argument("--dry-run", action="store_true",
+                       help="print the design, the run count and an estimated time; run nothing")
+
+
+def _backend(args: argparse.Namespace) -> str:
+    if args.backend is None:
+        return "dask" if args.scheduler else "processes"
+    return args.backend
 
 
 # ---------------------------------------------------------------------- commands
@@ -114,8 +158,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     out = args.out if args.out is not None else Path("results") / scenario.name
     store = api.run(scenario, replicates=args.replicates, root_seed=args.root_seed,
-                    resolution=args.resolution, out=out, backend=args.backend,
-                    workers=args.workers, overwrite=args.overwrite, progress=not args.quiet)
+                    resolution=args.resolution, out=out, backend=_backend(args),
+                    workers=args.workers, overwrite=args.overwrite, progress=not args.quiet,
+                    scheduler=args.scheduler)
     return _summary(store)
 
 
@@ -128,8 +173,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                          allowed="two or more scenario files or shipped names")
     scenarios = [load_scenario(s) for s in args.scenarios]
     store = api.compare(scenarios, replicates=args.replicates, root_seed=args.root_seed,
-                        resolution=args.resolution, out=args.out, backend=args.backend,
-                        workers=args.workers, overwrite=args.overwrite, progress=not args.quiet)
+                        resolution=args.resolution, out=args.out, backend=_backend(args),
+                        workers=args.workers, overwrite=args.overwrite, progress=not args.quiet,
+                        scheduler=args.scheduler)
     if args.chart and not store.results.empty:
         from westdev.charts import plot_goal_ratios, save_figure
 
@@ -185,6 +231,87 @@ def _cmd_params(args: argparse.Namespace) -> int:
     for name, spec in register.items():
         print(f"{name:<{width}}  {spec.value:g}  {spec.unit}  {spec.tag}")
     return 0
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from westdev import api
+
+    exp = api.experiment(args.experiment)
+    if args.dry_run:
+        return _dry_run(exp, args)
+    store = api.sweep(exp, out=args.out, backend=_backend(args), workers=args.workers,
+                      scheduler=args.scheduler, overwrite=args.overwrite,
+                      progress=not args.quiet)
+    if exp.kind == "ensemble" and exp.base.run.end_year >= 2035 and \
+            (store.runs["status"] == "ok").any():
+        from westdev.summaries import goal_probability
+
+        p = goal_probability(store, year=2035)
+        print("P(goal met in 2035), share of runs (θ from each scenario's [goal]):")
+        for _, row in p.iterrows():
+            print(f"  {row['scenario']:<20} {row['dimension']:<16} θ = {row['theta']:g}  "
+                  f"{row['probability']:.3f} ± {row['se']:.3f}  (n = {row['n']})")
+    return _summary(store)
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from westdev import api
+    from westdev.sensitivity import top_factors
+
+    exp = api.experiment(args.experiment)
+    if exp.design not in ("sobol", "morris"):
+        raise InputError(f"{exp.name} has a {exp.design} design, not a sensitivity sample",
+                         file=exp.source, field="sample.method",
+                         allowed="sobol or morris (use westdev sweep for other experiments)")
+    if args.dry_run:
+        return _dry_run(exp, args)
+    result = api.sensitivity(exp, out=args.out, backend=_backend(args), workers=args.workers,
+                             scheduler=args.scheduler, overwrite=args.overwrite,
+                             progress=not args.quiet)
+    top = top_factors(result.indices)
+    if not top.empty:
+        index = top["index"].iloc[0]
+        print(f"largest {index} in {int(top['year'].iloc[0])}:")
+        for outcome, group in top.groupby("outcome", sort=False):
+            print(f"  {outcome}")
+            for _, row in group.iterrows():
+                conf = f" ± {row['conf']:.3g}" if row["conf"] == row["conf"] else ""
+                print(f"    {row['value']:.4g}{conf}  {row['factor']}")
+    print(f"indices: {result.store.path / 'sensitivity.csv'}")
+    return _summary(result.store)
+
+
+def _cmd_rerun(args: argparse.Namespace) -> int:
+    from westdev import api
+    from westdev.store import RESULTS, results_digest
+
+    original = args.manifest if args.manifest.is_dir() else args.manifest.parent
+    store = api.rerun(args.manifest, out=args.out, backend=_backend(args), workers=args.workers,
+                      scheduler=args.scheduler, overwrite=args.overwrite,
+                      progress=not args.quiet)
+    if args.out is not None and (original / RESULTS).is_file() and \
+            Path(args.out).resolve() != original.resolve():
+        same = results_digest(original) == results_digest(store.path)
+        print(f"results identical to {original}: {'yes' if same else 'no'}")
+    return _summary(store)
+
+
+def _dry_run(exp: Any, args: argparse.Namespace) -> int:
+    from westdev.experiments import estimate
+
+    print(exp.describe())
+    est = estimate(exp, backend=_backend(args), workers=args.workers)
+    print(f"one run: {est['seconds_per_run']:.2f} s ({est['basis']}); estimated wall time "
+          f"{_duration(est['estimated_seconds'])} on {est['workers']} {est['backend']} "
+          f"worker(s); output: {args.out}")
+    return 0
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h} h {m:02d} min" if h else f"{m} min {s:02d} s" if m else f"{s} s"
 
 
 # ---------------------------------------------------------------------- helpers
