@@ -1,12 +1,65 @@
 """Charts for reports: Matplotlib figures in one house style, built without pyplot.
 
-Figures are created as `matplotlib.figure.Figure` objects (no global backend switch, safe in
-scripts, workers and notebooks; they render with the non-interactive Agg canvas) and saved with
-`save_figure`.
+Figures are `matplotlib.figure.Figure` objects (no global backend switch, safe in scripts,
+workers and notebooks, where they display inline; they render with the non-interactive Agg
+canvas) and are saved with `save_figure` (PNG at 200 dpi and PDF or SVG, atomically). Every
+chart function takes tidy results (a `ResultsStore.results` table or a selection of it) or a
+summary / sensitivity DataFrame, an optional Axes to draw into, and ``lang`` ("en" or "zh");
+none touches a model object. The house style is in `westdev.charts.style`.
+
+======================================  ================================================
+function                                what it shows
+======================================  ================================================
+`plot_goal_ratios`                      the three goal ratios, 5–95 % band (quick chart)
+`plot_goal_fans`                        (a) goal ratios + GDP per head, 5–95/25–75 % fans
+`plot_deviations`                       (b) policy − reference, paired by replicate
+`plot_goal_probability`                 (c) P(ratio ≥ θ) over θ, by scenario
+`plot_gap_closed`                       (c) share of the start-year gap closed
+`plot_worst_province`                   (d) worst western province; each western province
+`plot_theil_share`                      (d) within-West share of the Theil index
+`plot_cost_effectiveness`               (e) convergence per trillion yuan, by scenario
+`plot_lever_cost_effectiveness`         (e) the same per lever (Shapley split)
+`plot_frontier`                         (e) national output vs convergence across mixes
+`plot_sensitivity_bars`                 (f) Morris μ*/σ or Sobol' S1/ST in one year
+`plot_sensitivity_heatmap`              (f) an index per factor and year
+`plot_province_tiles`                   (g) any per-province indicator on the tile grid
+`plot_choropleth`                       (h) a province map (value or change)
+======================================  ================================================
 """
 
 from __future__ import annotations
 
-from westdev.charts.goal_ratios import GOAL_RATIOS, OKABE_ITO, plot_goal_ratios, save_figure
+from westdev.charts.costs import (
+    cost_effectiveness_table,
+    frontier_table,
+    plot_cost_effectiveness,
+    plot_frontier,
+    plot_lever_cost_effectiveness,
+)
+from westdev.charts.deviations import deviation_table, plot_deviations
+from westdev.charts.fans import plot_goal_fans, plot_indicator_fan
+from westdev.charts.goal import gap_closed_table, plot_gap_closed, plot_goal_probability
+from westdev.charts.goal_ratios import GOAL_RATIOS, plot_goal_ratios
+from westdev.charts.maps import plot_choropleth, plot_province_tiles, province_values
+from westdev.charts.provinces import plot_theil_share, plot_worst_province
+from westdev.charts.sensitivity import plot_sensitivity_bars, plot_sensitivity_heatmap
+from westdev.charts.style import (
+    OKABE_ITO,
+    ONE_COLUMN,
+    TWO_COLUMN,
+    cjk_font,
+    house_style,
+    save_figure,
+    scenario_colours,
+)
 
-__all__ = ["GOAL_RATIOS", "OKABE_ITO", "plot_goal_ratios", "save_figure"]
+__all__ = [
+    "GOAL_RATIOS", "OKABE_ITO", "ONE_COLUMN", "TWO_COLUMN", "cjk_font",
+    "cost_effectiveness_table", "deviation_table", "frontier_table", "gap_closed_table",
+    "house_style", "plot_choropleth", "plot_cost_effectiveness", "plot_deviations",
+    "plot_frontier", "plot_gap_closed", "plot_goal_fans", "plot_goal_probability",
+    "plot_goal_ratios", "plot_indicator_fan", "plot_lever_cost_effectiveness",
+    "plot_province_tiles", "plot_sensitivity_bars", "plot_sensitivity_heatmap",
+    "plot_theil_share", "plot_worst_province", "province_values", "save_figure",
+    "scenario_colours",
+]

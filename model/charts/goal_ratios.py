@@ -9,12 +9,16 @@ colour-blind readers and distinct in greyscale by lightness).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+from westdev.charts.style import NOTE_SIZE, OKABE_ITO, TWO_COLUMN, save_figure
+from westdev.charts.style import STYLE as HOUSE_STYLE
+
+__all__ = ["GOAL_RATIOS", "OKABE_ITO", "plot_goal_ratios", "save_figure"]
 
 GOAL_RATIOS: dict[str, str] = {
     "west_east_ratio_income": "Living standards (income)",
@@ -24,16 +28,9 @@ GOAL_RATIOS: dict[str, str] = {
 _THETA_KEYS = {"west_east_ratio_income": "income",
                "west_east_ratio_public_services": "public_services",
                "west_east_ratio_infrastructure": "infrastructure"}
-OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000",
-             "#F0E442")
 DEFAULT_THETA = 0.8
-FIGSIZE = (7.2, 2.6)  # inches: full width of a two-column page
-STYLE = {
-    "font.size": 7.0, "axes.titlesize": 7.5, "axes.labelsize": 7.0, "xtick.labelsize": 6.5,
-    "ytick.labelsize": 6.5, "legend.fontsize": 7.0, "axes.spines.top": False,
-    "axes.spines.right": False, "axes.grid": True, "axes.grid.axis": "y", "grid.color": "#dddddd",
-    "grid.linewidth": 0.5, "lines.linewidth": 1.3, "axes.linewidth": 0.6,
-}
+FIGSIZE = (TWO_COLUMN, 2.6)  # inches: full width of a two-column page
+STYLE = dict(HOUSE_STYLE)
 
 
 def plot_goal_ratios(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
@@ -98,26 +95,12 @@ def plot_goal_ratios(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
         if own:
             fig.legend(list(handles.values()), list(handles), loc="outside upper center",
                        ncols=min(len(handles), 6), frameon=False)
-            fig.get_layout_engine().set(rect=(0, 0.07, 1, 0.93))
+            fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
             fig.text(0.005, 0.01, _source_note(data, order), ha="left", va="bottom",
-                     fontsize=6.0, color="#444444")
+                     fontsize=NOTE_SIZE, color="#333333")
         else:
             axes[0].legend(list(handles.values()), list(handles), frameon=False)
     return fig
-
-
-def save_figure(fig: Figure, path: str | Path, *, formats: Sequence[str] = ("png", "pdf"),
-                dpi: int = 200) -> list[Path]:
-    """Save `fig` as ``path`` with each suffix in `formats` (PNG at `dpi`); return the files."""
-    base = Path(path)
-    if base.suffix.lower().lstrip(".") in formats:
-        base = base.with_suffix("")
-    written = []
-    for fmt in formats:
-        target = base.with_suffix(f".{fmt}")
-        fig.savefig(target, dpi=dpi, format=fmt)
-        written.append(target)
-    return written
 
 
 def _goal_rows(results: pd.DataFrame) -> pd.DataFrame:
