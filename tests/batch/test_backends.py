@@ -69,3 +69,17 @@ def test_real_model_dask_equals_serial(tmp_path):
     serial = wd.sweep(spec, out=tmp_path / "s", backend="serial", progress=False)
     dask = wd.sweep(spec, out=tmp_path / "d", backend="dask", workers=2, progress=False)
     _same(serial, dask)
+
+
+def test_dask_scheduler_address_reaches_a_running_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    serial = wd.sweep(SPEC, out=tmp_path / "serial", backend="serial", progress=False,
+                      simulate="fakes:simulate")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        store = wd.sweep(SPEC, out=tmp_path / "remote", backend="dask",
+                         scheduler=cluster.scheduler_address, progress=False,
+                         simulate="fakes:simulate")
+        assert cluster.scheduler.status.name == "running"  # left running for its owner
+    _same(serial, store)
+    assert store.manifest["scheduler"] == cluster.scheduler_address
