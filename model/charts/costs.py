@@ -107,11 +107,14 @@ def cost_effectiveness_table(results: pd.DataFrame, *, baseline: str = "baseline
 
 
 def _tn_label(d_cost: float, lang: str) -> str:
-    if not np.isfinite(d_cost):
+    if not np.isfinite(d_cost) or d_cost == 0:
         return ""
     value = d_cost / TRILLION
     sign = "+" if value > 0 else ("−" if value < 0 else "")
-    return L.text("tn", lang, sign=sign, value=abs(value))
+    text = L.text("tn", lang, sign=sign, value=abs(value))
+    if abs(value) < 1:  # two decimals for small sums: 0.07, not 0.1
+        text = text.replace(f"{abs(value):.1f}", f"{abs(value):.2f}", 1)
+    return text
 
 
 def plot_cost_effectiveness(results: pd.DataFrame, *, baseline: str = "baseline",
@@ -217,9 +220,15 @@ def plot_lever_cost_effectiveness(split: pd.DataFrame, *, outcome: str | None = 
             else np.nan
     ranked = sorted(levers, key=lambda v: (np.isnan(ce[v]), -(ce[v] if np.isfinite(ce[v])
                                                                else 0)))
+    labels = []
+    for lv in ranked:
+        tn = _tn_label(float(acc.get(lv, np.nan)), lang)
+        labels.append(f"{lv}\n({tn})" if tn else lv)
+    longest = max((len(lv) for lv in ranked), default=10)
+    width = min(TWO_COLUMN, max(ONE_COLUMN, longest * 7.0 * 0.55 / 72 + 2.8))
     with house_style(lang):
         if ax is None:
-            fig = new_figure(ONE_COLUMN, 1.4 + 0.22 * max(len(ranked), 1))
+            fig = new_figure(width, 1.6 + 0.34 * max(len(ranked), 1))
             panel, own = fig.subplots(), True
         else:
             panel, fig, own = ax, ax.figure, False
@@ -231,12 +240,11 @@ def plot_lever_cost_effectiveness(split: pd.DataFrame, *, outcome: str | None = 
                            color="#555555", transform=panel.get_yaxis_transform())
         panel.axvline(0, color=GREY, linewidth=0.8)
         panel.set_yticks(range(len(ranked)))
-        panel.set_yticklabels(ranked)
+        panel.set_yticklabels(labels)
         panel.set_ylim(len(ranked) - 0.5, -0.5)
         panel.grid(True, axis="x", color="#dddddd", linewidth=0.5)
         panel.grid(False, axis="y")
-        panel.set_xlabel(L.text("ce_x", lang))
-        panel.set_title(L.text("ce_lever_title", lang), loc="left")
+        panel.set_xlabel(L.text("pp", lang) + (" / 1 tn yuan" if lang == "en" else " / 万亿元"))
         if not ranked:
             empty_panel(panel)
         parts = [D.source_line(lang)]
@@ -246,7 +254,9 @@ def plot_lever_cost_effectiveness(split: pd.DataFrame, *, outcome: str | None = 
         if note:
             parts.append(note)
         if own:
-            finish(fig, D.join(parts, lang), lang=lang)
+            finish(fig, D.join(parts, lang), lang=lang, title=L.text("ce_lever_title", lang))
+        else:
+            panel.set_title(L.text("ce_lever_title", lang), loc="left")
     return fig
 
 

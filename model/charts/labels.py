@@ -93,11 +93,13 @@ TEXT: dict[str, dict[str, str]] = {
                 "节约成本的情景显示每节约万亿元损失的收敛。"},
     "ce_lever_title": {"en": "Convergence per 1 trillion yuan, by lever (Shapley split)",
                        "zh": "各政策工具每万亿元带来的收敛（Shapley 分解）"},
-    "ce_lever_note": {"en": "Effect: Shapley share of the package's effect on {outcome}; "
-                      "cost: the lever's own cumulative cost accounts, package minus base. "
-                      "Levers without cost are listed as n/a.",
-                      "zh": "效应：一揽子政策对 {outcome} 效应的 Shapley 分摊；成本：该工具自身的"
-                      "累计成本（一揽子减基准）。无成本的工具记为 n/a。"},
+    "ce_lever_note": {"en": "Effect: Shapley share of the package's effect on {outcome}, in "
+                      "percentage points of the ratio; cost (in brackets): the lever's own "
+                      "cumulative cost accounts, package minus base, trillion yuan (2019 "
+                      "prices). Levers without cost are listed as n/a.",
+                      "zh": "效应：一揽子政策对 {outcome} 效应的 Shapley 分摊（比值百分点）；成本"
+                      "（括号内）：该工具自身的累计成本（一揽子减基准，万亿元，2019 年价格）。"
+                      "无成本的工具记为 n/a。"},
     "no_cost": {"en": "n/a (no extra cost)", "zh": "不适用（无额外成本）"},
     "tn": {"en": "{sign}{value:.1f} tn yuan", "zh": "{sign}{value:.1f} 万亿元"},
     "frontier_title": {"en": "National output versus convergence, {year}",

@@ -285,8 +285,8 @@ def plot_choropleth(results: pd.DataFrame, indicator: str = "income_ratio_to_eas
     norm, extend = _norm(values["value"].to_numpy(dtype=float), vmin, vmax, center)
     from matplotlib import colormaps
 
-    cmap = colormaps[DIVERGING_CMAP if center is not None else SEQUENTIAL_CMAP].copy()
-    cmap.set_bad("#d9d9d9")
+    cmap = colormaps[DIVERGING_CMAP if center is not None else SEQUENTIAL_CMAP].with_extremes(
+        bad="#d9d9d9")
     polys = _polygons()
     n = max(len(order), 1)
     cols = min(n, 3)

@@ -272,6 +272,4 @@ def _panel_width(fig: Figure, factors: Sequence[str], n: int, lang: str, *,
 def _cmap():
     from matplotlib import colormaps
 
-    cmap = colormaps[SEQUENTIAL_CMAP].copy()
-    cmap.set_bad("#d9d9d9")
-    return cmap
+    return colormaps[SEQUENTIAL_CMAP].with_extremes(bad="#d9d9d9")
