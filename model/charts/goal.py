@@ -9,6 +9,7 @@ share of the start-year gap to the East closed by that year, per dimension and s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -54,7 +55,8 @@ def plot_goal_probability(results: pd.DataFrame, *, year: int | None = None,
     `results` is the tidy table, or a `westdev.summaries.goal_probability_curve` table.
     `year` defaults to 2035 (the last simulated year when the runs stop earlier); `theta` (a
     number or per dimension, e.g. a manifest's ``goal_thresholds``) is marked by a dashed
-    line; `thetas` is the grid (default 0.50–1.20 in steps of 0.01).
+    line; `thetas` is the grid (default 0.50–1.20 in steps of 0.01, widened to cover every
+    ratio of the year).
     """
     from westdev import summaries
 
@@ -67,6 +69,11 @@ def plot_goal_probability(results: pd.DataFrame, *, year: int | None = None,
         df = D.select(D.tidy(results), indicators=L.GOAL_INDICATORS.values(), areas=["West"])
         year = _goal_year(df, year)
         order = D.scenario_order(df, scenarios)
+        if thetas is None:  # 0.50–1.20, widened to every ratio of the year (steps of 0.01)
+            at = df.loc[df["year"] == year, "value"]
+            lo = min(0.5, math.floor((at.min() - 0.02) * 20) / 20) if len(at) else 0.5
+            hi = max(1.2, math.ceil((at.max() + 0.02) * 20) / 20) if len(at) else 1.2
+            thetas = np.round(np.arange(lo, hi + 1e-9, 0.01), 2)
         curve = summaries.goal_probability_curve(df, thetas=thetas, year=year)
     with house_style(lang):
         if ax is None:

@@ -327,7 +327,9 @@ def plot_choropleth(results: pd.DataFrame, indicator: str = "income_ratio_to_eas
                                shrink=0.7 if n > 1 else 0.95, aspect=35 if n > 1 else 22,
                                pad=0.02, extend=extend)
             label = L.with_unit(indicator, lang)
-            title = (L.text("map_change_title", lang, label=label, base=since, year=year)
+            lowered = label[0].lower() + label[1:] if lang == "en" and label[1:2].islower() \
+                else label
+            title = (L.text("map_change_title", lang, label=lowered, base=since, year=year)
                      if since is not None else
                      L.text("map_title", lang, label=label, year=year))
             bar.set_label(wrap(title, (ONE_COLUMN if n == 1 else TWO_COLUMN) - 0.4, 7.5,

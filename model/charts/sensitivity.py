@@ -67,7 +67,7 @@ def outcome_label(outcome: str, lang: str = "en") -> str:
     area, _, ind = outcome.partition(":")
     for key, goal in L.GOAL_INDICATORS.items():
         if ind == goal:
-            return L.dimension_label(key, lang)
+            return L.text(f"short.{key}", lang)
     label = L.indicator_label(ind or outcome, lang)
     return f"{label} ({area})" if ind else label
 
@@ -95,8 +95,8 @@ def plot_sensitivity_bars(indices: pd.DataFrame, *, year: int | None = None,
     sel = idx[idx["year"] == year]
     outs = list(outcomes) if outcomes is not None else list(dict.fromkeys(sel["outcome"]))
     main = "mu_star" if method == "morris" else "ST"
-    rank = sel[sel["index"] == main].groupby("factor")["value"].max().fillna(-np.inf)
-    factors = list(rank.sort_values(ascending=False).index)
+    rank = _rank(sel[sel["index"] == main])
+    factors = list(rank.index)
     factors += [f for f in dict.fromkeys(sel["factor"]) if f not in factors]
     if top is not None:
         factors = factors[:top]
@@ -190,8 +190,8 @@ def plot_sensitivity_heatmap(indices: pd.DataFrame, *, index: str | None = None,
     outs = list(outcomes) if outcomes is not None else list(dict.fromkeys(sel["outcome"]))
     years = sorted(int(y) for y in sel["year"].unique())
     relative = method == "morris" and index in ("mu_star", "sigma", "mu")
-    rank = sel.groupby("factor")["value"].max().fillna(-np.inf)
-    factors = list(rank.sort_values(ascending=False).index)
+    factors = list(_rank(sel[sel["year"] == max(years)]).index)
+    factors += [f for f in dict.fromkeys(sel["factor"]) if f not in factors]
     if top is not None:
         factors = factors[:top]
     with house_style(lang):
@@ -254,6 +254,17 @@ def plot_sensitivity_heatmap(indices: pd.DataFrame, *, index: str | None = None,
     return fig
 
 
+def _rank(rows: pd.DataFrame) -> pd.Series:
+    """Factors by their mean importance across outcomes, each outcome's index divided by its
+    largest (μ* is in each outcome's own units), most important first."""
+    if rows.empty:
+        return pd.Series(dtype=float)
+    by = rows.groupby(["outcome", "year", "factor"])["value"].mean().abs()
+    peak = by.groupby(level=["outcome", "year"]).transform("max")
+    share = (by / peak.where(peak > 0)).groupby(level="factor").mean()
+    return share.fillna(-1.0).sort_values(ascending=False, kind="stable")
+
+
 def _base(scenario: str | None, lang: str) -> list[str]:
     if not scenario:
         return []
@@ -265,7 +276,7 @@ def _panel_width(fig: Figure, factors: Sequence[str], n: int, lang: str, *,
     """Approximate width of one panel (inches) beside the factor labels."""
     longest = max((len(factor_label(f)) for f in factors), default=10)
     labels = longest * 7.0 * 0.55 / 72 + 0.15
-    width = fig.get_size_inches()[0] - labels - (0.8 if colorbar else 0.1)
+    width = fig.get_size_inches()[0] - labels - (0.6 if colorbar else 0.1)
     return max(0.8, width / max(n, 1) - 0.1)
 
 

@@ -248,7 +248,7 @@ def finish(fig: Figure, note: str, *, legend_handles: Sequence | None = None,
 
 def panel_title(ax: Axes, title: str, width_in: float, lang: str = "en") -> None:
     """A left-aligned panel title wrapped to `width_in` inches (bold, 8 pt)."""
-    per_char = 8.0 * (1.0 if lang == "zh" else 0.6) / 72.0
+    per_char = 8.0 * (1.0 if lang == "zh" else 0.56) / 72.0
     chars = max(12, int(width_in / per_char))
     text = title if lang == "zh" and len(title) <= chars else (
         "\n".join(title[i:i + chars] for i in range(0, len(title), chars)) if lang == "zh"

@@ -188,8 +188,8 @@ def sensitivity_table(method: str) -> pd.DataFrame:
 def test_sensitivity_bars_and_heatmap(method, tmp_path):
     idx = sensitivity_table(method)
     fig = C.plot_sensitivity_bars(idx, scenario="baseline")
-    assert [ax.get_title(loc="left") for ax in fig.axes] == ["Living standards (income)",
-                                                             "Infrastructure access"]
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["Income ratio",
+                                                             "Infrastructure ratio"]
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
         "fiscal.a", "land.b", "parameters.c.d"]  # sorted, 'levers.' dropped
     expected = ["μ* (ratio per factor range)", "σ (interactions, non-linearity)"] \
