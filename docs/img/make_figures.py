@@ -1,0 +1,59 @@
+"""Make the README's chart gallery: one representative figure per chart family.
+
+    python docs/img/make_figures.py                 # about 3 minutes on 2 cores
+
+Runs baseline, guideline and no_policy at the default resolution over 2019–2035 with 8
+replicates (common random numbers) into ``results/docs_compare`` and the shipped Morris
+screening ``morris_levers`` (340 runs at the small resolution) into ``results/docs_morris``,
+then writes ``docs/img/fig_<family>_<name>.png``. Existing stores with the same request are
+resumed, not rerun. The quick-start chart ``docs/img/goal_ratios.png`` is not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+
+
+def main() -> None:
+    import westdev.api as wd
+    import westdev.charts as C
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=HERE, help="where the PNGs go")
+    parser.add_argument("--results", type=Path, default=ROOT / "results",
+                        help="where the two results stores go")
+    parser.add_argument("--replicates", type=int, default=8)
+    args = parser.parse_args()
+
+    store = wd.compare(["baseline", "guideline", "no_policy"], replicates=args.replicates,
+                       resolution="default", out=args.results / "docs_compare")
+    morris = wd.sensitivity("morris_levers", out=args.results / "docs_morris")
+    df = store.results
+    theta = store.manifest["goal_thresholds"]
+    order = ["baseline", "guideline", "no_policy"]
+    colours = C.scenario_colours(order)
+    seeds = ("Bands show seed noise only (replicates of one parameter set); an ensemble adds "
+             "parameter and path uncertainty.")
+    figures = {
+        "fig_a_goal_fans": C.plot_goal_fans(df, theta=theta, colours=colours, note=seeds),
+        "fig_b_deviations": C.plot_deviations(df, baseline="baseline", colours=colours),
+        "fig_c_goal_probability": C.plot_goal_probability(df, theta=theta, colours=colours),
+        "fig_d_worst_province": C.plot_worst_province(df, colours=colours),
+        "fig_e_cost_effectiveness": C.plot_cost_effectiveness(df, baseline="baseline",
+                                                              colours=colours),
+        "fig_f_morris": C.plot_sensitivity_bars(morris.indices, scenario="baseline"),
+        "fig_g_province_tiles": C.plot_province_tiles(df, "income_ratio_to_east",
+                                                      reference=1.0, colours=colours),
+        "fig_h_map_change": C.plot_choropleth(df, "income_ratio_to_east", since=2019),
+    }
+    for name, fig in figures.items():
+        for path in C.save_figure(fig, args.out / name, formats=("png",)):
+            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+if __name__ == "__main__":  # the process backend re-imports this module in its workers
+    main()
