@@ -522,7 +522,8 @@ class _Context:
             return None
         from westdev.charts import frontier_table
 
-        table = frontier_table(self.df, year=self.year, reference=self.reference)
+        by = "scenario" if self.kind == "ensemble" else "auto"  # draws are not policy mixes
+        table = frontier_table(self.df, year=self.year, reference=self.reference, by=by)
         return table if len(table) >= 2 else None
 
     def _frontier_labels(self, table: Any) -> dict[str, str] | None:

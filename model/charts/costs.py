@@ -264,9 +264,13 @@ def plot_lever_cost_effectiveness(split: pd.DataFrame, *, outcome: str | None = 
 def frontier_table(results: pd.DataFrame, *, year: int | None = None,
                    reference: str | None = "baseline",
                    x: str = "west_east_ratio_income", x_area: str = "West",
-                   y: str = "gdp_100m_yuan", y_area: str = "China") -> pd.DataFrame:
+                   y: str = "gdp_100m_yuan", y_area: str = "China",
+                   by: str = "auto") -> pd.DataFrame:
     """Per policy mix (scenario, or scenario and design point of a sweep): median and 5–95 %
     of convergence (`x`) and output (`y`) in `year`, and whether the mix is on the frontier.
+
+    `by` is "auto" (design points of sweep run ids ``<scenario>-pNNNN-rNNNN`` are mixes of
+    their own) or "scenario" (pool them: for ensembles, whose points are parameter draws).
 
     With a `reference` scenario in the results, output is the % difference from the
     reference's median; otherwise the level in trillion yuan. Columns ``mix, scenario, n,
@@ -279,8 +283,14 @@ def frontier_table(results: pd.DataFrame, *, year: int | None = None,
         raise InputError(f"the results lack {x_area}:{x} or {y_area}:{y}", field="results",
                          allowed="results with both indicators")
     year = _goal_year(xs, year)
-    xs = xs[xs["year"] == year].assign(mix=lambda d: D.mix_key(d))
-    ys = ys[ys["year"] == year].assign(mix=lambda d: D.mix_key(d))
+    if by not in ("auto", "scenario"):
+        raise InputError(f"unknown grouping {by!r}", field="by", allowed="auto | scenario")
+
+    def key(d: pd.DataFrame) -> pd.Series:
+        return D.mix_key(d) if by == "auto" else d["scenario"].astype(str)
+
+    xs = xs[xs["year"] == year].assign(mix=key)
+    ys = ys[ys["year"] == year].assign(mix=key)
     ref_level = None
     if reference is not None and reference in set(ys["mix"]):
         ref_level = float(ys.loc[ys["mix"] == reference, "value"].median())

@@ -1,5 +1,5 @@
 """Fixtures of the chart and report tests: a synthetic tidy results table, a tiny real
-comparison store and a Morris sensitivity store made with a fake simulate."""
+comparison store and a Morris sensitivity store made with a fake simulate (chart_fakes)."""
 
 from __future__ import annotations
 
@@ -78,24 +78,6 @@ def tiny_store(tmp_path_factory):
                       out=tmp_path_factory.mktemp("stores") / "tiny")
 
 
-def fake_simulate(scenario, parameters=None, seed: int = 0, *, resolution=None):
-    """The three goal ratios as a known function of two levers plus seed noise (for a fast
-    Morris experiment): income rises with the transfer coefficient, infrastructure with
-    transport investment, public services with both; a non-linear term gives σ > 0."""
-    x1 = float(scenario.lever_values(2020)["fiscal.west_transfer_coefficient"])
-    x2 = float(scenario.lever_values(2020)["infrastructure.transport_investment_pct_gdp"])
-    rng = np.random.default_rng(seed)
-    rows = []
-    start, end = scenario.run.start_year, scenario.run.end_year
-    for year in range(start, end + 1):
-        w = (year - start) / max(end - start, 1)
-        eps = rng.normal(0, 0.001)
-        rows += [(year, "West", GOAL[0], 0.6 + w * 0.2 * x1 + eps),
-                 (year, "West", GOAL[1], 0.8 + w * (0.1 * x1 + 0.02 * x2 * x1) + eps),
-                 (year, "West", GOAL[2], 0.5 + w * 0.03 * x2 + eps)]
-    return pd.DataFrame(rows, columns=["year", "area", "indicator", "value"])
-
-
 @pytest.fixture(scope="session")
 def morris_store(tmp_path_factory):
     """A Morris analysis (2 factors, 4 trajectories, years 2020–2022) of `fake_simulate`."""
@@ -109,6 +91,8 @@ def morris_store(tmp_path_factory):
         "factors": {"levers.fiscal.west_transfer_coefficient": {"range": [1.0, 1.35]},
                     "levers.infrastructure.transport_investment_pct_gdp": {"range": [2.0, 4.0]}},
     }
+    from chart_fakes import fake_simulate
+
     result = wd.sensitivity(spec, out=tmp_path_factory.mktemp("stores") / "morris",
                             backend="serial", progress=False, simulate=fake_simulate)
     return result.store

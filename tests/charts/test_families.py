@@ -263,3 +263,16 @@ def test_chinese_labels_when_a_cjk_font_is_installed(synthetic, tmp_path):
     assert all(f.stat().st_size > 1000 for f in files)
     tiles = C.plot_province_tiles(synthetic, lang="zh")
     assert "四川" in {ax.get_title(loc="left") for ax in tiles.axes}
+
+
+def test_frontier_mixes_are_design_points_of_a_sweep_or_pooled(synthetic):
+    sweep = synthetic[synthetic["scenario"] == "guideline"].copy()
+    sweep["run_id"] = [f"guideline-p{r % 2:04d}-r0000" for r in sweep["replicate"]]
+    by_point = C.frontier_table(sweep, reference=None)
+    assert sorted(by_point["mix"]) == ["guideline p0", "guideline p1"]
+    assert set(by_point["n"]) == {2}
+    pooled = C.frontier_table(sweep, reference=None, by="scenario")
+    assert list(pooled["mix"]) == ["guideline"] and pooled["n"].iloc[0] == 4
+    assert pooled["y_kind"].iloc[0] == "level"
+    with pytest.raises(InputError, match="by"):
+        C.frontier_table(sweep, by="draw")

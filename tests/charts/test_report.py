@@ -109,6 +109,31 @@ def test_report_computes_indices_when_the_analysis_was_not_written(morris_store,
     assert not (copy / "sensitivity.parquet").exists()  # the store is left as it was
 
 
+def test_report_on_one_scenario_and_on_an_ensemble_draws_what_applies(tmp_path):
+    from chart_fakes import fake_simulate
+
+    import westdev.api as wd
+    from westdev.scenario import load_scenario
+
+    run = wd.run(load_scenario("guideline").with_overrides(run={"end_year": 2021}),
+                 replicates=2, resolution="small", backend="serial", progress=False,
+                 out=tmp_path / "run")
+    files = write_report(run.path, tmp_path / "r1", formats=["png"])
+    assert {f.stem for f in files} == COMPARE_FIGURES - {
+        "deviations", "cost_effectiveness", "frontier"} | {"report"}
+    ens = wd.sweep({"experiment": {"name": "ens", "kind": "ensemble", "scenario": "baseline"},
+                    "run": {"end_year": 2022, "resolution": "small", "replicates": 1},
+                    "ensemble": {"draws": 5, "seed": 1, "parameters": ["calibrated"]}},
+                   out=tmp_path / "ens", backend="serial", progress=False,
+                   simulate=fake_simulate)
+    assert ens.manifest["kind"] == "ensemble"
+    files = write_report(ens.path, tmp_path / "r2", formats=["png"])
+    # the fake records only the goal ratios: no provinces, costs or output
+    assert {f.stem for f in files} == {"goal_fans", "goal_probability", "gap_closed", "report"}
+    md = (tmp_path / "r2" / "report.md").read_text(encoding="utf-8")
+    assert "**Kind**: ensemble" in md and "seed noise" not in md
+
+
 def test_report_in_chinese_when_a_cjk_font_is_installed(tiny_store, tmp_path):
     if style.cjk_font() is None:
         pytest.skip("no CJK font on this machine (apt-get install fonts-noto-cjk)")
