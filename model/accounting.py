@@ -40,6 +40,13 @@ def check_year(model, flows) -> None:
     for key, value in flows.budgets.items.items():
         if not np.all(np.isfinite(value)):
             raise RunFailure(f"budget item {key} is not finite", year=year)
+        # every flow is non-negative, except earmarked transfers, which are calibrated net of
+        # remittances to the centre (上解) and may be negative for rich provinces
+        if key != "earmarked_transfer" and np.any(value < -1e-9 * max(float(np.abs(value).sum()), 1.0)):
+            worst = int(np.argmin(value))
+            raise RunFailure(f"budget item {key} of {model.geo.names[worst]} is negative "
+                             f"({value[worst]:.3g} × 100m yuan): obligations exceed resources",
+                             year=year)
 
     prev = getattr(model, "_checked_population", None)
     if prev is not None:

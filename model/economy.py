@@ -189,6 +189,7 @@ class WestDevModel(mesa.Model):
         self.migration_in = np.zeros(n)
         self.migration_out = np.zeros(n)
         self.pairing_received = np.zeros(n)
+        self._incentive_scale = np.ones(n)
         self.relocation_land_from_quota = np.zeros(n)
         self.ei_inflow = np.zeros(n)
         self.land_stock = self.land_intensity() * firms.totals(firms.capital * (firms.sector > AGRI), n)
@@ -614,14 +615,24 @@ class WestDevModel(mesa.Model):
 
         # each province splits what is left between public services, infrastructure and other
         discretionary = pre - local_paid
+        # a province whose obligations (debt service, horizontal payments, mandated programmes,
+        # co-financing) exceed its resources borrows the shortfall (rolled over, arrears),
+        # beyond its quota: spending is never negative, the debt shows the strain
+        shortfall = np.maximum(-discretionary, 0.0)
+        b["gross_borrowing"] = b["gross_borrowing"] + shortfall
+        self.net_new_debt = self.net_new_debt + shortfall
+        discretionary = discretionary + shortfall
+        # special bonds are spent on infrastructure before the rest is allocated
+        bond_infra = np.minimum(net_new * p["fiscal.bond_infrastructure_share"], discretionary)
+        discretionary = discretionary - bond_infra
         infra_share = p["fiscal.infrastructure_share"]
         for prov in self.provinces:
             i = prov.index
             alloc = prov.allocate_budget(float(discretionary[i]), float(ins.public_service_share[i]),
                                          infra_share)
             b["public_services"][i] = alloc["public_services"]
-            b["infrastructure"][i] = alloc["infrastructure"] + central_paid[i] + local_paid[i] + net_new[i] * p["fiscal.bond_infrastructure_share"]
-            b["other"][i] = alloc["other"] - net_new[i] * p["fiscal.bond_infrastructure_share"]
+            b["infrastructure"][i] = alloc["infrastructure"] + central_paid[i] + local_paid[i] + bond_infra[i]
+            b["other"][i] = alloc["other"]
         ps_ref = np.where(west, float(self.no_policy["public_services.health_education_share_west"]),
                           p["fiscal.public_service_share_other"])
         costs["public_services.health_education_share_west"] = float(
@@ -670,10 +681,21 @@ class WestDevModel(mesa.Model):
         zone = (firms.zone_draw < self.p["firms.zone_share_west"]) & self.geo.west[firms.province]
         return float((self.vat * ins.vat_zone_relief[firms.province] * inc["revenue"] * firms.weight * zone).sum())
 
+    def _programme_cap(self) -> np.ndarray:
+        """The most a province commits to one lever-mandated programme in a year: a share
+        (`fiscal.programme_cap_share`) of last year's programme spending, so no programme can
+        spend money the budget does not have."""
+        return self.p["fiscal.programme_cap_share"] * np.maximum(self._last_budgets.spending(), 0.0)
+
     def _skilled_incentive(self, ins: Instruments) -> np.ndarray:
         """Yearly incentive paid to skilled working-age residents without local hukou in the
-        west (100m yuan by province); the budget pays it, households receive it."""
-        self._incentive_paid = ins.skilled_incentive * self.census.skilled_migrants / 1e8
+        west (100m yuan by province), within the programme cap; the budget pays it, households
+        receive it, and migrants weigh the incentive actually paid per head."""
+        wanted = ins.skilled_incentive * self.census.skilled_migrants / 1e8
+        cap = self._programme_cap() if hasattr(self, "_last_budgets") else wanted
+        self._incentive_paid = np.minimum(wanted, cap)
+        self._incentive_scale = np.divide(self._incentive_paid, wanted, out=np.ones_like(wanted),
+                                          where=wanted > 0)
         return self._incentive_paid
 
     def _talent_costs(self, ins: Instruments, inc: dict) -> dict:
@@ -1000,12 +1022,28 @@ class WestDevModel(mesa.Model):
                                         np.arange(n)[None, :])  # (m, 31)
         dest_support, origin_support = self._move_support(ins, origin[:, None], np.arange(n)[None, :],
                                                           firms.energy_intensive[idx][:, None])
-        value = (gain * p["firms.relocation_horizon_years"]
-                 - moving_cost * (1 - dest_support - origin_support))
-        value[np.arange(idx.size), origin] = 0.0
-        best = np.argmax(value, axis=1)
-        move = value[np.arange(idx.size), best] > 0
-        movers, dest = idx[move], best[move]
+        # support is offered within each government's programme cap: a first pass finds the
+        # subsidies firms would claim, a second scales support where they exceed the cap
+        cap = self._programme_cap()
+        for _ in range(2):
+            value = (gain * p["firms.relocation_horizon_years"]
+                     - moving_cost * (1 - dest_support - origin_support))
+            value[np.arange(idx.size), origin] = 0.0
+            best = np.argmax(value, axis=1)
+            move = value[np.arange(idx.size), best] > 0
+            movers, dest = idx[move], best[move]
+            rows = np.flatnonzero(move)
+            claims_dest = np.bincount(dest, weights=moving_cost[rows, dest] * dest_support[rows, dest]
+                                      * firms.weight[movers], minlength=n)
+            claims_origin = np.bincount(origin[rows], weights=moving_cost[rows, dest]
+                                        * origin_support[rows, dest] * firms.weight[movers], minlength=n)
+            scale_dest = np.where(claims_dest > cap, cap / np.maximum(claims_dest, 1e-300), 1.0)
+            scale_origin = np.where(claims_origin > cap, cap / np.maximum(claims_origin, 1e-300), 1.0)
+            if (scale_dest >= 1.0).all() and (scale_origin >= 1.0).all():
+                break
+            dest_support = dest_support * scale_dest[None, :]
+            origin_support = origin_support * scale_origin[origin][:, None]
+        self._support_scale = (scale_dest, scale_origin)
         if movers.size == 0:
             return zeros, zeros, zeros
         # energy cap (§16) on inward moves of energy-intensive capital (what is left of the cap
@@ -1027,6 +1065,8 @@ class WestDevModel(mesa.Model):
         # enclave-park help) pay part of it, so the firm loses only its own share
         cost = self._moving_cost(firms.capital[movers], src, dest)
         dest_s, origin_s = self._move_support(ins, src, dest, firms.energy_intensive[movers])
+        dest_s = dest_s * scale_dest[dest]
+        origin_s = origin_s * scale_origin[src]
         subsidy = (np.bincount(dest, weights=cost * dest_s * w, minlength=n)
                    + np.bincount(src, weights=cost * origin_s * w, minlength=n))
         # land: the firm's land at the origin becomes idle; at the destination it takes idle
@@ -1128,9 +1168,11 @@ class WestDevModel(mesa.Model):
         self.k_public = (1 - p["public.capital_depreciation"]) * self.k_public + last_b["public_services"]
         # staff quality (retention) moves towards what the premium sustains, plus cadres sent
         # under pairing assistance (§35), as staff turn over
+        # (the cadres' weight is the assistance's share of the resources for public services)
+        assistance = self.pairing_received
         cadres = 1.0 + p["talent.pairing_cadre_effect"] * np.divide(
-            self.pairing_received, last_b["public_services"],
-            out=np.zeros(geo.n), where=last_b["public_services"] > 0)
+            assistance, assistance + last_b["public_services"],
+            out=np.zeros(geo.n), where=assistance > 0)
         target_quality = (1.0 + ins.wage_premium) ** p["public.quality_wage_elasticity"] * cadres
         self.staff_quality += p["public.staff_turnover"] * (target_quality - self.staff_quality)
         self.quality = self.quality0 * (self.k_infra / self.k_infra0) ** p["infrastructure.quality_elasticity"]
@@ -1159,8 +1201,9 @@ class WestDevModel(mesa.Model):
         ref = self.reference_levers
         processing = 1.0 + p["energy.processing_margin"] * resource * (
             ins.processing_share - np.where(geo.west, ref["industry.local_processing_share"], 0.0))
-        transmission = 1.0 + p["energy.transmission_elasticity"] * resource * np.log(
-            ins.transmission / np.where(geo.west, ref["energy.west_east_transmission_index"], 1.0))
+        transmission = (np.maximum(ins.transmission, 0.05)
+                        / np.maximum(np.where(geo.west, ref["energy.west_east_transmission_index"], 1.0), 0.05)
+                        ) ** (p["energy.transmission_elasticity"] * resource)
         commodity = 1.0 + self.resource_share * (ex["commodity_price_index"] - 1.0)
         self.gate = np.column_stack([gate, gate * processing * transmission * commodity, np.ones(n)])
 
@@ -1224,7 +1267,7 @@ class WestDevModel(mesa.Model):
         p, n, w, rng = self.p, self.geo.n, self.workers, self.rng
         income = self._expected_income(inc)
         v = self.migration.utilities(income, self._services_for_migration(), ins.migrant_access,
-                                     ins.portability_cost, ins.skilled_incentive)
+                                     ins.portability_cost, ins.skilled_incentive * self._incentive_scale)
         prob = self.migration.probabilities(v)
         before = w.residence.copy()
         movers = draw_moves(w, prob, rng)

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from westdev import indicators as ind
+from westdev.errors import RunFailure
 from westdev.policy.catalogue import LEVERS
 from westdev.regions import REGION_GROUPS
 
@@ -171,8 +172,15 @@ class Recorder:
         self.rows.append((year, "China", "lever_cost_100m_yuan.total", total_cost))
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy results: year, area, indicator, value (NaN rows dropped)."""
+        """Tidy results: year, area, indicator, value.
+
+        A non-finite value means the economy broke down (an emptied province, a zero
+        denominator): the run stops with a RunFailure naming it rather than writing NaN."""
         df = pd.DataFrame(self.rows, columns=["year", "area", "indicator", "value"])
-        df = df[np.isfinite(df["value"])].reset_index(drop=True)
+        bad = ~np.isfinite(df["value"].to_numpy())
+        if bad.any():
+            row = df[bad].iloc[0]
+            raise RunFailure(f"{row.indicator} of {row.area} is not finite "
+                             f"({int(bad.sum())} values)", year=int(row.year))
         df["year"] = df["year"].astype("int64")
         return df

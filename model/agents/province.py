@@ -25,12 +25,15 @@ class Province(mesa.Agent):
     def allocate_budget(self, discretionary: float, public_service_share: float,
                         infrastructure_share: float) -> dict[str, float]:
         """Split discretionary resources (100m yuan) — what is left after debt service,
-        horizontal payments, quota purchases, mandated programmes and project co-financing —
-        between public services, infrastructure and other spending (administration, security,
-        other services). Shares are the province's policy (western public-service share set by
-        the §22–§26 lever). A negative remainder (obligations above resources) is met by cutting
-        'other' spending, never by creating money."""
-        ps = max(discretionary, 0.0) * public_service_share
-        infra = max(discretionary, 0.0) * infrastructure_share
-        other = discretionary - ps - infra
+        horizontal payments, quota purchases, mandated programmes, co-financing and special
+        bonds — between public services, infrastructure and other spending (administration,
+        security, other services). Shares are the province's policy (the western public-service
+        share is the §22–§26 lever); if they add up to more than 1 they are scaled down
+        together, so no use is negative."""
+        total = public_service_share + infrastructure_share
+        scale = 1.0 / total if total > 1.0 else 1.0
+        base = max(discretionary, 0.0)
+        ps = base * public_service_share * scale
+        infra = base * infrastructure_share * scale
+        other = max(base - ps - infra, 0.0)
         return {"public_services": ps, "infrastructure": infra, "other": other}

@@ -65,7 +65,6 @@ def instruments(values: dict, geo: Geography, p: Parameters) -> Instruments:
     """Build the year's instruments from lever values (dotted name → value)."""
     v = values
     west = geo.west
-    ones = np.ones(geo.n)
 
     def west_or(west_value, other_value) -> np.ndarray:
         return np.where(west, west_value, other_value).astype(float)
@@ -107,12 +106,13 @@ def instruments(values: dict, geo: Geography, p: Parameters) -> Instruments:
         entry_barrier=float(v["industry.negative_list_entry_barrier"]),
         fdi_entry_boost=west * (v["industry.fdi_catalogue_entry_boost"]
                                 * v["opening.free_trade_zones_index"]),
-        catch_up_boost=ones + west * p["innovation.platform_elasticity"]
-        * np.log(max(v["innovation.platforms_index"], 1e-6)),
+        # constant-elasticity responses to the index levers (positive for any index ≥ 0)
+        catch_up_boost=np.where(west, max(v["innovation.platforms_index"], 0.01)
+                                ** p["innovation.platform_elasticity"], 1.0),
         foreign_cost_cut=west_or(v["opening.corridor_trade_cost_cut"], 0.0),
-        foreign_reach=ones + west * (v["opening.border_trade_boost"] * p["opening.border_share_west"]
-                                     + p["opening.ftz_elasticity"]
-                                     * np.log(max(v["opening.free_trade_zones_index"], 1e-6))),
+        foreign_reach=np.where(west, (1.0 + v["opening.border_trade_boost"] * p["opening.border_share_west"])
+                               * max(v["opening.free_trade_zones_index"], 0.01) ** p["opening.ftz_elasticity"],
+                               1.0),
         processing_share=west_or(v["industry.local_processing_share"], 0.0),
         transmission=west_or(v["energy.west_east_transmission_index"], 1.0),
         vat_zone_relief=west_or(p["fiscal.zone_vat_relief"]

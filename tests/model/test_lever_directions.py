@@ -68,7 +68,7 @@ CASES = [
     Case("finance.small_firm_spread_cut_pp", 0.0, 2.0, "West", "investment_100m_yuan", +1,
          why="§31: cheaper credit for small firms", resolution="default"),
     Case("finance.green_credit_share", 0.0, 0.8, "West", "investment_100m_yuan", +1,
-         why="§31: green credit at a discount lowers the cost of capital"),
+         why="§31: green credit at a discount lowers the cost of capital", resolution="default"),
     Case("finance.infrastructure_risk_sharing", 0.0, 0.9, "West", "budget_spending_100m_yuan", +1,
          2028, why="§31: lower interest on western debt frees budget", resolution="default"),
     # industry
