@@ -116,7 +116,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="a new store directory (default: complete DIR)")
     _runner_options(p, dry_run=False)
     p.set_defaults(func=_cmd_rerun)
+
+    from westdev.report import add_report_parser
+
+    add_report_parser(sub)
+
+    p = sub.add_parser("bench", help="benchmark: agent-steps per second at 10^4–10^6 workers",
+                       description="Time the baseline 2019→2035 at 10^4, 10^5 and 10^6 workers "
+                       "(firms a tenth), each in a fresh process; one JSON line per "
+                       "configuration. With --compare-mesa also time Mesa's BoltzmannWealth "
+                       "example and print the ratio.")
+    p.add_argument("--configs", nargs="+", default=["10^4", "10^5", "10^6"],
+                   help="configurations (default: 10^4 10^5 10^6)")
+    p.add_argument("--repeats", type=_positive_int, default=3, help="median over N runs")
+    p.add_argument("--compare-mesa", action="store_true",
+                   help="also time Mesa's BoltzmannWealth example (needs westdev[bench])")
+    p.add_argument("--mesa-steps", type=_positive_int, default=100,
+                   help="steps of the Mesa example (default 100)")
+    p.set_defaults(func=_cmd_bench)
     return parser
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from westdev import bench
+
+    bench.run(args.configs, repeats=args.repeats, compare_mesa=args.compare_mesa,
+              mesa_steps=args.mesa_steps)
+    return 0
 
 
 def _batch_options(p: argparse.ArgumentParser) -> None:
