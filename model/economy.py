@@ -520,7 +520,9 @@ class WestDevModel(mesa.Model):
         costs["fiscal.ecological_transfer_yuan_per_km2"] = float(
             ((eco_rate - eco_np) * protected_km2).sum() / 1e8)
         # earmarked (non-project) transfers grow with central revenue; shares calibrated at start
-        central_revenue = inc["central_tax"].sum() + p["fiscal.central_other_tax_rate"] * prod["value"].sum()
+        # tariffs forgone under the equipment duty exemption (§30) on last year's investment
+        central_revenue = (inc["central_tax"].sum() + p["fiscal.central_other_tax_rate"] * prod["value"].sum()
+                           - getattr(self, "_duty_cost", 0.0))
         pool = self.central_revenue0 if calibrate_to is not None else central_revenue
         # horizontal transfers: pairing assistance, ecological compensation, enclave taxes
         h_in, h_out = np.zeros(n), np.zeros(n)
@@ -573,15 +575,14 @@ class WestDevModel(mesa.Model):
         talent = self._talent_costs(ins, inc)
         b["talent"] = talent["total"]
         costs.update(talent["by_lever"])
-        subsidies = getattr(self, "_relocation_subsidy", np.zeros(n))
-        b["subsidies"] = subsidies
-        costs["industry.relocation_support_share"] = float(subsidies.sum())
+        # last year's relocation subsidies are paid now, each part under its own lever
+        b["subsidies"] = getattr(self, "_relocation_subsidy", np.zeros(n))
+        for lever, amount in getattr(self, "_move_support_costs_paid", {}).items():
+            costs[lever] = costs.get(lever, 0.0) + amount
 
         # centrally planned projects (transport, water, information) with local co-financing:
         # the pipeline is a share of GDP (levers for the west), scaled by the national push
         central_funds = ins.project_intensity * gdp * push
-        if calibrate_to is not None:
-            self.project_intensity0 = ins.project_intensity.copy()
         committed = (b["debt_service"] + b["horizontal_out"] + b["land_purchases"] + b["talent"]
                      + b["subsidies"])
         pre = (own + b["land_sales"] + b["formula_transfer"] + b["ecological_transfer"]
@@ -883,6 +884,7 @@ class WestDevModel(mesa.Model):
         firms.age = firms.age + 1
         entries = np.bincount(entrants.province, weights=entrants.weight, minlength=n)
         self._relocation_subsidy = subsidy
+        self._move_support_costs_paid = getattr(self, "_move_support_costs", {})
         return {"exits": exits, "entries": entries, "moves_in": moves_in, "moves_out": moves_out}
 
     def _capital_gap(self, ins: Instruments, user_cost: np.ndarray) -> np.ndarray:
@@ -1000,6 +1002,7 @@ class WestDevModel(mesa.Model):
         zeros = np.zeros(n)
         self.relocation_land_from_quota = zeros
         self.ei_inflow = zeros
+        self._move_support_costs = {}
         if idx.size == 0:
             return zeros, zeros, zeros
         h = self._profitability(ins, after_tax=False)
@@ -1025,7 +1028,8 @@ class WestDevModel(mesa.Model):
         # support is offered within each government's programme cap: a first pass finds the
         # subsidies firms would claim, a second scales support where they exceed the cap
         cap = self._programme_cap()
-        for _ in range(2):
+        cum_dest, cum_origin = np.ones(n), np.ones(n)
+        for _ in range(3):
             value = (gain * p["firms.relocation_horizon_years"]
                      - moving_cost * (1 - dest_support - origin_support))
             value[np.arange(idx.size), origin] = 0.0
@@ -1041,9 +1045,9 @@ class WestDevModel(mesa.Model):
             scale_origin = np.where(claims_origin > cap, cap / np.maximum(claims_origin, 1e-300), 1.0)
             if (scale_dest >= 1.0).all() and (scale_origin >= 1.0).all():
                 break
+            cum_dest, cum_origin = cum_dest * scale_dest, cum_origin * scale_origin
             dest_support = dest_support * scale_dest[None, :]
             origin_support = origin_support * scale_origin[origin][:, None]
-        self._support_scale = (scale_dest, scale_origin)
         if movers.size == 0:
             return zeros, zeros, zeros
         # energy cap (§16) on inward moves of energy-intensive capital (what is left of the cap
@@ -1064,11 +1068,24 @@ class WestDevModel(mesa.Model):
         # the moving cost uses up capital; subsidies (destination's transfer support, origin's
         # enclave-park help) pay part of it, so the firm loses only its own share
         cost = self._moving_cost(firms.capital[movers], src, dest)
-        dest_s, origin_s = self._move_support(ins, src, dest, firms.energy_intensive[movers])
-        dest_s = dest_s * scale_dest[dest]
-        origin_s = origin_s * scale_origin[src]
+        parts = self._move_support(ins, src, dest, firms.energy_intensive[movers], split=True)
+        # what the firms decided on: the support shares scaled in the passes above; then a hard
+        # cap — a government never pays more than its cap, the firm bears the rest
+        reloc, ei_help = parts["relocation"] * cum_dest[dest], parts["energy_intensive"] * cum_dest[dest]
+        enclave_help = parts["enclave"] * cum_origin[src]
+        claim_d = np.bincount(dest, weights=cost * (reloc + ei_help) * w, minlength=n)
+        claim_o = np.bincount(src, weights=cost * enclave_help * w, minlength=n)
+        hard_d = np.where(claim_d > cap, cap / np.maximum(claim_d, 1e-300), 1.0)[dest]
+        hard_o = np.where(claim_o > cap, cap / np.maximum(claim_o, 1e-300), 1.0)[src]
+        reloc, ei_help, enclave_help = reloc * hard_d, ei_help * hard_d, enclave_help * hard_o
+        dest_s, origin_s = reloc + ei_help, enclave_help
         subsidy = (np.bincount(dest, weights=cost * dest_s * w, minlength=n)
                    + np.bincount(src, weights=cost * origin_s * w, minlength=n))
+        self._move_support_costs = {
+            "industry.relocation_support_share": float((cost * reloc * w).sum()),
+            "industry.energy_intensive_to_clean_west": float((cost * ei_help * w).sum()),
+            "industry.enclave_tax_share_to_origin": float((cost * enclave_help * w).sum()),
+        }
         # land: the firm's land at the origin becomes idle; at the destination it takes idle
         # land first, and what idle land cannot cover comes out of this year's quota
         ell = self.land_intensity()
@@ -1092,20 +1109,23 @@ class WestDevModel(mesa.Model):
         return capital * p["firms.moving_cost_share"] * (
             1 + self.geo.distance_km[origin, dest] / 1000.0 * p["firms.moving_cost_per_1000km"])
 
-    def _move_support(self, ins: Instruments, origin, dest, energy_intensive):
+    def _move_support(self, ins: Instruments, origin, dest, energy_intensive, split: bool = False):
         """Shares of a move's cost paid by the destination (industrial-transfer support for moves
-        from outside the west, §12/§32; extra for energy-intensive firms steered to the west,
-        §4) and by the origin (help for firms moving into co-built enclave parks, §13)."""
+        into the west from outside it, §12/§32; extra for energy-intensive firms steered into the
+        west, §4) and by the origin (help for firms moving into co-built enclave parks, §13).
+        Returns (destination share, origin share), or the three parts with `split`."""
         p, west = self.p, self.geo.west
         into_west = west[dest] & ~west[origin]
-        dest_share = ins.relocation_support[dest] * into_west
-        if ins.values["industry.energy_intensive_to_clean_west"]:
-            dest_share = dest_share + energy_intensive * west[dest] * p["firms.energy_intensive_move_support"]
-        origin_share = (float(ins.values["industry.enclave_tax_share_to_origin"])
-                        * p["firms.enclave_cost_relief"] * into_west)
-        total = dest_share + origin_share
+        reloc = ins.relocation_support[dest] * into_west
+        ei = (energy_intensive * into_west * p["firms.energy_intensive_move_support"]
+              if ins.values["industry.energy_intensive_to_clean_west"] else 0.0 * reloc)
+        enclave = (float(ins.values["industry.enclave_tax_share_to_origin"])
+                   * p["firms.enclave_cost_relief"] * into_west)
+        total = reloc + ei + enclave
         scale = np.where(total > 0.9, 0.9 / np.maximum(total, 1e-12), 1.0)
-        return dest_share * scale, origin_share * scale
+        if split:
+            return {"relocation": reloc * scale, "energy_intensive": ei * scale, "enclave": enclave * scale}
+        return (reloc + ei) * scale, enclave * scale
 
     # ------------------------------------------------------------------ the year
     def step(self) -> None:

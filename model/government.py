@@ -92,12 +92,11 @@ def formula_transfer(own_revenue: np.ndarray, population: np.ndarray, cost_facto
     return gap_fill * gap * coefficient, gap_fill * gap
 
 
-def debt_ceiling(own_revenue: np.ndarray, general_transfers: np.ndarray, limit: float,
+def debt_ceiling(capacity: np.ndarray, general_transfers: np.ndarray, limit: float,
                  count_transfers: bool) -> np.ndarray:
-    """Debt ceiling = limit × fiscal capacity (own revenue, plus general transfers if the §30
-    lever counts them)."""
-    capacity = own_revenue + (general_transfers if count_transfers else 0.0)
-    return limit * capacity
+    """Debt ceiling = limit × fiscal capacity (comprehensive capacity, plus general transfers
+    if the §30 lever counts them)."""
+    return limit * (capacity + (general_transfers if count_transfers else 0.0))
 
 
 def new_borrowing(debt: np.ndarray, ceiling: np.ndarray, quota: np.ndarray) -> np.ndarray:

@@ -157,7 +157,7 @@ class Recorder:
             (year, "China", "theil_gdp_per_capita", th["total"]),
             (year, "China", "theil_within_west", th["within_West"]),
             (year, "China", "theil_between_regions", th["between"]),
-            (year, "China", "theil_within_west_share", th["within_West"] / th["total"] if th["total"] > 0 else np.nan),
+            (year, "China", "theil_within_west_share", th["within_West"] / th["total"] if th["total"] > 0 else 0.0),
             (year, "China", "tradable_price", flows.tradable_price),
             (year, "China", "gdp_deflator", flows.deflator),
             (year, "China", "central_balance_100m_yuan", flows.central["balance"]),
