@@ -1168,13 +1168,29 @@ class WestDevModel(mesa.Model):
         n, w = self.geo.n, self.workers
         # births per person aged 15–44 from the crude birth rate and last year's age structure
         birth_prob = self._birth_probability(ex["birth_rate_per_1000"])
+        # the census is updated by difference: only agents that age, die or are born change it
+        age_before, employed_before = w.age.copy(), w.employed.copy()
         wk.age(w, self.rng)
-        residence = w.residence.copy()
+        aged = np.flatnonzero(w.age != age_before)
+        census = wk.update_census(
+            self.census,
+            minus=wk.census_counts(n, w.weight[aged], w.residence[aged], w.hukou[aged],
+                                   age_before[aged], w.skill[aged], employed_before[aged]),
+            plus=wk.census_counts(n, w.weight[aged], w.residence[aged], w.hukou[aged],
+                                  w.age[aged], w.skill[aged], w.employed[aged]))
+        before = (w.residence.copy(), w.hukou.copy(), w.age.copy(), w.skill.copy(), w.employed.copy())
         dead = wk.deaths(w, self.mortality * ex["mortality_multiplier"], self.rng)
         died = np.flatnonzero(dead)
-        deaths = np.bincount(residence[died], weights=dead[died], minlength=n)
+        deaths = np.bincount(before[0][died], weights=dead[died], minlength=n)
+        census = wk.update_census(census, minus=wk.census_counts(
+            n, dead[died], *(a[died] for a in before)))
+        n_before = w.n
         births = wk.births(w, birth_prob, self.rng)
-        self._take_census()
+        new = slice(n_before, None)
+        census = wk.update_census(census, plus=wk.census_counts(
+            n, w.weight[new], w.residence[new], w.hukou[new], w.age[new], w.skill[new], w.employed[new]))
+        self.census = census
+        self.labour_census = census.labour(self.participation, self.efficiency)
         return births, deaths
 
     def _update_public_capital(self, ins: Instruments) -> None:
@@ -1285,6 +1301,7 @@ class WestDevModel(mesa.Model):
         """Migration by the logit, hukou conversion, skill upgrading. Returns net migration by
         province (persons)."""
         p, n, w, rng = self.p, self.geo.n, self.workers, self.rng
+        state_before = (w.residence.copy(), w.hukou.copy(), w.skill.copy(), w.employed.copy())
         income = self._expected_income(inc)
         v = self.migration.utilities(income, self._services_for_migration(), ins.migrant_access,
                                      ins.portability_cost, ins.skilled_incentive * self._incentive_scale)
@@ -1298,7 +1315,17 @@ class WestDevModel(mesa.Model):
                      < p["demography.hukou_grant_rate"] * (1 + ins.migrant_access)]
         w.hukou[grant] = w.residence[grant]
         wk.upgrade_skills(w, ins.young_upgrade, ins.adult_upgrade, rng)
-        self._take_census()
+        # update the census by difference over the agents that moved, got hukou or upgraded
+        res0, huk0, sk0, emp0 = state_before
+        changed = np.flatnonzero((w.residence != res0) | (w.hukou != huk0) | (w.skill != sk0)
+                                 | (w.employed != emp0))
+        self.census = wk.update_census(
+            self.census,
+            minus=wk.census_counts(n, w.weight[changed], res0[changed], huk0[changed],
+                                   w.age[changed], sk0[changed], emp0[changed]),
+            plus=wk.census_counts(n, w.weight[changed], w.residence[changed], w.hukou[changed],
+                                  w.age[changed], w.skill[changed], w.employed[changed]))
+        self.labour_census = self.census.labour(self.participation, self.efficiency)
         return self.migration_in - self.migration_out
 
     def _skilled_share(self) -> np.ndarray:

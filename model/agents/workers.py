@@ -122,6 +122,29 @@ def take_census(workers: WorkerPopulation, n_provinces: int) -> Census:
     return Census(table=table, by_hukou=by_hukou)
 
 
+def census_counts(n_provinces: int, weight: np.ndarray, residence: np.ndarray, hukou: np.ndarray,
+                  age: np.ndarray, skill: np.ndarray, employed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(table, by_hukou) counts of a set of agents given their attributes — for updating a
+    census by difference when only a few agents change."""
+    local = hukou == residence
+    code = (residence.astype(np.int32) * 40
+            + ((age.astype(np.int32) * 2 + skill) * 2 + employed) * 2 + local)
+    table = np.bincount(code, weights=weight, minlength=n_provinces * 40)
+    by_hukou = np.bincount(hukou.astype(np.int32) * 2 + local, weights=weight,
+                           minlength=n_provinces * 2)
+    return table.reshape(n_provinces, N_BANDS, 2, 2, 2), by_hukou.reshape(n_provinces, 2)
+
+
+def update_census(census: Census, minus: tuple | None = None, plus: tuple | None = None) -> Census:
+    """A census with some agents' counts removed (`minus`) and others added (`plus`)."""
+    table, by_hukou = census.table.copy(), census.by_hukou.copy()
+    for counts, sign in ((minus, -1.0), (plus, 1.0)):
+        if counts is not None:
+            table += sign * counts[0]
+            by_hukou += sign * counts[1]
+    return Census(table=table, by_hukou=by_hukou)
+
+
 def recount_jobs(census: Census, workers: WorkerPopulation, changed: np.ndarray) -> Census:
     """Census after job search changed the employment of the agents `changed` (all else equal):
     move their weight between the employed and not-employed cells."""

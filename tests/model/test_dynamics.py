@@ -105,3 +105,15 @@ def test_western_preferences_raise_western_income_relative_to_no_policy():
         diffs.append(base["west_east_ratio_income"] - none["west_east_ratio_income"])
     assert np.mean(diffs) > 0
     assert np.mean(diffs) > 2 * np.std(diffs, ddof=1) / np.sqrt(len(diffs))
+
+
+def test_census_updated_by_difference_equals_a_full_count():
+    """The model updates its worker census by difference (ageing, deaths, births, job search,
+    migration, hukou, skills); after several years it equals a full recount."""
+    from westdev.agents.workers import take_census
+
+    model = build_model(_short("baseline", 2025), seed=9, resolution="small")
+    model.run()
+    full = take_census(model.workers, model.geo.n)
+    np.testing.assert_allclose(model.census.table, full.table, rtol=1e-9, atol=1e-3)
+    np.testing.assert_allclose(model.census.by_hukou, full.by_hukou, rtol=1e-9, atol=1e-3)
