@@ -67,7 +67,15 @@ from westdev.policy.catalogue import LEVERS
 from westdev.regions import REGION_GROUPS
 from westdev.resolution import RESOLUTIONS
 from westdev.runner import DEFAULT_SIMULATE, RunTask, execute, get_backend, run_batch, simulate_name
-from westdev.scenario import MAX_SEED, FrozenMap, Scenario, load_scenario, shipped_path
+from westdev.scenario import (  # one wording for bad-input messages
+    MAX_SEED,
+    FrozenMap,
+    Scenario,
+    _show,
+    _unknown,
+    load_scenario,
+    shipped_path,
+)
 from westdev.seeds import run_seed
 from westdev.store import ResultsStore
 
@@ -1490,23 +1498,6 @@ def _pair(val: Any, *, file: str, field: str) -> tuple[float, float]:
 
 def _is_int(val: Any) -> bool:
     return isinstance(val, int) and not isinstance(val, bool)
-
-
-def _show(val: Any) -> str:
-    if isinstance(val, Mapping):
-        return "a table"
-    if isinstance(val, list | tuple):
-        return "a list"
-    kind = {bool: "boolean", str: "string", int: "integer", float: "number"}.get(type(val))
-    return f"{kind} {val!r}" if kind else type(val).__name__
-
-
-def _unknown(key: Any, valid: Any, *, file: str, field: str, what: str = "key") -> InputError:
-    valid = list(valid)
-    close = difflib.get_close_matches(str(key), valid, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return InputError(f"unknown {what} '{key}'{hint}", file=file, field=field,
-                      allowed=", ".join(valid))
 
 
 def _unknown_value(val: Any, valid: Sequence[str], *, file: str, field: str,
