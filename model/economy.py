@@ -145,11 +145,10 @@ class WestDevModel(mesa.Model):
 
         # --- labour: efficiency units employed, labour cost per unit from the wage-bill share
         self._take_census()
-        _, employed_units, lf_units = self._labour_units()
+        employed_units, lf_units = self._labour_units()
         va_cell = obs.gdp[:, None] * obs.sector_share  # (31, 3)
         labour_cost = self.beta * (1 - self.vat) * obs.gdp / employed_units  # 100m yuan per unit
         self.wage = labour_cost / si_load * 1e8  # gross wage, yuan per efficiency unit
-        self.natural_units = lf_units * (1 - p["labour.natural_unemployment"])
         self.productivity = obs.gdp.sum() / employed_units.sum()  # national, per efficiency unit
         self.productivity_growth = 1.0
 
@@ -208,7 +207,8 @@ class WestDevModel(mesa.Model):
                                                   p["infrastructure.distance_decay"])
         self.market_access = self.market_access0.copy()
         self.domestic_cost0 = p["goods.domestic_trade_cost"] * np.ones(n)
-        self.foreign_share = np.clip(0.5 * obs.trade_to_gdp / np.maximum(
+        exports = p["goods.export_share_of_trade"] * obs.trade_to_gdp * obs.gdp  # 100m yuan
+        self.foreign_share = np.clip(exports / obs.gdp / np.maximum(
             obs.sector_share[:, :2].sum(axis=1), 0.05), 0.01, 0.9)
         self.resource_share = np.full(n, p["firms.resource_share_industry"])
         self.gate = np.ones((n, 3))
@@ -234,7 +234,6 @@ class WestDevModel(mesa.Model):
         tradable_value = (prod["value"] * TRADABLE).sum(axis=1)
         services_value = prod["value"][:, SERVICES]
         self.services_share = services_value / (tradable_value + services_value + self.fiscal_inflow)
-        exports = 0.5 * obs.trade_to_gdp * obs.gdp
         self.exports_base = exports.sum()
         total_t, total_n = tradable_value.sum(), services_value.sum()
         self.absorption_share = (total_t - self.exports_base) / (total_t + total_n)
@@ -285,10 +284,10 @@ class WestDevModel(mesa.Model):
         self.census = wk.take_census(self.workers, self.geo.n)
         self.labour_census = self.census.labour(self.participation, self.efficiency)
 
-    def _labour_units(self) -> tuple[None, np.ndarray, np.ndarray]:
-        """(unused, employed efficiency units, labour-force units) by province, from the census."""
+    def _labour_units(self) -> tuple[np.ndarray, np.ndarray]:
+        """(employed efficiency units, labour-force units) by province, from the census."""
         lab = self.labour_census
-        return None, lab["employed_units"], lab["force_units"]
+        return lab["employed_units"], lab["force_units"]
 
     def _calibrate_migration(self, inc: dict, ins: Instruments) -> None:
         """Amenities so that expected net migration of the start year equals the observed
@@ -1270,7 +1269,7 @@ class WestDevModel(mesa.Model):
         """Wages move part of the way to clearing; jobs are found and lost towards the
         demand-determined employment target. Returns employed efficiency units by province."""
         p, n, firms = self.p, self.geo.n, self.firms
-        _, _, lf_units = self._labour_units()
+        _, lf_units = self._labour_units()
         si_load = 1.0 + self.employer_si * p["labour.si_coverage"]
         labour_cost = self.wage * si_load / 1e8
         cell = firms.cell()
@@ -1295,7 +1294,7 @@ class WestDevModel(mesa.Model):
                                self.participation, sector_share, self.rng)
         self.census = wk.recount_jobs(self.census, self.workers, changed)
         self.labour_census = self.census.labour(self.participation, self.efficiency)
-        return self._labour_units()[1]
+        return self._labour_units()[0]
 
     def _households(self, inc: dict, ins: Instruments) -> np.ndarray:
         """Migration by the logit, hukou conversion, skill upgrading. Returns net migration by
@@ -1336,7 +1335,6 @@ class WestDevModel(mesa.Model):
 
     def _flows(self, prod, inc, budgets, central, costs, land_out, net_migration, births, deaths,
                entries, exits, moves_in, moves_out) -> YearFlows:
-        n = self.geo.n
         self._last_budgets = budgets
         self._last_public_services = budgets["public_services"]
         hh = inc["household_income"]
@@ -1344,12 +1342,12 @@ class WestDevModel(mesa.Model):
             year=self.year, gdp=prod["real"], gdp_sector=prod["volume"],
             nominal_gdp=prod["value"].sum(axis=1), employed_persons=inc["employed_persons"],
             labour_force_persons=inc["labour_force_persons"], wage=self.wage,
-            household_income=hh, wage_bill=inc["wage_bill"], consumption=hh * self.consumption_rate if hasattr(self, "consumption_rate") else hh * 0.7,
+            household_income=hh, wage_bill=inc["wage_bill"], consumption=hh * self.consumption_rate,
             budgets=budgets, social_insurance=inc["si"], lever_costs=costs,
             net_migration=net_migration, births=births, deaths=deaths, entries=entries, exits=exits,
             relocations_in=moves_in, relocations_out=moves_out, land=land_out, central=central,
             tradable_price=self.tradable_p / self.deflator, deflator=self.deflator,
-        ) if n else None
+        )
 
     def run(self) -> None:
         """Step from the start year to the scenario's end year."""

@@ -16,13 +16,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from westdev.agents.arrays import ArrayPopulation
+
 SECTORS: tuple[str, ...] = ("agriculture", "industry", "services")
 AGRI, INDUSTRY, SERVICES = 0, 1, 2
 TRADABLE = np.array([True, True, False])
 
 
 @dataclass
-class FirmPopulation:
+class FirmPopulation(ArrayPopulation):
     """Arrays of length n (one entry per firm agent)."""
 
     province: np.ndarray  # int16, index into the 31 provinces
@@ -43,15 +45,6 @@ class FirmPopulation:
     def n(self) -> int:
         return len(self.weight)
 
-    def keep(self, mask: np.ndarray) -> None:
-        """Drop the agents where `mask` is False (exits)."""
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name)[mask])
-
-    def append(self, other: FirmPopulation) -> None:
-        """Add entrant agents."""
-        for name in self.__dataclass_fields__:
-            setattr(self, name, np.concatenate([getattr(self, name), getattr(other, name)]))
 
     def cell(self, n_sectors: int = 3) -> np.ndarray:
         """Province × sector cell index of each agent."""

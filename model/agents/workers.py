@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from westdev.agents.arrays import ArrayPopulation
+
 AGE_BANDS: tuple[str, ...] = ("0-14", "15-29", "30-44", "45-64", "65+")
 AGE_WIDTH = np.array([15.0, 15.0, 15.0, 20.0, np.inf])
 P_AGE_UP = (1.0 / AGE_WIDTH).astype(np.float32)  # yearly probability of moving up a band
@@ -19,7 +21,7 @@ N_BANDS = len(AGE_BANDS)
 
 
 @dataclass
-class WorkerPopulation:
+class WorkerPopulation(ArrayPopulation):
     """Arrays of length n (one entry per person agent)."""
 
     residence: np.ndarray  # int16 province index
@@ -34,15 +36,6 @@ class WorkerPopulation:
     def n(self) -> int:
         return len(self.weight)
 
-    def keep(self, mask: np.ndarray) -> None:
-        """Drop the agents where `mask` is False (deaths)."""
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name)[mask])
-
-    def append(self, other: WorkerPopulation) -> None:
-        """Add newborn agents."""
-        for name in self.__dataclass_fields__:
-            setattr(self, name, np.concatenate([getattr(self, name), getattr(other, name)]))
 
     def population(self, n_provinces: int) -> np.ndarray:
         """Residents per province (persons)."""

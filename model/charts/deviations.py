@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -19,13 +18,12 @@ from westdev.charts import _data as D
 from westdev.charts import labels as L
 from westdev.charts.style import (
     GREY,
-    TWO_COLUMN,
     colour_for,
     empty_panel,
     finish,
+    goal_panels,
     house_style,
     integer_years,
-    new_figure,
 )
 from westdev.errors import InputError
 
@@ -81,17 +79,7 @@ def plot_deviations(results: pd.DataFrame, *, baseline: str = "baseline",
     pols = list(policies) if policies is not None else (
         list(dict.fromkeys(table["policy"])) if len(table) else [])
     with house_style(lang):
-        if ax is None:
-            rows = 2 if len(keys) == 4 else 1
-            fig = new_figure(TWO_COLUMN, 4.9 if rows == 2 else 2.9)
-            axes = list(np.ravel(fig.subplots(rows, 2 if rows == 2 else 3, sharex=True)))
-            own = True
-        else:
-            axes = list(np.ravel(ax))
-            if len(axes) != len(keys):
-                raise ValueError(f"ax must hold {len(keys)} Axes, got {len(axes)}")
-            fig = axes[0].figure
-            own = False
+        fig, axes, own = goal_panels(ax, len(keys))
         handles: dict[str, object] = {}
         for i, (panel, key) in enumerate(zip(axes, keys, strict=True)):
             sub = table[table["indicator"] == inds[key]] if len(table) else table

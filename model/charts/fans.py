@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -20,10 +19,10 @@ from westdev.charts import _data as D
 from westdev.charts import labels as L
 from westdev.charts.style import (
     GREY,
-    TWO_COLUMN,
     colour_for,
     empty_panel,
     finish,
+    goal_panels,
     house_style,
     integer_years,
     new_figure,
@@ -82,17 +81,7 @@ def plot_goal_fans(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
     df = D.select(D.tidy(results), indicators=inds.values(), areas=["West"])
     order = D.scenario_order(df, scenarios)
     with house_style(lang):
-        if ax is None:
-            rows = 2 if len(keys) == 4 else 1
-            fig = new_figure(TWO_COLUMN, 4.9 if rows == 2 else 2.9)
-            axes = list(np.ravel(fig.subplots(rows, 2 if rows == 2 else 3, sharex=True)))
-            own = True
-        else:
-            axes = list(np.ravel(ax))
-            if len(axes) != len(keys):
-                raise ValueError(f"ax must hold {len(keys)} Axes, got {len(axes)}")
-            fig = axes[0].figure
-            own = False
+        fig, axes, own = goal_panels(ax, len(keys))
         handles: dict[str, object] = {}
         for panel, key in zip(axes, keys, strict=True):
             sub = df[df["indicator"] == inds[key]]

@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -175,6 +176,20 @@ def house_style(lang: str = "en") -> Iterator[None]:
 def new_figure(width: float = TWO_COLUMN, height: float = 2.8) -> Figure:
     """A new figure with constrained layout, at print size (inches)."""
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def goal_panels(ax, n_panels: int) -> tuple[Figure, list, bool]:
+    """Axes for the goal-ratio panels: a new two-column figure (2 × 2 for four panels, one row
+    of three otherwise) when `ax` is None, else the caller's Axes (one per panel). Returns
+    (figure, axes, whether the figure is ours)."""
+    if ax is None:
+        rows = 2 if n_panels == 4 else 1
+        fig = new_figure(TWO_COLUMN, 4.9 if rows == 2 else 2.9)
+        return fig, list(np.ravel(fig.subplots(rows, 2 if rows == 2 else 3, sharex=True))), True
+    axes = list(np.ravel(ax))
+    if len(axes) != n_panels:
+        raise ValueError(f"ax must hold {n_panels} Axes, got {len(axes)}")
+    return axes[0].figure, axes, False
 
 
 def scenario_colours(order: Sequence[str]) -> dict[str, str]:

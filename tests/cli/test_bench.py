@@ -20,8 +20,8 @@ def test_bench_prints_json_lines_with_the_figures():
     run, mesa = lines
     assert {"workers", "firms", "years", "seconds", "agent_steps_per_s", "peak_rss_mb"} <= set(run)
     assert run["workers"] == 10_000 and run["firms"] == 1_000 and run["years"] == 17
-    assert run["agent_steps_per_s"] == round(11_000 * 17 / run["seconds"], -0) or \
-        abs(run["agent_steps_per_s"] - 11_000 * 17 / run["seconds"]) / run["agent_steps_per_s"] < 0.01
+    # agents × years / seconds (seconds are rounded to the millisecond in the output)
+    assert abs(run["agent_steps_per_s"] - 11_000 * 17 / run["seconds"]) / run["agent_steps_per_s"] < 0.01
     assert mesa["mesa_boltzmann_agent_steps_per_s"] > 0
     assert mesa["ratio"] == round(run["agent_steps_per_s"] / mesa["mesa_boltzmann_agent_steps_per_s"], 1)
 

@@ -1,0 +1,21 @@
+"""Behaviour shared by the agent populations stored as structure of arrays."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
+
+
+class ArrayPopulation:
+    """Mixin for dataclasses whose fields are equal-length arrays, one entry per agent."""
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Drop the agents where `mask` is False (exits, deaths)."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name)[mask])
+
+    def append(self, other: ArrayPopulation) -> None:
+        """Add agents (entrants, newborns) at the end."""
+        for f in fields(self):
+            setattr(self, f.name, np.concatenate([getattr(self, f.name), getattr(other, f.name)]))
