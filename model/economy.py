@@ -898,31 +898,37 @@ class WestDevModel(mesa.Model):
         relief = np.where(zone, ins.vat_zone_relief[firms.province] * self.vat / (1 - self.vat), 0.0)
         revenue_net = y * self._price_net(ins).ravel()[cell] * (1.0 + relief)
         return log_capital_gap(firms.capital, revenue_net,
-                               user_cost * self.required_return_scale[firms.province],
+                               user_cost * self.required_return_scale.ravel()[cell],
                                self.alpha, self.beta)
 
     def _calibrate_investment(self, ins: Instruments) -> None:
-        """Required-return factor per province so that firms' start-year gross investment
-        equals their share of observed gross fixed capital formation (data). It stands for
-        what the user cost leaves out (risk premia, financing frictions) and is held fixed."""
+        """Required-return factor per province × sector so that firms' start-year gross
+        investment equals their share of observed gross fixed capital formation (data),
+        split across a province's sectors in proportion to their capital. It stands for what
+        the user cost leaves out (risk premia, financing frictions, and in agriculture the
+        land and the tax exemption that the one-elasticity technology does not price) and is
+        held fixed. Calibrating by sector, not only by province, means no sector starts with a
+        spurious capital gap: with a province-wide factor, untaxed, capital-light agriculture
+        drew capital from industry year after year."""
         p, firms = self.p, self.firms
         n = self.geo.n
-        target = p["production.firm_capital_share"] * self.obs.gfcf
+        capital = firms.totals(firms.capital, n, by_sector=True)
+        target = (p["production.firm_capital_share"] * self.obs.gfcf)[:, None] * capital / np.maximum(
+            capital.sum(axis=1, keepdims=True), 1e-12)
         cit_rate, eligible = self._firm_tax_rates(ins)
         base_cost = self._user_cost(ins, eligible, cit_rate)
-        lo, hi = np.full(n, -5.0), np.full(n, 5.0)
-        self.required_return_scale = np.ones(n)
+        lo, hi = np.full((n, 3), -5.0), np.full((n, 3), 5.0)
         for _ in range(40):  # bisection on ln(scale): 10/2^40 is far below any economic precision
             mid = 0.5 * (lo + hi)
             self.required_return_scale = np.exp(mid)
             gap = self._capital_gap(ins, base_cost)
             inv = firms.totals(gross_investment(firms.capital, gap, p["firms.depreciation"],
-                                                p["firms.investment_adjustment"]), n)
+                                                p["firms.investment_adjustment"]), n, by_sector=True)
             too_much = inv > target
-            self.investment = inv
             lo = np.where(too_much, mid, lo)
             hi = np.where(too_much, hi, mid)
         self.required_return_scale = np.exp(0.5 * (lo + hi))
+        self.investment = inv.sum(axis=1)
 
     def land_intensity(self) -> float:
         """Construction land per unit of non-farm capital (km² per 100m yuan), falling by

@@ -86,8 +86,9 @@ CASES = [
          why="§32: processing resources locally keeps value added in the west"),
     Case("industry.energy_intensive_to_clean_west", False, True, "West",
          "energy_intensive_capital_100m_yuan", +1, 2028,
-         why="§4: energy-intensive firms count cheaper western clean power when choosing where to be",
-         resolution="default", seeds=8),
+         why="§4: energy-intensive firms count cheaper western clean power when choosing where to be"
+             " (under a loose energy cap: a binding §16 cap makes inflows crowd out local growth)",
+         resolution="default", seeds=8, base=(("ecology.energy_cap_growth", 20.0),)),
     Case("industry.enclave_tax_share_to_origin", 0.0, 0.8, "East", "horizontal_net_100m_yuan", +1,
          why="§13: origins share the taxes of enclave-park firms they sent west"),
     Case("industry.employer_si_rate", 0.30, 0.10, "China", "wage_yuan", +1,
