@@ -89,18 +89,17 @@ def moments_of_store(store: str | Path, recipes: Mapping[str, Recipe]) -> pd.Dat
     Returns one row per (point, replicate) with the moments as columns; a pair with a failed
     run is left out (its point keeps its other replicates)."""
     df = read_results(store)
+    runs = {run_id: frame.drop(columns="run_id") for run_id, frame in df.groupby("run_id", sort=True)}
     rows = []
-    for run_id, frame in df.groupby("run_id", sort=True):
+    for run_id, frame in runs.items():
         if not run_id.endswith("-s0"):
             continue
-        pair_id = run_id[:-1] + "1"
-        pair = df[df["run_id"] == pair_id]
+        pair = runs.get(run_id[:-1] + "1")
         point = int(run_id.split("-")[0][1:])
         replicate = int(run_id.split("-")[1][1:])
-        table = Table(frame.drop(columns="run_id"))
-        other = Table(pair.drop(columns="run_id")) if len(pair) else None
         rows.append({"point": point, "replicate": replicate,
-                     **compute_all(recipes, table, pair=other)})
+                     **compute_all(recipes, Table(frame),
+                                   pair=Table(pair) if pair is not None else None)})
     return pd.DataFrame(rows)
 
 

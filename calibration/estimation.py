@@ -30,6 +30,10 @@ from westdev.calibration.emulator import QuadraticEmulator
 from westdev.calibration.targets import Target
 
 CONFIDENCE = 0.90
+# design points whose simulated moments miss some target by more than this many tolerances are
+# ruled out by the simulator itself (history matching's wave-1 cut) and do not shape the
+# emulator, which only needs to be accurate where the fit can be
+RULED_OUT = 10.0
 
 
 @dataclass
@@ -117,6 +121,7 @@ def estimate(targets: Mapping[str, Target], names: Sequence[str],
     recipes = {m: targets[m].recipe for m in tnames}
     rng = np.random.default_rng(seed)
     runs = 0
+    ruled_out: list[int] = []
 
     def run_wave(u: np.ndarray, label: str) -> Path:
         nonlocal runs
@@ -140,7 +145,10 @@ def estimate(targets: Mapping[str, Target], names: Sequence[str],
                     continue
                 us.append(_to_unit(theta, b))
                 ys.append(row[tnames].to_numpy(dtype=float))
-        return np.array(us), np.array(ys)
+        u_all, y_all = np.array(us), np.array(ys)
+        keep = np.abs((y_all - observed) / tol).max(axis=1) <= RULED_OUT
+        ruled_out.append(int((~keep).sum()))
+        return u_all[keep], y_all[keep]
 
     sampler = qmc.LatinHypercube(d=k, seed=seed)
     paths = list(stores)
@@ -195,4 +203,5 @@ def estimate(targets: Mapping[str, Target], names: Sequence[str],
                sample=sample, objective=j_sim, objective_emulated=best_j, table=table,
                emulator_r2=pd.Series(em.r2, index=tnames, name="emulator_cv_r2"), runs=runs,
                wall_s=time.perf_counter() - start, design_points=len(u), waves=waves,
-               details={"stores": [str(p) for p in paths], "verify_store": str(verify)})
+               details={"stores": [str(p) for p in paths], "verify_store": str(verify),
+                        "ruled_out_by_simulation": ruled_out[-1] if ruled_out else 0})

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
 from westdev.datasets import ProvincialData, load_provincial_data

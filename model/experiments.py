@@ -85,6 +85,10 @@ STORE_KIND = {"sweep": "sweep", "ensemble": "ensemble", "sensitivity": "sensitiv
 SAMPLERS = ("lhs", "sobol", "morris")
 ENSEMBLE_METHODS = ("random", "lhs")
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "discrete")
+# ensemble draws of register parameters: uniform or triangular over the register's range, or
+# "fitted": the calibration's uncertainty for the parameters of the scenario's fitted vintage
+# (uniform for the rest)
+ENSEMBLE_DISTRIBUTIONS = ("uniform", "triangular", "fitted")
 DECOMPOSITION_METHODS = ("both", "shapley", "oat")
 MAX_EXACT_SHAPLEY = 10
 TABLES = ("experiment", "run", "outputs", "grid", "sample", "factors", "ensemble",
@@ -1039,9 +1043,10 @@ def _parse_ensemble(table: Mapping[str, Any], factors_raw: Any, scenario: Scenar
         raise InputError(f"{_show(seed)} is not a sample seed", file=file,
                          field="ensemble.seed", allowed="an integer from 0 to 2^32-1")
     dist = table.get("distribution", "uniform")
-    if dist not in ("uniform", "triangular"):
-        raise _unknown_value(dist, ("uniform", "triangular"), file=file,
+    if dist not in ENSEMBLE_DISTRIBUTIONS:
+        raise _unknown_value(dist, ENSEMBLE_DISTRIBUTIONS, file=file,
                              field="ensemble.distribution", what="distribution")
+    fitted = _fitted_uncertainty(scenario.parameter_vintage) if dist == "fitted" else {}
     selection = table.get("parameters", ["calibrated"])
     if not isinstance(selection, list):
         raise InputError(f"expected a list, got {_show(selection)}", file=file,
@@ -1074,7 +1079,13 @@ def _parse_ensemble(table: Mapping[str, Any], factors_raw: Any, scenario: Scenar
             if spec.low >= spec.high:
                 continue  # a fixed value (a legal rule, a normalisation): nothing to draw
             target = resolve_target(f"parameters.{n}")
-            if dist == "uniform":
+            if n in fitted:
+                # the calibration's uncertainty: normal around the fitted value with its
+                # standard error, truncated to the register's range
+                mean, sd = fitted[n]
+                factors[target.name] = Factor(target, "normal", low=spec.low, high=spec.high,
+                                              mean=min(max(mean, spec.low), spec.high), sd=sd)
+            elif dist in ("uniform", "fitted"):
                 factors[target.name] = Factor(target, "uniform", low=spec.low, high=spec.high)
             else:
                 mode = min(max(values[n], spec.low), spec.high)
@@ -1110,6 +1121,23 @@ def _parse_ensemble(table: Mapping[str, Any], factors_raw: Any, scenario: Scenar
                          "[factors.*]")
     settings = {"draws": draws, "method": method, "seed": seed}
     return settings, tuple(factors.values())
+
+
+def _fitted_uncertainty(vintage: str) -> dict[str, tuple[float, float]]:
+    """(value, s.d.) of each parameter estimated in the fitted `vintage`: the standard error,
+    or — where the emulator gave none — a sixth of the 90 % plausible range (±1.645 s.d.)."""
+    from westdev.calibration.fitted_file import read_fitted
+    from westdev.parameters import _flatten
+
+    out = {}
+    for name, entry in _flatten(read_fitted(vintage).get("parameters", {})):
+        se = float(entry.get("se", float("nan")))
+        lo, hi = entry.get("plausible", [float("nan")] * 2)
+        if not (se > 0 and np.isfinite(se)):
+            se = (float(hi) - float(lo)) / 3.29
+        if se > 0 and np.isfinite(se):
+            out[name] = (float(entry["value"]), se)
+    return out
 
 
 def _parse_decomposition(table: Mapping[str, Any], base: Scenario, root_seed: int, file: str,
