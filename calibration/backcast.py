@@ -71,7 +71,7 @@ def simulate_accounts(scenario: Scenario, parameters=None, seed: int = 0, *,
                       resolution: str | None = None) -> pd.DataFrame:
     """A history run's moment indicators plus firm capital by area (for growth accounting)."""
     from westdev.recorder import GROUPS
-    from westdev.simulate import build_model
+    from westdev.simulate import build_model, release
 
     model = build_model(scenario, parameters, seed, resolution=resolution)
     masks = [model.geo.mask(g) for g in REGION_GROUPS] + [np.ones(model.geo.n, dtype=bool)]
@@ -84,11 +84,14 @@ def simulate_accounts(scenario: Scenario, parameters=None, seed: int = 0, *,
         rows.extend((model.year, a, "firm_capital_100m_yuan", float(v))
                     for a, v in zip(areas, values, strict=True))
 
-    capital()
-    while model.year < scenario.run.end_year:
-        model.step()
+    try:
         capital()
-    out = model.recorder.to_frame()
+        while model.year < scenario.run.end_year:
+            model.step()
+            capital()
+        out = model.recorder.to_frame()
+    finally:
+        release(model)
     out = out[out["indicator"].isin(INDICATORS)]
     extra = pd.DataFrame(rows, columns=["year", "area", "indicator", "value"])
     return pd.concat([out, extra], ignore_index=True)
