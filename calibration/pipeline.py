@@ -170,7 +170,7 @@ def calibrate_all(*, quick: bool = False, out: str | Path = "results/calibration
     against the naive trend, and back-cast the 2000 programme with CN2019; one report."""
     from westdev.calibration.backcast import analyse_backcast, run_backcast
     from westdev.calibration.validation import run_validation, validate
-    from westdev.charts.calibration import validation_chart
+    from westdev.charts.calibration import plot_validation
 
     start = time.perf_counter()
     out = Path(out)
@@ -196,7 +196,7 @@ def calibrate_all(*, quick: bool = False, out: str | Path = "results/calibration
     folder.mkdir(parents=True, exist_ok=True)
     errors.to_csv(folder / "validation_errors.csv")
     paths.to_csv(folder / "validation_paths.csv", index=False)
-    validation_chart(paths, folder / "validation.png")
+    plot_validation(paths, folder / "validation.png")
     for name, frame in back.items():
         frame.to_csv(folder / f"backcast_{name}.csv")
     wall = time.perf_counter() - start
@@ -233,7 +233,7 @@ def markdown_table(df: pd.DataFrame, digits: int = 4) -> str:
 
 def write_report(folder: Path, fit: Fit, screening: Screening | None, meta: Mapping) -> None:
     """Fit table (CSV and Markdown), screening effects, estimates and the fit chart."""
-    from westdev.charts.calibration import fit_chart, screening_chart
+    from westdev.charts.calibration import plot_calibration_fit, plot_screening
 
     folder.mkdir(parents=True, exist_ok=True)
     fit.table.to_csv(folder / "fit_table.csv")
@@ -257,8 +257,8 @@ def write_report(folder: Path, fit: Fit, screening: Screening | None, meta: Mapp
                   markdown_table(screening.effects, digits=2), "",
                   f"Selected: {', '.join(screening.selected)}; failed points: "
                   f"{screening.failed_points}.", ""]
-        screening_chart(screening.effects, folder / "screening.png")
+        plot_screening(screening.effects, folder / "screening.png")
     (folder / "fit_report.md").write_text("\n".join(lines), encoding="utf-8")
     (folder / "meta.json").write_text(json.dumps(dict(meta), indent=2), encoding="utf-8")
-    fit_chart(fit.table, folder / "fit.png", title=f"Calibration {meta['vintage']}: "
+    plot_calibration_fit(fit.table, folder / "fit.png", title=f"Calibration {meta['vintage']}: "
               "simulated minus observed, in tolerances")

@@ -24,11 +24,15 @@ function                                what it shows
 `plot_sensitivity_heatmap`              (f) an index per factor and year
 `plot_province_tiles`                   (g) any per-province indicator on the tile grid
 `plot_choropleth`                       (h) a province map (value or change)
+`plot_calibration_fit`                  (i) each target's miss, in tolerances
+`plot_screening`                        (i) Morris μ* of parameters on moments
+`plot_validation`                       (i) observed, model and naive paths out of sample
 ======================================  ================================================
 """
 
 from __future__ import annotations
 
+from westdev.charts.calibration import plot_calibration_fit, plot_screening, plot_validation
 from westdev.charts.costs import (
     cost_effectiveness_table,
     frontier_table,
@@ -57,9 +61,9 @@ __all__ = [
     "GOAL_RATIOS", "OKABE_ITO", "ONE_COLUMN", "TWO_COLUMN", "cjk_font",
     "cost_effectiveness_table", "deviation_table", "frontier_table", "gap_closed_table",
     "house_style", "plot_choropleth", "plot_cost_effectiveness", "plot_deviations",
-    "plot_frontier", "plot_gap_closed", "plot_goal_fans", "plot_goal_probability",
+    "plot_calibration_fit", "plot_frontier", "plot_gap_closed", "plot_goal_fans", "plot_goal_probability",
     "plot_goal_ratios", "plot_indicator_fan", "plot_lever_cost_effectiveness",
-    "plot_province_tiles", "plot_sensitivity_bars", "plot_sensitivity_heatmap",
-    "plot_theil_share", "plot_worst_province", "province_values", "save_figure",
+    "plot_province_tiles", "plot_screening", "plot_sensitivity_bars", "plot_sensitivity_heatmap",
+    "plot_theil_share", "plot_validation", "plot_worst_province", "province_values", "save_figure",
     "scenario_colours",
 ]

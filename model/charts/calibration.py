@@ -1,9 +1,9 @@
 """Family (g): calibration and validation — how well the model reproduces 2000–2019.
 
-`fit_chart`: each moment's miss (simulated − observed) in tolerances, with the seed spread of
-the verification runs; the band |miss| ≤ 1 is a fit. `screening_chart`: Morris μ* of each
+`plot_calibration_fit`: each moment's miss (simulated − observed) in tolerances, with the seed spread of
+the verification runs; the band |miss| ≤ 1 is a fit. `plot_screening`: Morris μ* of each
 candidate parameter on each moment, in tolerances (which moments identify which parameters).
-`validation_chart`: observed, model and naive-trend paths of the out-of-sample years.
+`plot_validation`: observed, model and naive-trend paths of the out-of-sample years.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from westdev.charts.style import (
 )
 
 
-def fit_chart(table: pd.DataFrame, path: str | Path | None = None, *,
+def plot_calibration_fit(table: pd.DataFrame, path: str | Path | None = None, *,
               title: str = "Simulated minus observed, in tolerances") -> Figure:
     """Dot plot of the fit table (index: moment; columns observed, tolerance, simulated,
     simulated_sd, miss_in_tolerances)."""
@@ -52,7 +52,7 @@ def fit_chart(table: pd.DataFrame, path: str | Path | None = None, *,
     return fig
 
 
-def screening_chart(effects: pd.DataFrame, path: str | Path | None = None) -> Figure:
+def plot_screening(effects: pd.DataFrame, path: str | Path | None = None) -> Figure:
     """Heat map of Morris μ* (parameters × moments), in tolerances, capped at 3."""
     with house_style():
         fig = new_figure(TWO_COLUMN, 1.6 + 0.18 * len(effects))
@@ -71,7 +71,7 @@ def screening_chart(effects: pd.DataFrame, path: str | Path | None = None) -> Fi
     return fig
 
 
-def validation_chart(paths: pd.DataFrame, path: str | Path | None = None, *,
+def plot_validation(paths: pd.DataFrame, path: str | Path | None = None, *,
                      first_predicted: int = 2013) -> Figure:
     """Panels of observed, model and naive-trend paths (columns: measure, year, source, value;
     source in observed / model / naive), the fitted years shaded."""
