@@ -1174,21 +1174,16 @@ class WestDevModel(mesa.Model):
         # births per person aged 15–44 from the crude birth rate and last year's age structure
         birth_prob = self._birth_probability(ex["birth_rate_per_1000"])
         # the census is updated by difference: only agents that age, die or are born change it
-        age_before, employed_before = w.age.copy(), w.employed.copy()
-        wk.age(w, self.rng)
-        aged = np.flatnonzero(w.age != age_before)
+        aged, was_employed = wk.age(w, self.rng)
         census = wk.update_census(
             self.census,
             minus=wk.census_counts(n, w.weight[aged], w.residence[aged], w.hukou[aged],
-                                   age_before[aged], w.skill[aged], employed_before[aged]),
+                                   w.age[aged] - 1, w.skill[aged], was_employed),
             plus=wk.census_counts(n, w.weight[aged], w.residence[aged], w.hukou[aged],
                                   w.age[aged], w.skill[aged], w.employed[aged]))
-        before = (w.residence.copy(), w.hukou.copy(), w.age.copy(), w.skill.copy(), w.employed.copy())
         dead = wk.deaths(w, self.mortality * ex["mortality_multiplier"], self.rng)
-        died = np.flatnonzero(dead)
-        deaths = np.bincount(before[0][died], weights=dead[died], minlength=n)
-        census = wk.update_census(census, minus=wk.census_counts(
-            n, dead[died], *(a[died] for a in before)))
+        deaths = dead.population(n)
+        census = wk.update_census(census, minus=wk.counts_of(dead, n))
         n_before = w.n
         births = wk.births(w, birth_prob, self.rng)
         new = slice(n_before, None)
@@ -1296,8 +1291,10 @@ class WestDevModel(mesa.Model):
         target = np.minimum(demand_new, lf_units * (1 - p["labour.minimum_unemployment"]))
         sector_demand = firms.totals(demand, n, by_sector=True)
         sector_share = sector_demand / np.maximum(sector_demand.sum(axis=1, keepdims=True), 1e-12)
+        lab = self.labour_census
         changed = wk.job_flows(self.workers, self.efficiency, target, p["labour.separation_rate"],
-                               self.participation, sector_share, self.rng)
+                               self.participation, sector_share, self.rng,
+                               lab["employed_units"], lab["force_units"])
         self.census = wk.recount_jobs(self.census, self.workers, changed)
         self.labour_census = self.census.labour(self.participation, self.efficiency)
         return self._labour_units()[0]

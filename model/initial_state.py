@@ -225,6 +225,18 @@ def build_initial_state(vintage: str, parameters: Parameters, resolution: Resolu
     return InitialState(vintage, geo, obs, workers, firms, skilled)
 
 
+def _draw_by_province(cum: np.ndarray, province: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Inverse-CDF draws by province: for each agent, how many entries of its province's
+    cumulative distribution `cum[province]` (provinces × categories, non-decreasing rows) lie
+    below its uniform draw `u`. `province` must be sorted (agents are built province by
+    province), so each province's agents are one block searched at once."""
+    out = np.empty(u.size, dtype=np.int64)
+    bounds = np.searchsorted(province, np.arange(cum.shape[0] + 1))
+    for p, (start, end) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        out[start:end] = np.searchsorted(cum[p], u[start:end], side="left")
+    return out
+
+
 def _build_workers(obs: ObservedEconomy, geo: Geography, p: Parameters, n_agents: int,
                    rng: np.random.Generator) -> tuple[WorkerPopulation, np.ndarray]:
     n_prov = geo.n
@@ -236,16 +248,16 @@ def _build_workers(obs: ObservedEconomy, geo: Geography, p: Parameters, n_agents
     # Age: children share (parameter, national), 65+ share from the data's sample surveys, the
     # working ages split by band in proportion to band width × a survival-shaped weight.
     child = p["demography.children_share"]
-    old = obs.share_65plus[residence]
+    old = obs.share_65plus
     working_split = np.array([p["demography.share_15_29_of_working"],
                               p["demography.share_30_44_of_working"],
                               1.0 - p["demography.share_15_29_of_working"]
                               - p["demography.share_30_44_of_working"]])
-    probs = np.column_stack([np.full(n, child),
+    probs = np.column_stack([np.full(n_prov, child),
                              (1.0 - child - old)[:, None] * working_split[None, :],
-                             old])
-    cum = np.cumsum(probs, axis=1)
-    age = (cum < rng.random(n)[:, None]).sum(axis=1).clip(0, N_BANDS - 1).astype(np.int8)
+                             old])  # (province, band)
+    age = _draw_by_province(np.cumsum(probs, axis=1), residence, rng.random(n))
+    age = age.clip(0, N_BANDS - 1).astype(np.int8)
 
     # Skill: the national tertiary share among working-age residents, spread across provinces by
     # urbanisation (proxy: the data hold no schooling series), elasticity from the register.
@@ -259,8 +271,8 @@ def _build_workers(obs: ObservedEconomy, geo: Geography, p: Parameters, n_agents
     employed = working & (rng.random(n) < 1.0 - p["labour.natural_unemployment"])
     sector = np.full(n, -1, dtype=np.int8)
     idx = np.flatnonzero(employed)
-    cum_s = np.cumsum(obs.sector_share, axis=1)[residence[idx]]
-    sector[idx] = np.minimum((cum_s < rng.random(idx.size)[:, None]).sum(axis=1), 2)
+    sector[idx] = np.minimum(_draw_by_province(np.cumsum(obs.sector_share, axis=1), residence[idx],
+                                               rng.random(idx.size)), 2)
 
     # Hukou: a stock of inter-provincial migrants (national share, register) hosted in
     # proportion to how far GDP per head exceeds the national level (proxy), from origins in
@@ -278,8 +290,8 @@ def _build_workers(obs: ObservedEconomy, geo: Geography, p: Parameters, n_agents
     origin_w *= np.maximum(1.0 - pull, 0.05)[None, :]  # migrants come from poorer provinces
     origin_cum = np.cumsum(origin_w / origin_w.sum(axis=1, keepdims=True), axis=1)
     mig = np.flatnonzero(is_migrant)
-    draws = rng.random(mig.size)[:, None]
-    hukou[mig] = np.minimum((origin_cum[residence[mig]] < draws).sum(axis=1), n_prov - 1)
+    hukou[mig] = np.minimum(_draw_by_province(origin_cum, residence[mig], rng.random(mig.size)),
+                            n_prov - 1)
 
     workers = WorkerPopulation(residence=residence, hukou=hukou.astype(np.int16), age=age,
                                skill=skill, employed=employed, sector=sector, weight=weight)

@@ -15,6 +15,10 @@ class ArrayPopulation:
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name)[mask])
 
+    def select(self, idx: np.ndarray):
+        """A new population of copies of the agents at `idx`."""
+        return type(self)(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+
     def append(self, other: ArrayPopulation) -> None:
         """Add agents (entrants, newborns) at the end."""
         for f in fields(self):

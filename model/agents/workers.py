@@ -115,6 +115,12 @@ def take_census(workers: WorkerPopulation, n_provinces: int) -> Census:
     return Census(table=table, by_hukou=by_hukou)
 
 
+def counts_of(workers: WorkerPopulation, n_provinces: int) -> tuple[np.ndarray, np.ndarray]:
+    """(table, by_hukou) counts of a (small) population, for `update_census`."""
+    return census_counts(n_provinces, workers.weight, workers.residence, workers.hukou,
+                         workers.age, workers.skill, workers.employed)
+
+
 def census_counts(n_provinces: int, weight: np.ndarray, residence: np.ndarray, hukou: np.ndarray,
                   age: np.ndarray, skill: np.ndarray, employed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(table, by_hukou) counts of a set of agents given their attributes — for updating a
@@ -149,25 +155,29 @@ def recount_jobs(census: Census, workers: WorkerPopulation, changed: np.ndarray)
     return Census(table=census.table + delta.reshape(census.table.shape), by_hukou=census.by_hukou)
 
 
-def age(workers: WorkerPopulation, rng: np.random.Generator) -> None:
-    """Move each person to the next band with probability 1/width of the band (a yearly step)."""
-    up = rng.random(workers.n, dtype=np.float32) < P_AGE_UP[workers.age]
-    workers.age = workers.age + up.astype(np.int8)
+def age(workers: WorkerPopulation, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Move each person to the next band with probability 1/width of the band (a yearly step).
+
+    Returns the indices of the agents that moved up and whether each was employed before (what
+    a census updated by difference needs)."""
+    up = np.flatnonzero(rng.random(workers.n, dtype=np.float32) < P_AGE_UP.take(workers.age))
+    workers.age[up] += 1
+    was_employed = workers.employed[up]
     # people reaching 65 leave the labour force
-    retired = up & (workers.age == 4)
+    retired = up[workers.age[up] == 4]
     workers.employed[retired] = False
     workers.sector[retired] = -1
+    return up, was_employed
 
 
-def deaths(workers: WorkerPopulation, mortality: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Remove agents dying this year (age-specific yearly probability).
-
-    Returns, in the agents' order before removal, the weight of each agent that died (0 for
-    survivors); sum it by residence for deaths by province."""
-    dies = rng.random(workers.n, dtype=np.float32) < mortality.astype(np.float32)[workers.age]
-    dead_weight = np.where(dies, workers.weight, 0.0)
+def deaths(workers: WorkerPopulation, mortality: np.ndarray,
+           rng: np.random.Generator) -> WorkerPopulation:
+    """Remove agents dying this year (age-specific yearly probability). Returns the agents
+    that died, as they were; `.population(n)` gives deaths by province (persons)."""
+    dies = rng.random(workers.n, dtype=np.float32) < mortality.astype(np.float32).take(workers.age)
+    dead = workers.select(np.flatnonzero(dies))
     workers.keep(~dies)
-    return dead_weight
+    return dead
 
 
 def births(workers: WorkerPopulation, birth_prob: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -178,7 +188,7 @@ def births(workers: WorkerPopulation, birth_prob: np.ndarray, rng: np.random.Gen
     province (persons).
     """
     fertile = np.flatnonzero((workers.age == 1) | (workers.age == 2))
-    born = rng.random(fertile.size, dtype=np.float32) < birth_prob[workers.residence[fertile]]
+    born = rng.random(fertile.size, dtype=np.float32) < birth_prob.take(workers.residence[fertile])
     idx = fertile[born]
     if idx.size:
         workers.append(WorkerPopulation(
@@ -200,8 +210,9 @@ def upgrade_skills(workers: WorkerPopulation, young_rate: np.ndarray, adult_rate
     seats (`young_rate` by province of residence), working adults through training
     (`adult_rate`). Returns the upgraded persons by province."""
     candidates = np.flatnonzero((workers.skill == 0) & (workers.age >= 1) & (workers.age <= 3))
-    res = workers.residence[candidates]
-    rate = np.where(workers.age[candidates] == 1, young_rate[res], adult_rate[res])
+    # rate by (province of residence, working-age band): the young, then adults
+    by_band = np.column_stack([young_rate, adult_rate, adult_rate]).ravel()
+    rate = by_band.take(workers.residence[candidates].astype(np.int32) * 3 + (workers.age[candidates] - 1))
     up = candidates[rng.random(candidates.size, dtype=np.float32) < rate]
     workers.skill[up] = 1
     return np.bincount(workers.residence[up], weights=workers.weight[up],
@@ -210,43 +221,55 @@ def upgrade_skills(workers: WorkerPopulation, young_rate: np.ndarray, adult_rate
 
 def job_flows(workers: WorkerPopulation, efficiency: np.ndarray, target_units: np.ndarray,
               separation_rate: float, participation: np.ndarray, sector_share: np.ndarray,
-              rng: np.random.Generator) -> np.ndarray:
+              rng: np.random.Generator, employed_units: np.ndarray | None = None,
+              force_units: np.ndarray | None = None) -> np.ndarray:
     """Local job search: separations and hires that move employment to the provincial target.
 
     Each working-age agent supplies weight × participation(age band) × skill efficiency units.
     Employed workers lose their job with the churn rate, plus layoffs where employment exceeds
     the target; unemployed workers are hired with the probability that fills the
     gap to the target (in efficiency units). New hires take a sector in proportion to the
-    province's labour demand by sector (`sector_share`, provinces × 3). Returns the indices of
-    agents whose employment changed (separated or hired).
+    province's labour demand by sector (`sector_share`, provinces × 3). `employed_units` and
+    `force_units` (efficiency units by province, employed and in the labour force) are the
+    census's labour aggregates when the caller has them; otherwise they are counted here.
+    Returns the indices of agents whose employment changed (separated or hired).
     """
     n_prov = len(target_units)
     res = workers.residence
     factor = (participation[:, None] * efficiency[None, :]).ravel()
-    units = workers.weight * factor[workers.age * np.int8(2) + workers.skill]
     # children and the old hold no job (ageing already clears those turning 65)
-    idle = np.flatnonzero(workers.employed & (units <= 0))
+    supplies = (factor > 0)[workers.age * np.int8(2) + workers.skill]
+    idle = np.flatnonzero(workers.employed & ~supplies)
     workers.employed[idle] = False
     workers.sector[idle] = -1
+
+    def units(idx: np.ndarray) -> np.ndarray:
+        return workers.weight[idx] * factor[workers.age[idx] * np.int8(2) + workers.skill[idx]]
+
     emp = np.flatnonzero(workers.employed)
-    employed_units = np.bincount(res[emp], weights=units[emp], minlength=n_prov)
+    if employed_units is None or force_units is None:
+        employed_units = np.bincount(res[emp], weights=units(emp), minlength=n_prov)
+        everyone = np.arange(workers.n)
+        force_units = np.bincount(res, weights=units(everyone), minlength=n_prov)
+    was_employed = workers.employed.copy()
     excess = np.maximum(employed_units - target_units, 0.0)
     layoff = np.divide(excess, employed_units, out=np.zeros(n_prov), where=employed_units > 0)
     p_sep = separation_rate + (1.0 - separation_rate) * layoff
-    sep = emp[rng.random(emp.size, dtype=np.float32) < p_sep[res[emp]]]
+    sep = emp[rng.random(emp.size, dtype=np.float32) < p_sep.take(res[emp])]
     workers.employed[sep] = False
     workers.sector[sep] = -1
-    employed_units -= np.bincount(res[sep], weights=units[sep], minlength=n_prov)
-    seekers = np.flatnonzero((units > 0) & ~workers.employed)
-    seeker_units = np.bincount(res[seekers], weights=units[seekers], minlength=n_prov)
+    employed_units = employed_units - np.bincount(res[sep], weights=units(sep), minlength=n_prov)
+    # everyone in the labour force without a job searches
+    seekers = np.flatnonzero(supplies & ~workers.employed)
+    seeker_units = np.maximum(force_units - employed_units, 0.0)
     gap = np.maximum(target_units - employed_units, 0.0)
     p_hire = np.clip(np.divide(gap, seeker_units, out=np.zeros(n_prov), where=seeker_units > 0),
                      0.0, 1.0)
-    idx = seekers[rng.random(seekers.size, dtype=np.float32) < p_hire[res[seekers]]]
+    idx = seekers[rng.random(seekers.size, dtype=np.float32) < p_hire.take(res[seekers])]
     workers.employed[idx] = True
     if idx.size:
         cum = np.cumsum(sector_share, axis=1)[res[idx]]
         draw = rng.random(idx.size)[:, None]
         workers.sector[idx] = np.minimum((cum < draw).sum(axis=1), 2).astype(np.int8)
     # a separated worker re-hired the same year is back where it started
-    return np.concatenate([idle, np.setxor1d(sep, idx, assume_unique=True)])
+    return np.concatenate([idle, sep[~workers.employed[sep]], idx[~was_employed[idx]]])

@@ -110,11 +110,14 @@ def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Gener
     """
     n = prob.shape[-1]
     flat = prob.reshape(-1, n)
+    # probability of staying by cell: prob[o, h, s, a, o]
+    cells = np.arange(flat.shape[0])
+    p_stay = flat[cells, cells // (n * 2 * N_WORK_BANDS)]
     candidates = np.flatnonzero((workers.age >= 1) & (workers.age <= N_WORK_BANDS))
-    c = (((workers.residence[candidates].astype(np.int64) * n + workers.hukou[candidates]) * 2
-          + workers.skill[candidates]) * N_WORK_BANDS + workers.age[candidates] - 1)
-    origin = workers.residence[candidates].astype(np.int64)
-    p_stay = flat[c, origin]
+    origin = workers.residence[candidates]
+    c = (((origin.astype(np.int32) * n + workers.hukou[candidates]) * 2
+          + workers.skill[candidates]) * N_WORK_BANDS + (workers.age[candidates] - 1))
+    p_stay = p_stay.take(c)
     move = rng.random(candidates.size, dtype=np.float32) >= p_stay
     movers = candidates[move]
     if movers.size == 0:

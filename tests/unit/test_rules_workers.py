@@ -89,12 +89,14 @@ def test_deaths_weight_removed_equals_returned_dead_weight():
     total_before, n_before = w.weight.sum(), w.n
     weights_before = w.weight.copy()
     dead = deaths(w, MORTALITY, np.random.default_rng(7))
-    assert dead.sum() > 0
+    assert dead.n > 0
     # total people conserved: after = before − dead
-    assert w.weight.sum() == pytest.approx(total_before - dead.sum(), rel=1e-12)
-    # survivors are exactly the agents with no dead weight (weights are all > 0)
-    np.testing.assert_array_equal(w.weight, weights_before[dead == 0])
-    assert w.n == n_before - int((dead > 0).sum())
+    assert w.weight.sum() == pytest.approx(total_before - dead.weight.sum(), rel=1e-12)
+    assert w.n == n_before - dead.n
+    # survivors and the dead partition the agents (weights are all distinct)
+    np.testing.assert_array_equal(np.sort(np.concatenate([w.weight, dead.weight])),
+                                  np.sort(weights_before))
+    np.testing.assert_allclose(dead.population(3).sum(), dead.weight.sum())
 
 
 def test_deaths_share_by_band_and_bounds():
@@ -102,9 +104,10 @@ def test_deaths_share_by_band_and_bounds():
     w = _pop(n, np.random.default_rng(8), ages=np.full(n, 4))
     dead = deaths(w, MORTALITY, np.random.default_rng(9))
     # 65+ mortality 0.5 ⇒ about half the agents die (sd 0.0011)
-    assert (dead > 0).mean() == pytest.approx(0.5, abs=0.006)
+    assert dead.n / n == pytest.approx(0.5, abs=0.006)
+    assert (dead.age == 4).all()
     w = _pop(1000, np.random.default_rng(10))
-    assert deaths(w, np.zeros(5), np.random.default_rng(0)).sum() == 0.0 and w.n == 1000
+    assert deaths(w, np.zeros(5), np.random.default_rng(0)).n == 0 and w.n == 1000
     deaths(w, np.ones(5), np.random.default_rng(0))  # probability 1: everyone dies
     assert w.n == 0
 
