@@ -1104,7 +1104,9 @@ class WestDevModel(mesa.Model):
         self.relocation_land_from_quota = land_in - from_idle
         enclave = (float(ins.values["industry.enclave_tax_share_to_origin"]) > 0) & geo.west[dest] & ~geo.west[src]
         firms.origin[movers] = np.where(enclave, src, firms.origin[movers]).astype(np.int16)
-        firms.province[movers] = dest.astype(np.int16)
+        province = firms.province.copy()
+        province[movers] = dest
+        firms.province = province
         firms.capital[movers] -= cost * (1 - dest_s - origin_s)
         return moves_in, moves_out, subsidy
 

@@ -52,11 +52,32 @@ class FirmPopulation(ArrayPopulation):
 
     def totals(self, values: np.ndarray, n_provinces: int, by_sector: bool = False) -> np.ndarray:
         """Sum of weight × values per province (or province × sector)."""
-        if by_sector:
-            out = np.bincount(self.cell(), weights=self.weight * values,
-                              minlength=n_provinces * 3)
-            return out.reshape(n_provinces, 3)
-        return np.bincount(self.province, weights=self.weight * values, minlength=n_provinces)
+        key = self._sum_keys()[1 if by_sector else 0]
+        bins = n_provinces * 3 if by_sector else n_provinces
+        out = np.bincount(key, weights=self.weight * values, minlength=bins * _LANES)
+        out = out.reshape(bins, _LANES).sum(axis=1)
+        return out.reshape(n_provinces, 3) if by_sector else out
+
+    def _sum_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Bin of each agent for `totals` by province and by province × sector, spread over
+        `_LANES` interleaved accumulators: agents are stored grouped by cell, and summing runs
+        of equal bins one after another is several times slower than spreading them.
+
+        Computed once per set of agents: `province` and `sector` are made read-only, so a
+        change of location must assign a new array (which invalidates the keys)."""
+        cached = self.__dict__.get("_keys")
+        if cached is None or cached[0] is not self.province or cached[1] is not self.sector:
+            lane = np.arange(self.n, dtype=np.intp) % _LANES
+            province = self.province.astype(np.intp)
+            cached = (self.province, self.sector, province * _LANES + lane,
+                      (province * 3 + self.sector) * _LANES + lane)
+            self.province.flags.writeable = False
+            self.sector.flags.writeable = False
+            self.__dict__["_keys"] = cached
+        return cached[2], cached[3]
+
+
+_LANES = 4
 
 
 def labour_demand(price_net: np.ndarray, loc_tfp: np.ndarray, tfp: np.ndarray,
