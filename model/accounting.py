@@ -24,7 +24,13 @@ def check_year(model, flows) -> None:
     """Raise RunFailure if any identity fails or any stock is negative or non-finite."""
     year = flows.year
     n = model.geo.n
-    pop = model.workers.population(n)
+    # the census is kept up to date by difference through the year; a full count of the
+    # agents checks it in the start and the end year
+    pop = model.census.population
+    if year in (model.start_year, model.scenario.run.end_year):
+        full = model.workers.population(n)
+        if not _close(full, pop, full.sum()):
+            raise RunFailure("the worker census differs from a full count of the agents", year=year)
     checks = {
         "GDP": flows.gdp, "population": pop, "firm capital": model.firms.capital,
         "firm weights": model.firms.weight, "infrastructure capital": model.k_infra,

@@ -20,6 +20,12 @@ def group_sum(values: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
     return np.array([values[m].sum() for m in masks])
 
 
+def group_sums(values: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
+    """Sums over each group mask of each row of `values` (indicators × provinces), shaped
+    (indicators, groups); each sum is the same as `group_sum` of that row."""
+    return np.column_stack([values[:, m].sum(axis=1) for m in masks])
+
+
 def group_weighted_mean(values: np.ndarray, weights: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
     """Weighted means over each group mask."""
     return np.array([np.average(values[m], weights=weights[m]) if weights[m].sum() > 0 else np.nan

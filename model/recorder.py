@@ -40,7 +40,9 @@ class Recorder:
 
     def __init__(self, model) -> None:
         self.model = model
-        self.rows: list[tuple[int, str, str, float]] = []
+        # rows in blocks of equal-length columns (year, area, indicator, value), in order
+        self.blocks: list[tuple[list[int], list[str], list[str], np.ndarray]] = []
+        self.rows: list[tuple[int, str, str, float]] = []  # scalar rows not yet in a block
         geo = model.geo
         self.areas = list(geo.names)
         self.masks = [geo.mask(g) for g in REGION_GROUPS] + [np.ones(geo.n, dtype=bool)]
@@ -114,25 +116,30 @@ class Recorder:
         }
         per_area: dict[str, np.ndarray] = {}
         weights = pop
-        for name, values in base.items():
-            if name in WEIGHTED:
-                groups = ind.group_weighted_mean(values, weights, self.masks)
-            else:
-                groups = ind.group_sum(values, self.masks)
-            per_area[name] = np.concatenate([values, groups])
-        for name, (num, den) in parts.items():
-            prov = np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
-            gnum, gden = ind.group_sum(num, self.masks), ind.group_sum(den, self.masks)
-            groups = np.divide(gnum, gden, out=np.full(len(self.masks), np.nan), where=gden > 0)
-            per_area[name] = np.concatenate([prov, groups])
+        summed = [name for name in base if name not in WEIGHTED]
+        group_sums = ind.group_sums(np.stack([base[name] for name in summed]), self.masks)
+        for name, groups in zip(summed, group_sums, strict=True):
+            per_area[name] = np.concatenate([base[name], groups])
+        for name in WEIGHTED:
+            per_area[name] = np.concatenate([base[name], ind.group_weighted_mean(
+                base[name], weights, self.masks)])
+        per_area = {name: per_area[name] for name in base}  # the order of `base`
+        nums = np.stack([num for num, _ in parts.values()])
+        dens = np.stack([den for _, den in parts.values()])
+        prov = np.divide(nums, dens, out=np.full(nums.shape, np.nan), where=dens > 0)
+        gnum, gden = ind.group_sums(nums, self.masks), ind.group_sums(dens, self.masks)
+        groups = np.divide(gnum, gden, out=np.full(gnum.shape, np.nan), where=gden > 0)
+        for i, name in enumerate(parts):
+            per_area[name] = np.concatenate([prov[i], groups[i]])
         income = per_area["disposable_income_per_capita_yuan"]
         east_i = n + REGION_GROUPS.index("East")
         per_area["income_ratio_to_east"] = income / income[east_i]
 
         names = self.areas + list(GROUPS)
-        for name, values in per_area.items():
-            for area, value in zip(names, values, strict=True):
-                self.rows.append((year, area, name, float(value)))
+        self._flush()
+        self.blocks.append(([year] * (len(names) * len(per_area)), names * len(per_area),
+                            [name for name in per_area for _ in names],
+                            np.concatenate(list(per_area.values()))))
 
         # West: the goal ratios, context ratio, worst province, goal test
         west_i = n + REGION_GROUPS.index("West")
@@ -171,12 +178,24 @@ class Recorder:
             self.rows.append((year, "China", f"lever_cost_100m_yuan.{lever}", cost))
         self.rows.append((year, "China", "lever_cost_100m_yuan.total", total_cost))
 
+    def _flush(self) -> None:
+        """Move the pending scalar rows into a block."""
+        if self.rows:
+            years, areas, indicators, values = zip(*self.rows, strict=True)
+            self.blocks.append((list(years), list(areas), list(indicators),
+                                np.array(values, dtype=float)))
+            self.rows = []
+
     def to_frame(self) -> pd.DataFrame:
         """Tidy results: year, area, indicator, value.
 
         A non-finite value means the economy broke down (an emptied province, a zero
         denominator): the run stops with a RunFailure naming it rather than writing NaN."""
-        df = pd.DataFrame(self.rows, columns=["year", "area", "indicator", "value"])
+        self._flush()
+        df = pd.DataFrame({"year": [y for b in self.blocks for y in b[0]],
+                           "area": [a for b in self.blocks for a in b[1]],
+                           "indicator": [i for b in self.blocks for i in b[2]],
+                           "value": np.concatenate([b[3] for b in self.blocks])})
         bad = ~np.isfinite(df["value"].to_numpy())
         if bad.any():
             row = df[bad].iloc[0]
