@@ -163,8 +163,8 @@ def _check_output(df: Any) -> pd.DataFrame:
         value = pd.to_numeric(df["value"]).to_numpy()
     return pd.DataFrame({
         "year": year.astype("int64"),
-        "area": df["area"].astype(str).to_numpy(),
-        "indicator": df["indicator"].astype(str).to_numpy(),
+        "area": df["area"].astype(str).array,
+        "indicator": df["indicator"].astype(str).array,
         "value": value.astype("float64"),
     })
 

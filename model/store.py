@@ -37,6 +37,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -56,6 +57,8 @@ RESULTS_SCHEMA = pa.schema([
     ("seed", pa.int64()), ("year", pa.int64()), ("area", pa.string()),
     ("indicator", pa.string()), ("value", pa.float64()),
 ])
+# schema metadata of results parts whose rows are already sorted by year, area, indicator
+SORTED = {b"westdev.sorted": b"year,area,indicator"}
 RUNS_SCHEMA = pa.schema([
     ("run_id", pa.string()), ("scenario", pa.string()), ("scenario_hash", pa.string()),
     ("parameter_vintage", pa.string()), ("resolution", pa.string()), ("replicate", pa.int64()),
@@ -265,17 +268,23 @@ class StoreWriter:
             df = pd.DataFrame(results if results is not None else {},
                               columns=["year", "area", "indicator", "value"])
             n = len(df)
+            year = df["year"].to_numpy(dtype="int64")
+            area, indicator = df["area"].astype(str), df["indicator"].astype(str)
+            # rows in the store's order (year, area, indicator), so consolidating need not sort
+            order = np.lexsort((pd.factorize(indicator, sort=True)[0],
+                                pd.factorize(area, sort=True)[0], year))
             columns = {
                 "run_id": pa.repeat(pa.scalar(row["run_id"], pa.string()), n),
                 "scenario": pa.repeat(pa.scalar(row["scenario"], pa.string()), n),
                 "replicate": pa.repeat(pa.scalar(row["replicate"], pa.int64()), n),
                 "seed": pa.repeat(pa.scalar(row["seed"], pa.int64()), n),
-                "year": pa.array(df["year"].to_numpy(dtype="int64"), pa.int64()),
-                "area": pa.array(df["area"].astype(str).tolist(), pa.string()),
-                "indicator": pa.array(df["indicator"].astype(str).tolist(), pa.string()),
+                "year": pa.array(year, pa.int64()),
+                "area": pa.array(area, pa.string()),
+                "indicator": pa.array(indicator, pa.string()),
                 "value": pa.array(df["value"].to_numpy(dtype="float64"), pa.float64()),
             }
-            _write_atomic(pa.table(columns, schema=RESULTS_SCHEMA), result_part)
+            table = pa.table(columns, schema=RESULTS_SCHEMA).take(order)
+            _write_atomic(table.replace_schema_metadata(SORTED), result_part)
         elif result_part.exists():
             result_part.unlink()
         _write_atomic(pa.Table.from_pylist([row], schema=RUNS_SCHEMA),
@@ -331,7 +340,9 @@ def _stream_results(path: Path, ok_runs: list[str]) -> None:
         with pq.ParquetWriter(tmp, RESULTS_SCHEMA) as writer:
             for run_id in ok_runs:
                 if run_id in parts:
-                    table = pq.read_table(parts[run_id], schema=RESULTS_SCHEMA).sort_by(order)
+                    table = pq.read_table(parts[run_id], schema=RESULTS_SCHEMA)
+                    if pq.read_schema(parts[run_id]).metadata != SORTED:  # parts of older versions
+                        table = table.sort_by(order)
                 elif run_id in old_groups:
                     table = old.read_row_groups(old_groups[run_id])
                 elif old_table is not None:
