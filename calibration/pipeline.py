@@ -251,7 +251,7 @@ def write_report(folder: Path, fit: Fit, screening: Screening | None, meta: Mapp
              markdown_table(est), "", "## Targets, simulated (verification runs) and "
              "tolerance", "",
              markdown_table(fit.table.drop(columns=["source"])), ""]
-    if screening is not None:
+    if screening is not None and not screening.effects.empty:
         screening.effects.to_csv(folder / "screening_effects.csv")
         lines += ["## Morris screening (μ* in tolerances)", "",
                   markdown_table(screening.effects, digits=2), "",

@@ -1,0 +1,54 @@
+"""`westdev calibrate`: bad arguments exit 2 with one line; a fit writes its file and report.
+
+The whole quick pipeline (both fits, validation, back-cast) runs in the notebook test
+(tests/notebooks, 03_calibration); here one vintage is fitted with the screening skipped by
+monkeypatching the estimation sizes down, so the command's wiring is tested in seconds."""
+
+from __future__ import annotations
+
+import pytest
+
+import westdev.calibration.pipeline as pipeline
+from westdev.cli import main
+
+
+@pytest.mark.parametrize("argv, text", [
+    (["calibrate", "--vintage", "CN1999"], "invalid choice"),
+    (["calibrate", "--workers", "0"], "--workers"),
+    (["calibrate", "--backend", "cluster"], "invalid choice"),
+])
+def test_bad_arguments_exit_2(argv, text, capsys):
+    assert main(argv) == 2
+    assert text in capsys.readouterr().err
+
+
+def test_one_vintage_writes_fitted_file_and_report(tmp_path, capsys, monkeypatch):
+    tiny = pipeline.Settings(trajectories=1, design_points=6, wave2_points=0, replicates=1,
+                             verify_replicates=1, max_parameters=1)
+    monkeypatch.setitem(pipeline.SETTINGS, "quick", tiny)
+    monkeypatch.setattr(pipeline, "screen", _no_screen)
+    code = main(["calibrate", "--vintage", "CN2012", "--quick", "--out", str(tmp_path),
+                 "--backend", "serial", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    fitted = tmp_path / "CN2012.toml"
+    assert fitted.is_file() and "objective" in out
+    from westdev.calibration import read_fitted
+
+    doc = read_fitted(fitted)
+    assert doc["meta"]["quick"] is True and doc["meta"]["fitted_years"] == "2000-2012"
+    assert "exogenous.frontier_tfp_growth.scale" in doc["history"]
+    report = tmp_path / "CN2012" / "report"
+    assert (report / "fit_table.csv").is_file() and (report / "fit.png").is_file()
+    # quick mode installs nothing into the package
+    from westdev.calibration.fitted_file import fitted_dir
+
+    assert not (fitted_dir() / "CN2012.toml").exists() or \
+        read_fitted("CN2012")["meta"]["quick"] is False
+
+
+def _no_screen(targets, candidates, scales, out, **kw):
+    """A screening that selects one candidate without running anything."""
+    import pandas as pd
+
+    return pipeline.Screening(pd.DataFrame(), pd.DataFrame(), ("firms.catch_up_rate",), 0, 0)
