@@ -1314,9 +1314,8 @@ class WestDevModel(mesa.Model):
         movers = draw_moves(w, prob, rng)
         self.migration_in = np.bincount(w.residence[movers], weights=w.weight[movers], minlength=n)
         self.migration_out = np.bincount(before[movers], weights=w.weight[movers], minlength=n)
-        away = np.flatnonzero(w.hukou != w.residence)
-        grant = away[rng.random(away.size, dtype=np.float32)
-                     < p["demography.hukou_grant_rate"] * (1 + ins.migrant_access)]
+        grant_rate = p["demography.hukou_grant_rate"] * (1 + ins.migrant_access)
+        grant = wk.draw_events(w.n, grant_rate, lambda idx: grant_rate * (w.hukou[idx] != w.residence[idx]), rng)
         w.hukou[grant] = w.residence[grant]
         wk.upgrade_skills(w, ins.young_upgrade, ins.adult_upgrade, rng)
         # update the census by difference over the agents that moved, got hukou or upgraded

@@ -155,12 +155,41 @@ def recount_jobs(census: Census, workers: WorkerPopulation, changed: np.ndarray)
     return Census(table=census.table + delta.reshape(census.table.shape), by_hukou=census.by_hukou)
 
 
+def bernoulli_indices(n: int, p: float, rng: np.random.Generator) -> np.ndarray:
+    """Sorted indices in [0, n), each included independently with probability `p`.
+
+    The gaps between successive inclusions are geometric, so the cost grows with n·p, not n:
+    a rare event among many agents costs a few draws, not one per agent."""
+    if n == 0 or p <= 0.0:
+        return np.empty(0, dtype=np.intp)
+    if p >= 1.0:
+        return np.arange(n)
+    log_q = np.log1p(-p)
+    chunks, last = [], -1
+    while last < n - 1:
+        m = int((n - 1 - last) * p + 4.0 * np.sqrt((n - 1 - last) * p) + 16)
+        gaps = np.floor(np.log1p(-rng.random(m)) / log_q).astype(np.intp) + 1
+        chunks.append(last + np.cumsum(gaps))
+        last = int(chunks[-1][-1])
+    idx = np.concatenate(chunks)
+    return idx[:np.searchsorted(idx, n)]
+
+
+def draw_events(n: int, p_max: float, p_at, rng: np.random.Generator) -> np.ndarray:
+    """Sorted indices of the agents to whom an event happens, each independently with its own
+    probability `p_at(idx)` (at most `p_max`): candidates drawn at the rate `p_max` and kept
+    with probability p / p_max (thinning), so only candidates are looked at."""
+    candidates = bernoulli_indices(n, p_max, rng)
+    return candidates[rng.random(candidates.size) * p_max < p_at(candidates)]
+
+
 def age(workers: WorkerPopulation, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Move each person to the next band with probability 1/width of the band (a yearly step).
 
     Returns the indices of the agents that moved up and whether each was employed before (what
     a census updated by difference needs)."""
-    up = np.flatnonzero(rng.random(workers.n, dtype=np.float32) < P_AGE_UP.take(workers.age))
+    p_up = P_AGE_UP.astype(float)
+    up = draw_events(workers.n, float(p_up.max()), lambda idx: p_up[workers.age[idx]], rng)
     workers.age[up] += 1
     was_employed = workers.employed[up]
     # people reaching 65 leave the labour force
@@ -174,9 +203,11 @@ def deaths(workers: WorkerPopulation, mortality: np.ndarray,
            rng: np.random.Generator) -> WorkerPopulation:
     """Remove agents dying this year (age-specific yearly probability). Returns the agents
     that died, as they were; `.population(n)` gives deaths by province (persons)."""
-    dies = rng.random(workers.n, dtype=np.float32) < mortality.astype(np.float32).take(workers.age)
-    dead = workers.select(np.flatnonzero(dies))
-    workers.keep(~dies)
+    died = draw_events(workers.n, float(np.max(mortality)), lambda idx: mortality[workers.age[idx]], rng)
+    dead = workers.select(died)
+    keep = np.ones(workers.n, dtype=bool)
+    keep[died] = False
+    workers.keep(keep)
     return dead
 
 
@@ -187,9 +218,11 @@ def births(workers: WorkerPopulation, birth_prob: np.ndarray, rng: np.random.Gen
     keep their parents' hukou, as under China's registration rules). Returns births by
     province (persons).
     """
-    fertile = np.flatnonzero((workers.age == 1) | (workers.age == 2))
-    born = rng.random(fertile.size, dtype=np.float32) < birth_prob.take(workers.residence[fertile])
-    idx = fertile[born]
+    def p_birth(idx: np.ndarray) -> np.ndarray:
+        fertile = (workers.age[idx] == 1) | (workers.age[idx] == 2)
+        return np.where(fertile, birth_prob[workers.residence[idx]], 0.0)
+
+    idx = draw_events(workers.n, float(np.max(birth_prob, initial=0.0)), p_birth, rng)
     if idx.size:
         workers.append(WorkerPopulation(
             residence=workers.residence[idx].copy(),
@@ -209,11 +242,16 @@ def upgrade_skills(workers: WorkerPopulation, young_rate: np.ndarray, adult_rate
     """Low-skill people become high-skill: the young through higher education and vocational
     seats (`young_rate` by province of residence), working adults through training
     (`adult_rate`). Returns the upgraded persons by province."""
-    candidates = np.flatnonzero((workers.skill == 0) & (workers.age >= 1) & (workers.age <= 3))
-    # rate by (province of residence, working-age band): the young, then adults
-    by_band = np.column_stack([young_rate, adult_rate, adult_rate]).ravel()
-    rate = by_band.take(workers.residence[candidates].astype(np.int32) * 3 + (workers.age[candidates] - 1))
-    up = candidates[rng.random(candidates.size, dtype=np.float32) < rate]
+    # rate by (province of residence, age band): the young, then adults; none for the others
+    n_prov = len(young_rate)
+    by_band = np.column_stack([np.zeros(n_prov), young_rate, adult_rate, adult_rate,
+                               np.zeros(n_prov)]).ravel()
+
+    def p_up(idx: np.ndarray) -> np.ndarray:
+        rate = by_band[workers.residence[idx].astype(np.intp) * N_BANDS + workers.age[idx]]
+        return np.where(workers.skill[idx] == 0, rate, 0.0)
+
+    up = draw_events(workers.n, float(by_band.max(initial=0.0)), p_up, rng)
     workers.skill[up] = 1
     return np.bincount(workers.residence[up], weights=workers.weight[up],
                        minlength=len(young_rate))
