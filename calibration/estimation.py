@@ -3,14 +3,20 @@
 1. Wave 1 runs a Latin hypercube over the selected parameters' ranges (each point: the history
    and its counterfactual, `replicates` seeds shared by all points).
 2. A quadratic emulator of every moment is fitted to the point means (`emulator.py`).
-3. The SMM objective J(θ) = Σ_m w_m ((ŷ_m(θ) − z_m) / τ_m)² (τ: tolerance) is minimised on the
-   emulator from the best of many random starts.
-4. The plausible region is the set of θ with J(θ) ≤ J(θ̂) + χ²_k(0.90): the likelihood-ratio
-   confidence set when each miss is a normal error with s.d. τ. Wave 2 runs new points drawn
-   from it, the emulator is refitted on all points, and steps 3–4 are repeated.
+3. The SMM objective J(θ) = Σ_m w_m ((ŷ_m(θ) − z_m) / τ_m)² (τ: tolerance) plus a weak
+   prior penalty P(θ) = Σ_k ((θ_k − θ⁰_k) / σ_k)², centred on the register value θ⁰ with
+   σ = a quarter of the register's plausible range (the range is ±2σ; history scales have no
+   prior), is minimised on the emulator from the best of many random starts. The prior is what
+   the register's ranges already say; it keeps weakly identified parameters from running to the
+   edge of their range to absorb a misfit the model cannot remove (a penalised, Laplace-type
+   SMM estimator).
+4. The plausible region is the set of θ with J + P ≤ min(J + P) + χ²_k(0.90): the
+   likelihood-ratio confidence set when each miss is a normal error with s.d. τ. Wave 2 runs
+   new points drawn from it, the emulator is refitted on all points, and steps 3–4 are repeated.
 5. θ̂ is verified by running the model itself (`verify_replicates` seeds): the fit table shows
    simulated, not emulated, moments. Standard errors come from the SMM sandwich with W = Ω⁻¹,
-   Ω = diag(τ²): Cov(θ̂) = (1 + 1/R)(GᵀWG)⁻¹ with G the emulator's Jacobian at θ̂.
+   Ω = diag(τ²), and the prior's precision Π: Cov(θ̂) = (1 + 1/R)(GᵀWG + Π)⁻¹ with G the
+   emulator's Jacobian at θ̂.
 """
 
 from __future__ import annotations
@@ -28,12 +34,15 @@ from scipy.stats import chi2, qmc
 from westdev.calibration.design import moments_of_store, point_means, run_points
 from westdev.calibration.emulator import QuadraticEmulator
 from westdev.calibration.targets import Target
+from westdev.parameters import load_register
 
 CONFIDENCE = 0.90
 # design points whose simulated moments miss some target by more than this many tolerances are
 # ruled out by the simulator itself (history matching's wave-1 cut) and do not shape the
 # emulator, which only needs to be accurate where the fit can be
 RULED_OUT = 10.0
+# prior s.d. of a register parameter, as a share of its plausible range (range = ±2 s.d.)
+PRIOR_SD_UNIT = 0.25
 
 
 @dataclass
@@ -70,30 +79,52 @@ def objective(sim: np.ndarray, observed: np.ndarray, tol: np.ndarray, weight: np
     return (weight * ((np.atleast_2d(sim) - observed) / tol) ** 2).sum(axis=1)
 
 
-def _minimise(em: QuadraticEmulator, observed, tol, weight, k: int, rng: np.random.Generator,
+class Criterion:
+    """J + P on the emulator at unit-cube points (see the module docstring)."""
+
+    def __init__(self, em: QuadraticEmulator, observed: np.ndarray, tol: np.ndarray,
+                 weight: np.ndarray, centre: np.ndarray | None = None,
+                 prior_sd: np.ndarray | None = None) -> None:
+        self.em, self.observed, self.tol, self.weight = em, observed, tol, weight
+        self.centre, self.prior_sd = centre, prior_sd
+
+    def data(self, u: np.ndarray) -> np.ndarray:
+        return objective(self.em.predict(np.atleast_2d(u)), self.observed, self.tol, self.weight)
+
+    def prior(self, u: np.ndarray) -> np.ndarray:
+        u = np.atleast_2d(u)
+        if self.centre is None:
+            return np.zeros(len(u))
+        z = (u - self.centre) / self.prior_sd  # inf sd: no prior on that coordinate
+        return (z**2).sum(axis=1)
+
+    def __call__(self, u: np.ndarray) -> np.ndarray:
+        return self.data(u) + self.prior(u)
+
+
+def _minimise(crit, k: int, rng: np.random.Generator,
               pool: int) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
-    """Best unit point on the emulator; also the random pool and its J values."""
+    """Best unit point of the criterion; also the random pool and its values."""
     u_pool = rng.random((pool, k))
-    j_pool = objective(em.predict(u_pool), observed, tol, weight)
+    j_pool = crit(u_pool)
     best_u, best_j = None, np.inf
     for start in u_pool[np.argsort(j_pool)[:8]]:
-        res = minimize(lambda u: objective(em.predict(u[None]), observed, tol, weight)[0],
-                       start, method="L-BFGS-B", bounds=[(0.0, 1.0)] * k)
+        res = minimize(lambda u: float(crit(u[None])[0]), start, method="L-BFGS-B",
+                       bounds=[(0.0, 1.0)] * k)
         if res.fun < best_j:
             best_u, best_j = res.x, float(res.fun)
     return best_u, best_j, u_pool, j_pool
 
 
-def _plausible_draws(em, observed, tol, weight, best_u, best_j, k, rng, n: int,
-                     pool: int) -> np.ndarray:
-    """Unit points with J ≤ J* + χ²_k(CONFIDENCE): uniform pool, then a box around θ̂."""
+def _plausible_draws(crit, best_u, best_j, k, rng, n: int, pool: int) -> np.ndarray:
+    """Unit points with crit ≤ min + χ²_k(CONFIDENCE): uniform pool, then a box around θ̂."""
     cut = best_j + chi2.ppf(CONFIDENCE, k)
     u = rng.random((pool, k))
-    keep = u[objective(em.predict(u), observed, tol, weight) <= cut]
+    keep = u[crit(u) <= cut]
     width = 0.5
     while len(keep) < n and width > 1e-3:
         local = np.clip(best_u + width * (rng.random((pool, k)) - 0.5), 0.0, 1.0)
-        inside = local[objective(em.predict(local), observed, tol, weight) <= cut]
+        inside = local[crit(local) <= cut]
         keep = np.vstack([keep, inside])
         width /= 2.0
     if len(keep) == 0:
@@ -150,21 +181,27 @@ def estimate(targets: Mapping[str, Target], names: Sequence[str],
         ruled_out.append(int((~keep).sum()))
         return u_all[keep], y_all[keep]
 
+    # the weak prior: register value ± a quarter of the range (history scales: none)
+    register = load_register()
+    centre = np.array([_to_unit(np.array([register[n].value]), b[i:i + 1])[0]
+                       if n in register else 0.5 for i, n in enumerate(names)])
+    prior_sd = np.array([PRIOR_SD_UNIT if n in register else np.inf for n in names])
     sampler = qmc.LatinHypercube(d=k, seed=seed)
     paths = list(stores)
     if design_points > 0:
         paths.append(run_wave(sampler.random(design_points), "wave1"))
     u, y = design_data(paths)
     em = QuadraticEmulator().fit(u, y)
-    best_u, best_j, _, _ = _minimise(em, observed, tol, weight, k, rng, pool)
+    crit = Criterion(em, observed, tol, weight, centre, prior_sd)
+    best_u, best_j, _, _ = _minimise(crit, k, rng, pool)
     waves = 1
     if wave2_points > 0:
-        draws = _plausible_draws(em, observed, tol, weight, best_u, best_j, k, rng,
-                                 wave2_points, pool)
+        draws = _plausible_draws(crit, best_u, best_j, k, rng, wave2_points, pool)
         paths.append(run_wave(draws, "wave2"))
         u, y = design_data(paths)
         em = QuadraticEmulator().fit(u, y)
-        best_u, best_j, _, _ = _minimise(em, observed, tol, weight, k, rng, pool)
+        crit = Criterion(em, observed, tol, weight, centre, prior_sd)
+        best_u, best_j, _, _ = _minimise(crit, k, rng, pool)
         waves = 2
 
     theta = _from_unit(best_u, b)
@@ -181,13 +218,15 @@ def estimate(targets: Mapping[str, Target], names: Sequence[str],
     # SMM standard errors (parameter units)
     g = em.jacobian(best_u) / (b[:, 1] - b[:, 0])[None, :]
     w = weight / tol**2
-    info = g.T @ (w[:, None] * g)
+    # the prior's precision, in parameter units (zero for history scales)
+    sd_param = prior_sd * (b[:, 1] - b[:, 0])
+    info = g.T @ (w[:, None] * g) + np.diag(1.0 / sd_param**2)
     try:
         cov = (1.0 + 1.0 / replicates) * np.linalg.inv(info)
         se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     except np.linalg.LinAlgError:
         se = np.full(k, np.nan)
-    draws = _plausible_draws(em, observed, tol, weight, best_u, best_j, k, rng, sample_size, pool)
+    draws = _plausible_draws(crit, best_u, best_j, k, rng, sample_size, pool)
     sample = pd.DataFrame(_from_unit(draws, b), columns=names)
     plausible = {n: (float(sample[n].quantile(0.05)), float(sample[n].quantile(0.95)))
                  for n in names}
@@ -200,8 +239,10 @@ def estimate(targets: Mapping[str, Target], names: Sequence[str],
     }, index=pd.Index(tnames, name="moment"))
     return Fit(names=names, bounds=b, theta=dict(zip(names, map(float, theta), strict=True)),
                se=dict(zip(names, map(float, se), strict=True)), plausible=plausible,
-               sample=sample, objective=j_sim, objective_emulated=best_j, table=table,
+               sample=sample, objective=j_sim, objective_emulated=float(crit.data(best_u)[0]),
+               table=table,
                emulator_r2=pd.Series(em.r2, index=tnames, name="emulator_cv_r2"), runs=runs,
                wall_s=time.perf_counter() - start, design_points=len(u), waves=waves,
                details={"stores": [str(p) for p in paths], "verify_store": str(verify),
-                        "ruled_out_by_simulation": ruled_out[-1] if ruled_out else 0})
+                        "ruled_out_by_simulation": ruled_out[-1] if ruled_out else 0,
+                        "prior_penalty": float(crit.prior(best_u)[0])})
