@@ -2,8 +2,9 @@
 
 A fitted file holds, for each estimated register parameter, its value, standard error and
 plausible range (5–95 % of draws from the plausible region); the history scales of unobserved
-exogenous paths (used by back-casts only); a joint sample of the plausible region (for
-ensembles); and the objective, date, data vintage, method and cost of the fit.
+exogenous paths (used by back-casts only); and the objective, date, data vintage, method and
+cost of the fit. A joint sample of the plausible region is written beside it
+(`<vintage>.sample.csv`, one column per estimated parameter).
 `westdev.parameters.load_fitted` reads the `[parameters]` values; the rest is read here.
 """
 
@@ -15,7 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import tomli_w
 
@@ -40,38 +40,44 @@ def write_fitted(path: str | Path, *, meta: Mapping[str, Any], parameters: Mappi
                  history: Mapping[str, Mapping], sample: pd.DataFrame) -> Path:
     """Write a fitted vintage atomically (a half-written file is never left behind)."""
     path = Path(path)
+    sample_path = path.with_name(f"{path.stem}.sample.csv")
     doc = {
-        "meta": dict(meta),
+        "meta": {**meta, "sample_file": sample_path.name, "sample_size": len(sample)},
         "parameters": _nest(parameters),
         "history": {name: dict(v) for name, v in history.items()},
-        "sample": {"names": list(sample.columns),
-                   "values": [[round(float(x), 6) for x in row] for row in sample.to_numpy()]},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_csv = sample_path.with_suffix(".csv.tmp")
+    sample.round(6).to_csv(tmp_csv, index=False)
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text("# Written by `westdev calibrate`; do not edit by hand.\n" + tomli_w.dumps(doc),
                    encoding="utf-8")
+    tmp_csv.replace(sample_path)
     tmp.replace(path)
     return path
 
 
+def _path(vintage_or_path: str | Path) -> Path:
+    p = Path(vintage_or_path)
+    return p if p.suffix == ".toml" else fitted_dir() / f"{vintage_or_path}.toml"
+
+
 def read_fitted(vintage_or_path: str | Path) -> dict[str, Any]:
     """The whole fitted file of a vintage name (packaged) or a path; {} when none exists."""
-    p = Path(vintage_or_path)
-    if p.suffix != ".toml":
-        p = fitted_dir() / f"{vintage_or_path}.toml"
+    p = _path(vintage_or_path)
     if not p.is_file():
         return {}
     return tomllib.loads(p.read_text(encoding="utf-8"))
 
 
-def fitted_sample(vintage: str) -> pd.DataFrame:
-    """The joint draws from the plausible region of a fitted vintage (empty when none)."""
-    doc = read_fitted(vintage)
-    s = doc.get("sample")
-    if not s:
+def fitted_sample(vintage_or_path: str | Path) -> pd.DataFrame:
+    """The joint draws from the plausible region of a fitted vintage, one column per estimated
+    parameter (the CSV beside the TOML; empty when none)."""
+    doc = read_fitted(vintage_or_path)
+    name = doc.get("meta", {}).get("sample_file")
+    if not name:
         return pd.DataFrame()
-    return pd.DataFrame(np.asarray(s["values"], dtype=float), columns=s["names"])
+    return pd.read_csv(_path(vintage_or_path).with_name(name))
 
 
 def history_scales(vintage: str) -> dict[str, float]:
