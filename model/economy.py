@@ -917,11 +917,16 @@ class WestDevModel(mesa.Model):
             capital.sum(axis=1, keepdims=True), 1e-12)
         cit_rate, eligible = self._firm_tax_rates(ins)
         base_cost = self._user_cost(ins, eligible, cit_rate)
+        # ln(K*/K) falls by ln(scale)/(1 − α/(1−β)) when the required return is scaled, so the
+        # gap at scale 1 is computed once and shifted in the bisection
+        self.required_return_scale = np.ones((n, 3))
+        gap_at_one = self._capital_gap(ins, base_cost)
+        shift = 1.0 / (1.0 - self.alpha / (1.0 - self.beta))
+        cell = firms.cell()
         lo, hi = np.full((n, 3), -5.0), np.full((n, 3), 5.0)
         for _ in range(40):  # bisection on ln(scale): 10/2^40 is far below any economic precision
             mid = 0.5 * (lo + hi)
-            self.required_return_scale = np.exp(mid)
-            gap = self._capital_gap(ins, base_cost)
+            gap = gap_at_one - shift * mid.ravel()[cell]
             inv = firms.totals(gross_investment(firms.capital, gap, p["firms.depreciation"],
                                                 p["firms.investment_adjustment"]), n, by_sector=True)
             too_much = inv > target
