@@ -41,7 +41,13 @@ from westdev.agents.province import Province
 from westdev.indicators import weighted_quantile
 from westdev.initial_state import InitialState
 from westdev.markets import goods, labour, land
-from westdev.markets.migration import MigrationModel, cell_population, draw_moves, expected_flows
+from westdev.markets.migration import (
+    MigrationModel,
+    cell_population,
+    draw_moves,
+    expected_pair_flows,
+    populated_pairs,
+)
 from westdev.parameters import Parameters
 from westdev.policy.catalogue import default_values
 from westdev.policy.instruments import Instruments, instruments
@@ -307,11 +313,14 @@ class WestDevModel(mesa.Model):
         services = self._services_for_migration()
         mig = self.migration
         working_p = pop_cells.sum(axis=(1, 2, 3))
+        # only the populated (residence, hukou) cells matter: most of the 31 × 31 are empty
+        pairs = populated_pairs(pop_cells)
+        pop_pairs = pop_cells[pairs]
         for _ in range(600):
             v = mig.utilities(income, services, ins.migrant_access, ins.portability_cost,
-                              ins.skilled_incentive)
+                              ins.skilled_incentive, pairs=pairs)
             prob = mig.probabilities(v)
-            inflow, outflow = expected_flows(pop_cells, prob)
+            inflow, outflow = expected_pair_flows(pop_pairs, prob, pairs[0], n)
             net = inflow - outflow
             gross = inflow.sum()
             # damped, bounded updates: log-gross for the moving cost, net flow relative to

@@ -46,10 +46,12 @@ class MigrationModel:
         return len(self.west)
 
     def utilities(self, income: np.ndarray, services: np.ndarray, migrant_access: float,
-                  portability_cost: float, skilled_incentive: np.ndarray) -> np.ndarray:
+                  portability_cost: float, skilled_incentive: np.ndarray,
+                  pairs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """V[o, h, s, a, d] for income (31 d × 2 s, yuan), services index (31), the share of
         public services open to non-hukou residents, the portability cost and the yearly
-        incentive paid to skilled migrants by destination (yuan)."""
+        incentive paid to skilled migrants by destination (yuan). With `pairs` = (residence
+        provinces, hukou provinces) of K populated cells, only those: V[k, s, a, d]."""
         n = self.n
         b = self.income_weight
         base = (b * np.log(income) + self.public_service_weight * np.log(services)[:, None]
@@ -59,6 +61,13 @@ class MigrationModel:
         hukou_pen = not_home * (self.hukou_cost * (1.0 - migrant_access) + portability_cost)  # (h, d)
         bonus = np.zeros((n, 2, n))  # (h, s, d)
         bonus[:, 1, :] = not_home * (self.west * b * np.log1p(skilled_incentive / income[:, 1]))[None, :]
+        if pairs is not None:
+            o, h = pairs
+            return (base.T[None, :, None, :]  # (1, s, 1, d)
+                    - move[o][:, None, None, :]
+                    - self.age_cost[None, None, :, None] * not_home[o][:, None, None, :]
+                    - hukou_pen[h][:, None, None, :]
+                    + bonus[h][:, :, None, :])
         v = (base.T[None, None, :, None, :]  # (1, 1, s, 1, d)
              - move[:, None, None, None, :]
              - self.age_cost[None, None, None, :, None]
@@ -88,6 +97,22 @@ def cell_population(workers: WorkerPopulation, n: int) -> np.ndarray:
     ok = cell >= 0
     counts = np.bincount(cell[ok], weights=workers.weight[ok], minlength=n * n * 2 * N_WORK_BANDS)
     return counts.reshape(n, n, 2, N_WORK_BANDS)
+
+
+def populated_pairs(pop_cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(residence, hukou) index pairs of the (o, h) cells with any working-age resident."""
+    return np.nonzero(pop_cells.sum(axis=(2, 3)) > 0)
+
+
+def expected_pair_flows(pop_pairs: np.ndarray, prob: np.ndarray, origin: np.ndarray,
+                        n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Expected (inflow, outflow) by province from K populated cells (pop_pairs (K, s, a),
+    prob (K, s, a, d), origin (K,)): the same as `expected_flows` over the full cell array."""
+    to_d = (pop_pairs[..., None] * prob).sum(axis=(1, 2))  # (K, d)
+    by_origin = np.zeros((n, n))
+    np.add.at(by_origin, origin, to_d)
+    stay = np.diagonal(by_origin).copy()
+    return by_origin.sum(axis=0) - stay, by_origin.sum(axis=1) - stay
 
 
 def expected_flows(pop_cells: np.ndarray, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
