@@ -115,7 +115,11 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE) -> Outco
 
             parameters = load_parameters(scenario.parameter_vintage,
                                          {**scenario.parameter_overrides, **overrides})
-        results = _check_output(fn(scenario, parameters, int(task.seed), resolution=resolution))
+        # a run that breaks down raises RunFailure naming the year and what failed; numpy's
+        # floating-point warnings on the way there would only repeat it on stderr, once per run
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            results = _check_output(fn(scenario, parameters, int(task.seed),
+                                       resolution=resolution))
     except RunFailure as exc:
         row.update(status="failed", error=f"RunFailure: {exc}")
     except Exception as exc:  # a bug or a broken economy inside the run: record it, go on
