@@ -212,7 +212,7 @@ def calibrate_all(*, quick: bool = False, out: str | Path = "results/calibration
              markdown_table(back["premium"]), "", "Growth accounting of the premium "
              "(West minus rest of China, programme minus none, pp a year):", "",
              markdown_table(back["accounting"]), "",
-             "CIT preference: relative change of firm entries 2001–2019 (programme vs "
+             "CIT preference: relative change of firm entries 2001–2010 (programme vs "
              "programme without the 15 % rate):", "", markdown_table(back["cit_entry"]), ""]
     (folder / "report.md").write_text("\n".join(lines), encoding="utf-8")
     return CalibrationRun(main, early, errors, back, folder / "report.md", wall)

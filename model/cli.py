@@ -85,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print the catalogue as Markdown (the source of docs/levers.md)")
     p.set_defaults(func=_cmd_levers)
 
-    p = sub.add_parser("params", help="list the parameter register")
+    p = sub.add_parser("params", help="list the parameter register (values in use: fitted "
+                       "where a fitted vintage sets them)")
+    p.add_argument("--vintage", default="CN2019",
+                   help="parameter vintage whose fitted values are shown (default CN2019)")
     p.set_defaults(func=_cmd_params)
 
     p = sub.add_parser("sweep", help="run an experiment file (sweep, ensemble, sensitivity "
@@ -302,9 +305,19 @@ def _cmd_params(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         raise DataError(f"the parameter register is missing (broken install): {exc}",
                         file="westdev/data/parameters.toml") from None
+    from westdev.parameters import load_fitted
+    from westdev.scenario import known_vintages
+
+    if args.vintage not in known_vintages():
+        raise InputError(f"unknown parameter vintage {args.vintage!r}", field="--vintage",
+                         allowed=", ".join(known_vintages()))
+    fitted = load_fitted(args.vintage)
     width = max((len(name) for name in register), default=0)
     for name, spec in register.items():
-        print(f"{name:<{width}}  {spec.value:g}  {spec.unit}  {spec.tag}")
+        # a calibrated parameter runs at its fitted value; the register's is the starting value
+        value = fitted.get(name, spec.value)
+        note = f"  (fitted {args.vintage}; register {spec.value:g})" if name in fitted else ""
+        print(f"{name:<{width}}  {value:g}  {spec.unit}  {spec.tag}{note}")
     return 0
 
 

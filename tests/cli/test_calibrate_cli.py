@@ -52,3 +52,15 @@ def _no_screen(targets, candidates, scales, out, **kw):
     import pandas as pd
 
     return pipeline.Screening(pd.DataFrame(), pd.DataFrame(), ("firms.catch_up_rate",), 0, 0)
+
+
+def test_params_shows_fitted_values_in_use(capsys):
+    from westdev.parameters import load_fitted
+
+    fitted = load_fitted("CN2019")
+    assert fitted
+    assert main(["params"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    for name, value in fitted.items():
+        assert f"{value:g}" == lines[name].split()[1] and "fitted CN2019" in lines[name]
+    assert main(["params", "--vintage", "CN1990"]) == 2

@@ -23,7 +23,7 @@ from westdev.experiments import (
     scenario_from_content,
     shipped_experiments,
 )
-from westdev.parameters import load_register
+from westdev.parameters import load_parameters, load_register
 from westdev.policy.catalogue import LEVERS
 from westdev.scenario import load_scenario
 from westdev.seeds import run_seed
@@ -62,6 +62,17 @@ def test_shipped_experiments_load():
     calibrated = {f"parameters.{n}" for n, s in load_register().items() if s.tag == "calibrated"}
     assert calibrated <= names
     assert {f"exogenous.{d}.scale" for d in DEFAULT_EXOGENOUS_SCALES} <= names
+    # the estimated parameters are drawn from their fit: normal, centred on the fitted value
+    from westdev.calibration import read_fitted
+    from westdev.parameters import _flatten
+
+    fitted = dict(_flatten(read_fitted("CN2019").get("parameters", {})))
+    assert fitted, "a fitted CN2019 vintage ships"
+    by_name = {f.name: f for f in ens.factors}
+    for name, entry in fitted.items():
+        f = by_name[f"parameters.{name}"]
+        assert f.distribution == "normal" and f.mean == pytest.approx(entry["value"])
+        assert f.low == load_register()[name].low and f.high == load_register()[name].high
 
 
 def test_grid_is_full_factorial_in_declared_order_with_bool_and_choice():
@@ -145,7 +156,9 @@ def test_ensemble_triangular_and_explicit_factors():
                                                    "sd": 0.5, "bounds": [2.0, 4.0]}}))
     f = {f.name: f for f in e.factors}
     assert f["parameters.migration.income_weight"].distribution == "triangular"
-    assert f["parameters.migration.income_weight"].mode == 2.0  # the register value
+    # the mode is the value in use: the fitted one for a calibrated parameter
+    assert f["parameters.migration.income_weight"].mode == \
+        load_parameters("CN2019")["migration.income_weight"]
     values = [p["exogenous.world_demand_growth"] for p in e.points()]
     assert min(values) >= 2.0 and max(values) <= 4.0
 
