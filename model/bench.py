@@ -38,7 +38,7 @@ def time_westdev(workers: int, firms: int, repeats: int) -> dict:
     """Time the baseline 2019→2035 at the given agent counts (in this process)."""
     from westdev.resolution import RESOLUTIONS, Resolution
     from westdev.scenario import load_scenario
-    from westdev.simulate import build_model
+    from westdev.simulate import build_model, release
 
     RESOLUTIONS["_bench"] = Resolution("_bench", workers=workers, firms=firms)
     scenario = load_scenario("baseline")
@@ -52,6 +52,8 @@ def time_westdev(workers: int, firms: int, repeats: int) -> dict:
         t2 = time.perf_counter()
         totals.append(t2 - t0)
         steps.append(t2 - t1)
+        release(model)  # as simulate() does: the next repeat starts from the same memory
+        del model
     seconds = statistics.median(totals)
     step_seconds = statistics.median(steps)
     # agent-steps: (workers + firms) × simulated years, over the whole run (setup included:

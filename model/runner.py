@@ -46,6 +46,7 @@ import pandas as pd
 
 from westdev.errors import InputError, RunFailure
 from westdev.scenario import FrozenMap, Scenario
+from westdev.store import PARTS as PARTS_DIR
 from westdev.store import ResultsStore, StoreWriter
 
 DEFAULT_SIMULATE = "westdev.simulate:simulate"
@@ -86,10 +87,13 @@ def resolve_callable(path: str | Callable) -> Callable:
     return obj
 
 
-def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE) -> Outcome:
+def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
+            parts_dir: str | None = None) -> Outcome:
     """Run one task and return its outcome; failures inside the run become status 'failed'.
 
-    Module-level so that spawned worker processes can import it.
+    Module-level so that spawned worker processes can import it. With `parts_dir` (local
+    worker processes) an ok run's results part is written here, in the worker, and the
+    outcome carries no results: the parent only marks the run finished.
     """
     start = time.perf_counter()
     try:
@@ -124,6 +128,12 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE) -> Outco
         row.update(status="failed", error=f"RunFailure: {exc}")
     except Exception as exc:  # a bug or a broken economy inside the run: record it, go on
         row.update(status="failed", error="".join(traceback.format_exception(exc)).strip())
+    if row["status"] == "ok" and parts_dir is not None:
+        from westdev.store import RESULTS_WRITTEN, write_results_part
+
+        write_results_part(Path(parts_dir), row, results)
+        row[RESULTS_WRITTEN] = True
+        results = None
     row["wall_s"] = time.perf_counter() - start
     return Outcome(row, results if row["status"] == "ok" else None)
 
@@ -387,7 +397,14 @@ def run_batch(tasks: Iterable[RunTask | tuple], out_dir: str | Path, *,
     bar = _progress_bar(len(tasks), len(tasks) - len(pending), kind, progress)
     failed = 0
     try:
-        for task, outcome, error in runner.map(partial(execute, simulate=simulate), pending):
+        # local worker processes write their own results parts (the parent, which shares the
+        # two cores with them, then only marks runs finished); Dask workers may be elsewhere
+        parts_dir = None
+        if isinstance(runner, ProcessBackend):
+            parts_dir = str(Path(out_dir) / PARTS_DIR)
+            Path(parts_dir).mkdir(parents=True, exist_ok=True)
+        for task, outcome, error in runner.map(partial(execute, simulate=simulate,
+                                                       parts_dir=parts_dir), pending):
             if error is not None:
                 outcome = Outcome(_failed_row(task, error), None)
             writer.write_run(outcome.run, outcome.results)

@@ -204,6 +204,40 @@ def _stem_of(part: Path) -> str:
 
 
 # ---------------------------------------------------------------------- writing
+# key of a run row saying that its worker has already written the results part (local worker
+# processes write their own parts, so the parent only marks runs finished)
+RESULTS_WRITTEN = "_results_written"
+
+
+def write_results_part(parts: Path, run: Mapping[str, Any], results: pd.DataFrame | None) -> Path:
+    """Write one ok run's results part (atomically), rows in the store's order.
+
+    Called by the parent's `StoreWriter.write_run`, or by a local worker process before it
+    reports the run (then the parent's runs part, written after, marks it finished)."""
+    df = pd.DataFrame(results if results is not None else {},
+                      columns=["year", "area", "indicator", "value"])
+    n = len(df)
+    year = df["year"].to_numpy(dtype="int64")
+    area, indicator = df["area"].astype(str), df["indicator"].astype(str)
+    # rows in the store's order (year, area, indicator), so consolidating need not sort
+    order = np.lexsort((pd.factorize(indicator, sort=True)[0],
+                        pd.factorize(area, sort=True)[0], year))
+    columns = {
+        "run_id": pa.repeat(pa.scalar(run["run_id"], pa.string()), n),
+        "scenario": pa.repeat(pa.scalar(run["scenario"], pa.string()), n),
+        "replicate": pa.repeat(pa.scalar(run["replicate"], pa.int64()), n),
+        "seed": pa.repeat(pa.scalar(run["seed"], pa.int64()), n),
+        "year": pa.array(year, pa.int64()),
+        "area": pa.array(area, pa.string()),
+        "indicator": pa.array(indicator, pa.string()),
+        "value": pa.array(df["value"].to_numpy(dtype="float64"), pa.float64()),
+    }
+    table = pa.table(columns, schema=RESULTS_SCHEMA).take(order)
+    target = Path(parts) / f"{_part_stem(str(run['run_id']))}.results.parquet"
+    _write_atomic(table.replace_schema_metadata(SORTED), target)
+    return target
+
+
 class StoreWriter:
     """Writes one store: opened (new, resumed or replaced), fed finished runs, consolidated."""
 
@@ -265,26 +299,10 @@ class StoreWriter:
         stem = _part_stem(str(row["run_id"]))
         result_part = parts / f"{stem}.results.parquet"
         if row["status"] == "ok":
-            df = pd.DataFrame(results if results is not None else {},
-                              columns=["year", "area", "indicator", "value"])
-            n = len(df)
-            year = df["year"].to_numpy(dtype="int64")
-            area, indicator = df["area"].astype(str), df["indicator"].astype(str)
-            # rows in the store's order (year, area, indicator), so consolidating need not sort
-            order = np.lexsort((pd.factorize(indicator, sort=True)[0],
-                                pd.factorize(area, sort=True)[0], year))
-            columns = {
-                "run_id": pa.repeat(pa.scalar(row["run_id"], pa.string()), n),
-                "scenario": pa.repeat(pa.scalar(row["scenario"], pa.string()), n),
-                "replicate": pa.repeat(pa.scalar(row["replicate"], pa.int64()), n),
-                "seed": pa.repeat(pa.scalar(row["seed"], pa.int64()), n),
-                "year": pa.array(year, pa.int64()),
-                "area": pa.array(area, pa.string()),
-                "indicator": pa.array(indicator, pa.string()),
-                "value": pa.array(df["value"].to_numpy(dtype="float64"), pa.float64()),
-            }
-            table = pa.table(columns, schema=RESULTS_SCHEMA).take(order)
-            _write_atomic(table.replace_schema_metadata(SORTED), result_part)
+            if not run.get(RESULTS_WRITTEN):
+                write_results_part(parts, row, results)
+            elif not result_part.exists():
+                raise ValueError(f"run {row['run_id']!r}: its worker wrote no results part")
         elif result_part.exists():
             result_part.unlink()
         _write_atomic(pa.Table.from_pylist([row], schema=RUNS_SCHEMA),

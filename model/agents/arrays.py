@@ -12,6 +12,8 @@ class ArrayPopulation:
 
     def keep(self, mask: np.ndarray) -> None:
         """Drop the agents where `mask` is False (exits, deaths)."""
+        if mask.all():
+            return  # nobody leaves: keep the arrays as they are
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name)[mask])
 

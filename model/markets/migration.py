@@ -61,26 +61,24 @@ class MigrationModel:
         hukou_pen = not_home * (self.hukou_cost * (1.0 - migrant_access) + portability_cost)  # (h, d)
         bonus = np.zeros((n, 2, n))  # (h, s, d)
         bonus[:, 1, :] = not_home * (self.west * b * np.log1p(skilled_incentive / income[:, 1]))[None, :]
+        # V = A[o, s, a, d] + B[h, s, d]: what depends on where one lives and what depends on
+        # one's hukou, added once at full size
+        by_residence = (base.T[None, :, None, :] - move[:, None, None, :]
+                        - self.age_cost[None, None, :, None] * not_home[:, None, None, :])
+        by_hukou = bonus - hukou_pen[:, None, :]  # (h, s, d)
         if pairs is not None:
             o, h = pairs
-            return (base.T[None, :, None, :]  # (1, s, 1, d)
-                    - move[o][:, None, None, :]
-                    - self.age_cost[None, None, :, None] * not_home[o][:, None, None, :]
-                    - hukou_pen[h][:, None, None, :]
-                    + bonus[h][:, :, None, :])
-        v = (base.T[None, None, :, None, :]  # (1, 1, s, 1, d)
-             - move[:, None, None, None, :]
-             - self.age_cost[None, None, None, :, None]
-             * not_home[:, None, None, None, :]
-             - hukou_pen[None, :, None, None, :]
-             + bonus[None, :, :, None, :])
-        return v
+            return by_residence[o] + by_hukou[h][:, :, None, :]
+        return by_residence[:, None] + by_hukou[None, :, :, None, :]
 
     @staticmethod
     def probabilities(v: np.ndarray) -> np.ndarray:
-        """Logit choice probabilities over the last axis."""
-        e = np.exp(v - v.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
+        """Logit choice probabilities over the last axis (overwrites `v`, a fresh array from
+        `utilities`, to spare full-size temporaries)."""
+        np.subtract(v, v.max(axis=-1, keepdims=True), out=v)
+        np.exp(v, out=v)
+        v /= v.sum(axis=-1, keepdims=True)
+        return v
 
 
 def cell_index(workers: WorkerPopulation, n: int) -> np.ndarray:
