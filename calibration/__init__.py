@@ -12,15 +12,23 @@ read by `westdev.parameters.load_parameters`). The public entry points:
 
 from __future__ import annotations
 
-from westdev.calibration.backcast import analyse_backcast, run_backcast
-from westdev.calibration.fitted_file import fitted_sample, history_scales, read_fitted
-from westdev.calibration.observed import observed_frame
-from westdev.calibration.pipeline import SETTINGS, calibrate, calibrate_all
-from westdev.calibration.targets import load_targets, observed_values
-from westdev.calibration.validation import run_validation, validate
+import importlib
+from typing import Any
 
-__all__ = [
-    "SETTINGS", "analyse_backcast", "calibrate", "calibrate_all", "fitted_sample",
-    "history_scales", "load_targets", "observed_frame", "observed_values", "read_fitted",
-    "run_backcast", "run_validation", "validate",
-]
+# names → the module that defines them; imported on first use, so that reading the package's
+# data files (targets, fitted vintages) — which every scenario load does — stays cheap
+_EXPORTS = {
+    "analyse_backcast": "backcast", "run_backcast": "backcast",
+    "fitted_sample": "fitted_file", "history_scales": "fitted_file", "read_fitted": "fitted_file",
+    "observed_frame": "observed",
+    "SETTINGS": "pipeline", "calibrate": "pipeline", "calibrate_all": "pipeline",
+    "load_targets": "targets", "observed_values": "targets",
+    "run_validation": "validation", "validate": "validation",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"westdev.calibration.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'westdev.calibration' has no attribute {name!r}")
