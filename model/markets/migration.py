@@ -128,25 +128,36 @@ def expected_flows(pop_cells: np.ndarray, prob: np.ndarray) -> tuple[np.ndarray,
 def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Move agents by their cell's probabilities. Returns the indices of movers.
 
-    First a stay/move draw against the probability of staying, then, for movers only, a
-    destination from the cell's distribution over the other provinces.
+    First a move/stay draw with the cell's probability of moving — by thinning: candidates at
+    the largest moving probability of any populated cell, each kept with its own probability
+    over that maximum, so only candidates are looked at — then, for movers only, a destination
+    from the cell's distribution over the other provinces.
     """
+    from westdev.agents.workers import draw_events
+
     n = prob.shape[-1]
     flat = prob.reshape(-1, n)
-    # probability of staying by cell: prob[o, h, s, a, o]
+    # probability of moving by cell: 1 − prob[o, h, s, a, o]; 0 outside working age
     cells = np.arange(flat.shape[0])
-    p_stay = flat[cells, cells // (n * 2 * N_WORK_BANDS)]
-    candidates = np.flatnonzero((workers.age >= 1) & (workers.age <= N_WORK_BANDS))
-    origin = workers.residence[candidates]
-    c = (((origin.astype(np.int32) * n + workers.hukou[candidates]) * 2
-          + workers.skill[candidates]) * N_WORK_BANDS + (workers.age[candidates] - 1))
-    p_stay = p_stay.take(c)
-    move = rng.random(candidates.size, dtype=np.float32) >= p_stay
-    movers = candidates[move]
+    # (a broken state — non-finite utilities — moves nobody here; the year's checks stop the run)
+    p_move = np.nan_to_num(np.append(1.0 - flat[cells, cells // (n * 2 * N_WORK_BANDS)], 0.0),
+                           nan=0.0)
+    outside = p_move.size - 1
+
+    def cell_of(idx: np.ndarray) -> np.ndarray:
+        band = workers.age[idx].astype(np.int32) - 1
+        c = (((workers.residence[idx].astype(np.int32) * n + workers.hukou[idx]) * 2
+              + workers.skill[idx]) * N_WORK_BANDS + band)
+        return np.where((band >= 0) & (band < N_WORK_BANDS), c, outside)
+
+    p_max = float(p_move[:-1].max(initial=0.0))
+    movers = draw_events(workers.n, p_max, lambda idx: p_move.take(cell_of(idx)), rng)
     if movers.size == 0:
         return movers
-    rows = flat[c[move]].copy()
-    rows[np.arange(movers.size), origin[move]] = 0.0
+    c = cell_of(movers)
+    origin = workers.residence[movers].astype(np.int64)
+    rows = flat[c].copy()
+    rows[np.arange(movers.size), origin] = 0.0
     cum = np.cumsum(rows, axis=1)
     draw = rng.random(movers.size) * cum[:, -1]
     dest = np.minimum((cum < draw[:, None]).sum(axis=1), n - 1)
