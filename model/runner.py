@@ -92,8 +92,8 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
     """Run one task and return its outcome; failures inside the run become status 'failed'.
 
     Module-level so that spawned worker processes can import it. With `parts_dir` (local
-    worker processes) an ok run's results part is written here, in the worker, and the
-    outcome carries no results: the parent only marks the run finished.
+    worker processes) the run's parts are written here, in the worker, and the outcome
+    carries no results: the parent only books the run.
     """
     start = time.perf_counter()
     try:
@@ -128,13 +128,13 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
         row.update(status="failed", error=f"RunFailure: {exc}")
     except Exception as exc:  # a bug or a broken economy inside the run: record it, go on
         row.update(status="failed", error="".join(traceback.format_exception(exc)).strip())
-    if row["status"] == "ok" and parts_dir is not None:
-        from westdev.store import RESULTS_WRITTEN, write_results_part
+    row["wall_s"] = time.perf_counter() - start
+    if parts_dir is not None:
+        from westdev.store import RESULTS_WRITTEN, write_run_parts
 
-        write_results_part(Path(parts_dir), row, results)
+        write_run_parts(Path(parts_dir), row, results)
         row[RESULTS_WRITTEN] = True
         results = None
-    row["wall_s"] = time.perf_counter() - start
     return Outcome(row, results if row["status"] == "ok" else None)
 
 
@@ -397,8 +397,8 @@ def run_batch(tasks: Iterable[RunTask | tuple], out_dir: str | Path, *,
     bar = _progress_bar(len(tasks), len(tasks) - len(pending), kind, progress)
     failed = 0
     try:
-        # local worker processes write their own results parts (the parent, which shares the
-        # two cores with them, then only marks runs finished); Dask workers may be elsewhere
+        # local worker processes write their own parts (the parent, which shares the cores
+        # with them, then only books runs); Dask workers may be on other machines
         parts_dir = None
         if isinstance(runner, ProcessBackend):
             parts_dir = str(Path(out_dir) / PARTS_DIR)

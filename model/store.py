@@ -204,16 +204,13 @@ def _stem_of(part: Path) -> str:
 
 
 # ---------------------------------------------------------------------- writing
-# key of a run row saying that its worker has already written the results part (local worker
-# processes write their own parts, so the parent only marks runs finished)
+# key of a run row saying that its worker has already written its parts (local worker
+# processes write their own parts, so the parent only books runs as finished)
 RESULTS_WRITTEN = "_results_written"
 
 
 def write_results_part(parts: Path, run: Mapping[str, Any], results: pd.DataFrame | None) -> Path:
-    """Write one ok run's results part (atomically), rows in the store's order.
-
-    Called by the parent's `StoreWriter.write_run`, or by a local worker process before it
-    reports the run (then the parent's runs part, written after, marks it finished)."""
+    """Write one ok run's results part (atomically), rows in the store's order."""
     df = pd.DataFrame(results if results is not None else {},
                       columns=["year", "area", "indicator", "value"])
     n = len(df)
@@ -236,6 +233,26 @@ def write_results_part(parts: Path, run: Mapping[str, Any], results: pd.DataFram
     target = Path(parts) / f"{_part_stem(str(run['run_id']))}.results.parquet"
     _write_atomic(table.replace_schema_metadata(SORTED), target)
     return target
+
+
+def write_run_parts(parts: Path, run: Mapping[str, Any], results: pd.DataFrame | None) -> None:
+    """Store one finished run in the parts folder: its results part (if ok) first, then its
+    runs part. The runs part marks the run as finished, so a crash between the two only
+    leaves an orphan results part that readers ignore and a resume overwrites.
+
+    Called by the parent's `StoreWriter.write_run`, or by a local worker process before it
+    reports the run (the parent then only books it)."""
+    row = {name: run.get(name) for name in RUNS_SCHEMA.names}
+    if row["status"] not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}, got {row['status']!r}")
+    stem = _part_stem(str(row["run_id"]))
+    result_part = Path(parts) / f"{stem}.results.parquet"
+    if row["status"] == "ok":
+        write_results_part(parts, row, results)
+    elif result_part.exists():
+        result_part.unlink()
+    _write_atomic(pa.Table.from_pylist([row], schema=RUNS_SCHEMA),
+                  Path(parts) / f"{stem}.run.parquet")
 
 
 class StoreWriter:
@@ -291,24 +308,15 @@ class StoreWriter:
         The runs part marks the run as finished, so a crash between the two only leaves an
         orphan results part that readers ignore and a resume overwrites.
         """
-        row = {name: run.get(name) for name in RUNS_SCHEMA.names}
-        if row["status"] not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, got {row['status']!r}")
         parts = self.path / PARTS
         parts.mkdir(exist_ok=True)
-        stem = _part_stem(str(row["run_id"]))
-        result_part = parts / f"{stem}.results.parquet"
-        if row["status"] == "ok":
-            if not run.get(RESULTS_WRITTEN):
-                write_results_part(parts, row, results)
-            elif not result_part.exists():
-                raise ValueError(f"run {row['run_id']!r}: its worker wrote no results part")
-        elif result_part.exists():
-            result_part.unlink()
-        _write_atomic(pa.Table.from_pylist([row], schema=RUNS_SCHEMA),
-                      parts / f"{stem}.run.parquet")
-        if row["status"] == "ok":
-            self.finished.add(str(row["run_id"]))
+        if run.get(RESULTS_WRITTEN):  # a local worker wrote both parts, in this order
+            if not (parts / f"{_part_stem(str(run['run_id']))}.run.parquet").exists():
+                raise ValueError(f"run {run['run_id']!r}: its worker wrote no runs part")
+        else:
+            write_run_parts(parts, run, results)
+        if run["status"] == "ok":
+            self.finished.add(str(run["run_id"]))
 
     def consolidate(self) -> ResultsStore:
         """Merge parts into results.parquet and runs.parquet (atomically), then drop the parts.
