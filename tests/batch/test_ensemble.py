@@ -9,6 +9,7 @@ import pytest
 
 import westdev.api as wd
 import westdev.summaries as ws
+from westdev.parameters import load_register
 from westdev.seeds import run_seed
 
 SPEC = {
@@ -31,8 +32,9 @@ def test_draws_are_recorded_and_seeded_by_the_draw(store):
     inputs = [json.loads(js) for js in runs["inputs_json"]]
     for row, inp in zip(runs.itertuples(), inputs, strict=True):
         point = inp["design_point"]
-        assert set(point) >= {"parameters.firms.entry_rate",
-                              "exogenous.frontier_tfp_growth.scale"}
+        calibrated = {f"parameters.{n}" for n, spec in load_register().items()
+                      if spec.tag == "calibrated"}
+        assert calibrated and set(point) >= calibrated | {"exogenous.frontier_tfp_growth.scale"}
         assert row.seed == run_seed(6, point, row.replicate)
         for name, value in point.items():  # the draws are the run's inputs
             if name.startswith("parameters."):
