@@ -72,7 +72,7 @@ def calibrate(vintage: str = "CN2019", *, quick: bool = False, out: str | Path =
     Parameters
     ----------
     vintage : "CN2019" (fit to 2000–2019) or "CN2012" (fit to 2000–2012, for validation)
-    quick : small sizes (about a minute on two cores) for tests and notebooks
+    quick : small sizes (about 30 seconds on two cores) for tests and notebooks
     out : folder of the run stores, the fitted file and the report
     install : also write the package's `calibration/fitted/<vintage>.toml` (default: only in
         full mode)

@@ -127,9 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "writes DIR/<vintage>.toml, a fit report and charts under DIR. Without "
                        "--vintage: fit CN2019 (2000–2019) and CN2012 (2000–2012), validate "
                        "CN2012 on 2013–2019 against a naive trend and back-cast the 2000 "
-                       "programme (DIR/report/report.md). A full calibration takes about 15 "
+                       "programme (DIR/report/report.md). A full calibration takes about 5 "
                        "minutes on two cores and installs the fitted files as the package's "
-                       "defaults; --quick takes about two minutes and installs nothing.")
+                       "defaults; --quick takes about 30 seconds and installs nothing.")
     p.add_argument("--out", type=Path, default=Path("results/calibration"),
                    help="folder of run stores, fitted files and reports "
                    "(default: results/calibration)")

@@ -21,9 +21,9 @@
 # the simulated method of moments, validated out of sample (fit 2000–2012, predict 2013–2019,
 # beside a naive trend), and used to back-cast the 2000 western development programme.
 #
-# `WESTDEV_QUICK=1`: the same pipeline at toy sizes (about two minutes on 2 cores; the numbers
+# `WESTDEV_QUICK=1`: the same pipeline at toy sizes (about 30 seconds on 2 cores; the numbers
 # are only a smoke test). Otherwise the full calibration that produced the shipped
-# `calibration/fitted/CN2019.toml` (about 15 minutes on 2 cores; it does not overwrite the
+# `calibration/fitted/CN2019.toml` (about 5 minutes on 2 cores; it does not overwrite the
 # shipped files from a notebook).
 
 # %%
