@@ -125,6 +125,8 @@ def calibrate(vintage: str = "CN2019", *, quick: bool = False, out: str | Path =
         "moments": len(chosen_targets), "runs": fit.runs + (screening.runs if screening else 0),
         "wall_seconds": round(wall, 1), "resolution": settings.resolution,
         "replicates": settings.replicates, "quick": quick,
+        **({"design_reused_from": [str(p) for p in reuse],
+            "design_points_reused": fit.design_points} if reuse else {}),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
     register = load_register()
