@@ -7,7 +7,12 @@ workers, runs, wall seconds (process start-up, runs, writing and consolidating t
 included), runs per second and the 1-minute load average before (other work on the machine
 skews the figures); then the speed-up of 2 workers over 1. Run:
 
-    python bench/throughput.py [--runs 8] [--resolution default] [--workers 1 2]
+    python bench/throughput.py [--runs 64] [--resolution default] [--workers 1 2]
+
+Each worker process pays a fixed start-up (about a second here: imports, of which Mesa 0.4 s,
+and the packaged data) and the store is consolidated once at the end, so the speed-up grows
+with the batch: measured here 1.4× for 8 runs, 1.6–1.75× for 32, 1.83–1.87× for 64 and 1.84×
+for 128 (batches of sensitivity analysis and calibration have hundreds to thousands of runs).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import westdev.api as wd
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=64)
     parser.add_argument("--resolution", default="default", choices=("small", "default", "large"))
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--backend", default="processes", choices=("processes", "dask"))
