@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from westdev.calibration.moments import Recipe, Table, compute_all
@@ -29,8 +28,7 @@ COUNTERFACTUAL = "history_no_western_development"
 INDICATORS = ("gdp_100m_yuan", "population_10k", "gdp_per_capita_yuan",
               "disposable_income_per_capita_yuan", "secondary_share", "tertiary_share",
               "net_central_support_100m_yuan", "network_km_per_100km2", "firm_entries",
-              "investment_100m_yuan", "employment_10k", "net_migration_10k",
-              "central_transfers_100m_yuan", "infrastructure_capital_100m_yuan")
+              "employment_10k")
 ROOT_SEED = 20000101
 
 
@@ -108,16 +106,3 @@ def point_means(moments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     cols = [c for c in moments.columns if c not in ("point", "replicate")]
     grouped = moments.groupby("point")[cols]
     return grouped.mean(), grouped.var(ddof=1).fillna(0.0)
-
-
-def replicate_noise(moments: pd.DataFrame) -> pd.Series:
-    """Pooled within-point variance of each moment over replicates (seed noise of one run)."""
-    cols = [c for c in moments.columns if c not in ("point", "replicate")]
-    counts = moments.groupby("point").size()
-    multi = counts[counts > 1].index
-    if len(multi) == 0:
-        return pd.Series(np.nan, index=cols)
-    sub = moments[moments["point"].isin(multi)]
-    dev = sub[cols] - sub.groupby("point")[cols].transform("mean")
-    dof = len(sub) - len(multi)
-    return (dev**2).sum() / max(dof, 1)

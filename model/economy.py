@@ -394,7 +394,8 @@ class WestDevModel(mesa.Model):
                                                    self.world_demand,
                                                    p["goods.export_price_elasticity"])
             services_demand = goods.services_value(self.tradable_p * delivered, self.fiscal_inflow,
-                                                   self.services_share)
+                                                   self.services_share,
+                                                   base_floor=p["goods.services_base_floor"])
             self.services_p = goods.services_price(services_demand, volume[:, SERVICES],
                                                    p["goods.services_price_elasticity"])
         prices = np.column_stack([self.tradable_p * self.gate[:, 0], self.tradable_p * self.gate[:, 1],

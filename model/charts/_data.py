@@ -132,3 +132,26 @@ def source_line(lang: str = "en", extra: str = "") -> str:
 def join(parts: Sequence[str], lang: str = "en") -> str:
     """Sentences of a note joined (no spaces between Chinese sentences)."""
     return ("" if lang == "zh" else " ").join(p for p in parts if p)
+
+
+def band_note(df: pd.DataFrame, order: Sequence[str], lang: str = "en") -> str:
+    """What the bands of a fan show: quantiles over the runs, or none for one run each."""
+    if max_runs(df, order) > 1:
+        return L.text("fan_note", lang, n=n_runs(df, order))
+    return L.text("one_run_note", lang)
+
+
+def close_figure(fig, parts: Sequence[str], note: str | None, lang: str, *, own: bool,
+                 handles: dict | None = None, legend_ax=None, title: str | None = None,
+                 ncols: int | None = None) -> None:
+    """Footnote (the chart's sentences, then the caller's `note`), legend and title on a figure
+    the chart made itself; into a caller's Axes only the legend goes (on `legend_ax`)."""
+    from westdev.charts.style import finish
+
+    parts = [*parts, note] if note else list(parts)
+    if own:
+        finish(fig, join(parts, lang), lang=lang, title=title, ncols=ncols,
+               legend_handles=list(handles.values()) if handles else None,
+               legend_labels=list(handles) if handles else None)
+    elif handles and legend_ax is not None:
+        legend_ax.legend(list(handles.values()), list(handles))

@@ -178,11 +178,7 @@ def plot_cost_effectiveness(results: pd.DataFrame, *, baseline: str = "baseline"
         axes[0].set_ylim(len(pols) - 0.5, -0.5)
         parts = [D.source_line(lang), D.scenario_note([baseline, *pols], lang),
                  L.text("ce_note", lang, reference=baseline, year=year, first=first + 1)]
-        if note:
-            parts.append(note)
-        if own:
-            finish(fig, D.join(parts, lang), lang=lang,
-                   title=L.text("ce_title", lang, year=year))
+        D.close_figure(fig, parts, note, lang, own=own, title=L.text("ce_title", lang, year=year))
     return fig
 
 
@@ -404,11 +400,5 @@ def plot_frontier(results: pd.DataFrame, *, year: int | None = None,
         what = L.text("mixes_points" if sweep else "mixes_scenarios", lang)
         parts = [D.source_line(lang), D.scenario_note(order, lang),
                  L.text("frontier_note", lang, what=what)]
-        if note:
-            parts.append(note)
-        if own:
-            finish(fig, D.join(parts, lang), legend_handles=list(handles.values()),
-                   legend_labels=list(handles), lang=lang, ncols=2)
-        else:
-            panel.legend(list(handles.values()), list(handles))
+        D.close_figure(fig, parts, note, lang, own=own, handles=handles, legend_ax=panel, ncols=2)
     return fig

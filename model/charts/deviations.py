@@ -20,7 +20,6 @@ from westdev.charts.style import (
     GREY,
     colour_for,
     empty_panel,
-    finish,
     goal_panels,
     house_style,
     integer_years,
@@ -114,11 +113,5 @@ def plot_deviations(results: pd.DataFrame, *, baseline: str = "baseline",
                             "in percentage points (0.01 of the ratio).")
         else:
             parts.insert(2, f"各西部 / 东部比值与 {baseline} 的差值，单位为百分点（比值的 0.01）。")
-        if note:
-            parts.append(note)
-        if own:
-            finish(fig, D.join(parts, lang), legend_handles=list(handles.values()),
-                   legend_labels=list(handles), lang=lang)
-        else:
-            axes[0].legend(list(handles.values()), list(handles))
+        D.close_figure(fig, parts, note, lang, own=own, handles=handles, legend_ax=axes[0])
     return fig

@@ -21,7 +21,6 @@ from westdev.charts.style import (
     GREY,
     colour_for,
     empty_panel,
-    finish,
     goal_panels,
     house_style,
     integer_years,
@@ -108,17 +107,8 @@ def plot_goal_fans(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
                 panel.set_xlabel(L.text("year", lang))
                 if i == 0:
                     panel.set_ylabel(L.text("ratio", lang))
-        n = D.max_runs(df, order)
-        parts = [D.source_line(lang), D.scenario_note(order, lang),
-                 L.text("fan_note", lang, n=D.n_runs(df, order)) if n > 1
-                 else L.text("one_run_note", lang)]
-        if note:
-            parts.append(note)
-        if own:
-            finish(fig, D.join(parts, lang), legend_handles=list(handles.values()),
-                   legend_labels=list(handles), lang=lang)
-        else:
-            axes[0].legend(list(handles.values()), list(handles))
+        parts = [D.source_line(lang), D.scenario_note(order, lang), D.band_note(df, order, lang)]
+        D.close_figure(fig, parts, note, lang, own=own, handles=handles, legend_ax=axes[0])
     return fig
 
 
@@ -148,17 +138,9 @@ def plot_indicator_fan(results: pd.DataFrame, indicator: str, *, area: str = "We
         panel.set_ylabel(ylabel or L.with_unit(indicator, lang))
         panel.set_xlabel(L.text("year", lang))
         integer_years(panel)
-        n = D.max_runs(df, order)
-        parts = [D.source_line(lang), D.scenario_note(order, lang),
-                 L.text("fan_note", lang, n=D.n_runs(df, order)) if n > 1
-                 else L.text("one_run_note", lang)]
-        if note:
-            parts.append(note)
-        if own:
-            finish(fig, D.join(parts, lang), legend_handles=list(handles.values()),
-                   legend_labels=list(handles), lang=lang, ncols=min(len(handles), 3))
-        else:
-            panel.legend(list(handles.values()), list(handles))
+        parts = [D.source_line(lang), D.scenario_note(order, lang), D.band_note(df, order, lang)]
+        D.close_figure(fig, parts, note, lang, own=own, handles=handles, legend_ax=panel,
+                       ncols=min(len(handles), 3))
     return fig
 
 

@@ -27,7 +27,6 @@ from westdev.charts.style import (
     TWO_COLUMN,
     colour_for,
     empty_panel,
-    finish,
     house_style,
     new_figure,
 )
@@ -117,14 +116,8 @@ def plot_goal_probability(results: pd.DataFrame, *, year: int | None = None,
         n = int(curve["n"].max()) if len(curve) else 0
         parts = [D.source_line(lang), D.scenario_note(order, lang),
                  L.text("prob_note", lang, n=n, year=year)]
-        if note:
-            parts.append(note)
-        if own:
-            finish(fig, D.join(parts, lang), legend_handles=list(handles.values()),
-                   legend_labels=list(handles), lang=lang,
-                   title=L.text("prob_title", lang, year=year))
-        else:
-            axes[0].legend(list(handles.values()), list(handles))
+        D.close_figure(fig, parts, note, lang, own=own, handles=handles, legend_ax=axes[0],
+                       title=L.text("prob_title", lang, year=year))
     return fig
 
 
@@ -201,15 +194,11 @@ def plot_gap_closed(results: pd.DataFrame, *, year: int | None = None,
             empty_panel(panel)
         parts = [D.source_line(lang), D.scenario_note(order, lang),
                  L.text("gap_note", lang, base=base, year=year)]
-        if note:
-            parts.append(note)
-        if own:
-            finish(fig, D.join(parts, lang), legend_handles=list(handles.values()),
-                   legend_labels=list(handles), lang=lang, ncols=min(len(handles), 3),
-                   title=L.text("gap_title", lang, base=base, year=year))
-        else:
+        if not own:
             panel.set_title(L.text("gap_title", lang, base=base, year=year), loc="left")
-            panel.legend(list(handles.values()), list(handles))
+        D.close_figure(fig, parts, note, lang, own=own, handles=handles, legend_ax=panel,
+                       ncols=min(len(handles), 3),
+                       title=L.text("gap_title", lang, base=base, year=year))
     return fig
 
 

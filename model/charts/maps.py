@@ -37,7 +37,6 @@ from westdev.charts.style import (
     SEQUENTIAL_CMAP,
     TWO_COLUMN,
     colour_for,
-    finish,
     house_style,
     title_weight,
     wrap,
@@ -339,10 +338,7 @@ def plot_choropleth(results: pd.DataFrame, indicator: str = "income_ratio_to_eas
         if extend != "neither":
             parts.append("Arrows on the colour bar: values beyond its ends take its end colours."
                          if lang == "en" else "色标两端箭头：超出范围的数值取端点颜色。")
-        if note:
-            parts.append(note)
-        if own:
-            finish(fig, D.join(parts, lang), lang=lang)
+        D.close_figure(fig, parts, note, lang, own=own)
     return fig
 
 

@@ -25,7 +25,6 @@ from westdev.charts.style import (
     TWO_COLUMN,
     colour_for,
     empty_panel,
-    finish,
     house_style,
     integer_years,
     new_figure,
@@ -111,22 +110,14 @@ def plot_worst_province(results: pd.DataFrame, *, year: int | None = None,
                     fig.get_size_inches()[0] * 0.36, lang)
         if end.empty:
             empty_panel(right)
-        n = D.max_runs(worst if len(worst) else prov, order)
         parts = [D.source_line(lang), D.scenario_note(order, lang),
-                 (L.text("fan_note", lang, n=D.n_runs(worst, order)) if n > 1
-                  else L.text("one_run_note", lang))]
+                 D.band_note(worst if len(worst) else prov, order, lang)]
         if lang == "en":
             parts.append("Right: median across runs (dots), 5–95 % (bars); provinces sorted by "
                          f"the {ref} median.")
         else:
             parts.append(f"右图：运行中位数（点）与 5–95 %（横线）；按 {ref} 中位数排序。")
-        if note:
-            parts.append(note)
-        if own:
-            finish(fig, D.join(parts, lang), legend_handles=list(handles.values()),
-                   legend_labels=list(handles), lang=lang)
-        else:
-            right.legend(list(handles.values()), list(handles))
+        D.close_figure(fig, parts, note, lang, own=own, handles=handles, legend_ax=right)
     return fig
 
 

@@ -53,17 +53,18 @@ def tradable_price(delivered: float, services_fixed: float, services_slope: floa
 
 
 def services_value(tradable_income: np.ndarray, fiscal_inflow: np.ndarray,
-                   services_share: np.ndarray) -> np.ndarray:
+                   services_share: np.ndarray, *, base_floor: float) -> np.ndarray:
     """Nominal services value added per province.
 
     Local services demand is a share μ of local nominal income (tradable value added + services
     value added + net fiscal inflow): V = μ(T + V + F) ⇒ V = μ(T + F)/(1 − μ). A province that
     pays more to the centre than it receives (F < 0) spends less locally, but its net outflow
     is financed from all of its income, not only from tradables: the base T + F is kept at no
-    less than a tenth of T, so a services-heavy contributor never faces negative demand (a
-    guard for extreme parameter draws; it does not bind on the shipped scenarios).
+    less than `base_floor` × T (`goods.services_base_floor`), so a services-heavy contributor
+    never faces negative demand (a guard for extreme parameter draws; it does not bind on the
+    shipped scenarios).
     """
-    base = np.maximum(tradable_income + fiscal_inflow, 0.1 * tradable_income)
+    base = np.maximum(tradable_income + fiscal_inflow, base_floor * tradable_income)
     return services_share * base / (1.0 - services_share)
 
 

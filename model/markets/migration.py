@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from westdev.agents.workers import WorkerPopulation
+from westdev.agents.workers import WorkerPopulation, draw_events
 
 N_WORK_BANDS = 3  # bands 1..3
 
@@ -81,12 +81,15 @@ class MigrationModel:
         return v
 
 
-def cell_index(workers: WorkerPopulation, n: int) -> np.ndarray:
-    """Cell of each working-age agent (−1 for children and the old)."""
-    band = workers.age.astype(np.int64) - 1
-    cell = ((workers.residence.astype(np.int64) * n + workers.hukou) * 2 + workers.skill) \
-        * N_WORK_BANDS + band
-    return np.where((band >= 0) & (band < N_WORK_BANDS), cell, -1)
+def cell_index(workers: WorkerPopulation, n: int, idx: np.ndarray | None = None,
+               outside: int = -1) -> np.ndarray:
+    """Cell (o, h, s, a) of each working-age agent, or of the agents at `idx`; `outside` for
+    children and the old."""
+    sel = slice(None) if idx is None else idx
+    band = workers.age[sel].astype(np.int64) - 1
+    cell = ((workers.residence[sel].astype(np.int64) * n + workers.hukou[sel]) * 2
+            + workers.skill[sel]) * N_WORK_BANDS + band
+    return np.where((band >= 0) & (band < N_WORK_BANDS), cell, outside)
 
 
 def cell_population(workers: WorkerPopulation, n: int) -> np.ndarray:
@@ -104,25 +107,13 @@ def populated_pairs(pop_cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def expected_pair_flows(pop_pairs: np.ndarray, prob: np.ndarray, origin: np.ndarray,
                         n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Expected (inflow, outflow) by province from K populated cells (pop_pairs (K, s, a),
-    prob (K, s, a, d), origin (K,)): the same as `expected_flows` over the full cell array."""
+    """Expected (inflow, outflow) by province from the K populated (residence, hukou) cells:
+    pop_pairs (K, s, a) persons, prob (K, s, a, d) choice probabilities, origin (K,)."""
     to_d = (pop_pairs[..., None] * prob).sum(axis=(1, 2))  # (K, d)
     by_origin = np.zeros((n, n))
     np.add.at(by_origin, origin, to_d)
     stay = np.diagonal(by_origin).copy()
     return by_origin.sum(axis=0) - stay, by_origin.sum(axis=1) - stay
-
-
-def expected_flows(pop_cells: np.ndarray, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Expected (inflow, outflow) by province from cell populations and choice probabilities."""
-    n = pop_cells.shape[0]
-    moving = pop_cells[..., None] * prob  # (o, h, s, a, d)
-    to_d = moving.sum(axis=(1, 2, 3))  # (o, d)
-    stay = np.diagonal(to_d).copy()
-    inflow = to_d.sum(axis=0) - stay
-    outflow = to_d.sum(axis=1) - stay
-    del n
-    return inflow, outflow
 
 
 def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -133,8 +124,6 @@ def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Gener
     over that maximum, so only candidates are looked at — then, for movers only, a destination
     from the cell's distribution over the other provinces.
     """
-    from westdev.agents.workers import draw_events
-
     n = prob.shape[-1]
     flat = prob.reshape(-1, n)
     # probability of moving by cell: 1 − prob[o, h, s, a, o]; 0 outside working age
@@ -143,18 +132,12 @@ def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Gener
     p_move = np.nan_to_num(np.append(1.0 - flat[cells, cells // (n * 2 * N_WORK_BANDS)], 0.0),
                            nan=0.0)
     outside = p_move.size - 1
-
-    def cell_of(idx: np.ndarray) -> np.ndarray:
-        band = workers.age[idx].astype(np.int32) - 1
-        c = (((workers.residence[idx].astype(np.int32) * n + workers.hukou[idx]) * 2
-              + workers.skill[idx]) * N_WORK_BANDS + band)
-        return np.where((band >= 0) & (band < N_WORK_BANDS), c, outside)
-
     p_max = float(p_move[:-1].max(initial=0.0))
-    movers = draw_events(workers.n, p_max, lambda idx: p_move.take(cell_of(idx)), rng)
+    movers = draw_events(workers.n, p_max,
+                         lambda idx: p_move.take(cell_index(workers, n, idx, outside)), rng)
     if movers.size == 0:
         return movers
-    c = cell_of(movers)
+    c = cell_index(workers, n, movers)
     origin = workers.residence[movers].astype(np.int64)
     rows = flat[c].copy()
     rows[np.arange(movers.size), origin] = 0.0

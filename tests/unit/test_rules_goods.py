@@ -95,8 +95,16 @@ def test_higher_world_demand_raises_the_tradable_price():
 def test_services_value_hand_example():
     # μ = 0.4, T = 60, F = 15: V = 0.4 · (60 + 15)/0.6 = 30/0.6 = 50
     # check: μ(T + V + F) = 0.4 · (60 + 50 + 15) = 0.4 · 125 = 50 = V
-    out = services_value(np.array([60.0, 60.0]), np.array([15.0, 15.0]), np.array([0.4, 0.0]))
+    out = services_value(np.array([60.0, 60.0]), np.array([15.0, 15.0]), np.array([0.4, 0.0]),
+                         base_floor=0.1)
     np.testing.assert_allclose(out, [50.0, 0.0], rtol=1e-12)  # μ = 0 ⇒ no services
+
+
+def test_services_value_floor_for_net_contributors():
+    # T = 60, F = −70: T + F = −10 < 0.1 · 60 = 6, so the base is 6: V = 0.4 · 6 / 0.6 = 4
+    out = services_value(np.array([60.0, 60.0]), np.array([-70.0, -20.0]), np.array([0.4, 0.4]),
+                         base_floor=0.1)
+    np.testing.assert_allclose(out, [4.0, 0.4 * 40.0 / 0.6], rtol=1e-12)  # floor binds only in the first
 
 
 def test_services_price():
