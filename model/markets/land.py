@@ -36,11 +36,12 @@ def allocate_quota(national_quota: float, gdp_share: np.ndarray, west: np.ndarra
     quota = np.zeros_like(gdp_share)
     w = gdp_share * west
     o = gdp_share * ~west
-    quota += national_quota * west_share * w / w.sum()
-    quota += national_quota * (1.0 - west_share) * o / o.sum()
+    # shares first, then amounts: a quota is split exactly, whatever the scale of the weights
+    quota += national_quota * west_share * (w / w.sum())
+    quota += national_quota * (1.0 - west_share) * (o / o.sum())
     weight = unused_land_weight * west
     if weight.sum() > 0:
-        quota += unused_land_quota * weight / weight.sum()
+        quota += unused_land_quota * (weight / weight.sum())
     return quota
 
 
@@ -59,8 +60,11 @@ def clear(requested: np.ndarray, quota: np.ndarray, idle: np.ndarray, west: np.n
                      where=sellable.sum() > 0)
     bought = np.divide(demand * traded, demand.sum(), out=np.zeros_like(quota),
                        where=demand.sum() > 0)
-    supply = available - sold + bought
-    granted = np.minimum(requested, supply)
+    # A seller sells only quota beyond its own request (sold ≤ surplus), so selling never cuts
+    # its own grant: granted = min(requested, available + bought) for every province. Writing it
+    # this way rather than as min(requested, available − sold + bought) keeps the seller's grant
+    # exact: available − sold can round below a tiny request.
+    granted = np.minimum(requested, available + bought)
     share = np.divide(granted, requested, out=np.ones_like(quota), where=requested > 0)
     return LandOutcome(quota=quota, sold=sold, bought=bought, revenue=sold * price,
                        payment=bought * price, granted_share=share, used=granted)
