@@ -9,6 +9,10 @@ import numpy as np
 from westdev.errors import RunFailure
 
 REL_TOL = 1e-9
+# A run's firm and worker agents may number at most this multiple of the start year's. Entry,
+# births and thinning keep counts within a factor of about two over 2019–2035 on any valid
+# input; a count beyond the limit is a runaway rule, stopped before it allocates gigabytes.
+AGENT_GROWTH_LIMIT = 8
 
 
 def _close(a: np.ndarray | float, b: np.ndarray | float, scale: float) -> bool:
@@ -18,6 +22,22 @@ def _close(a: np.ndarray | float, b: np.ndarray | float, scale: float) -> bool:
 def fiscal_residuals(budgets) -> np.ndarray:
     """Resources minus uses per province (100m yuan); zero when the identity closes."""
     return budgets.resources() - budgets.uses()
+
+
+def check_agent_growth(model, rule: str, current: int, new_by_cell: np.ndarray,
+                       limit: int) -> None:
+    """Raise RunFailure, before anything is allocated, if `rule` would take the agent count
+    past `limit`; the message names the rule, the province that adds the most agents and
+    the year. `new_by_cell` holds the new agents by province (rows) and, optionally, sector."""
+    added = int(new_by_cell.sum())
+    if current + added <= limit:
+        return
+    by_province = new_by_cell.reshape(model.geo.n, -1).sum(axis=1)
+    worst = int(np.argmax(by_province))
+    raise RunFailure(f"{rule} ran away: {added:,} new agents ({int(by_province[worst]):,} in "
+                     f"{model.geo.names[worst]}) would take the run to {current + added:,} "
+                     f"agents, over its limit of {limit:,} ({AGENT_GROWTH_LIMIT} × the start "
+                     "year's)", year=model.year)
 
 
 def check_year(model, flows) -> None:
@@ -31,6 +51,10 @@ def check_year(model, flows) -> None:
         full = model.workers.population(n)
         if not _close(full, pop, full.sum()):
             raise RunFailure("the worker census differs from a full count of the agents", year=year)
+    if model.workers.n > model.worker_agent_limit:
+        raise RunFailure(f"worker births ran away: {model.workers.n:,} worker agents, over the "
+                         f"run's limit of {model.worker_agent_limit:,} ({AGENT_GROWTH_LIMIT} × the "
+                         "start year's)", year=year)
     checks = {
         "GDP": flows.gdp, "population": pop, "firm capital": model.firms.capital,
         "firm weights": model.firms.weight, "infrastructure capital": model.k_infra,

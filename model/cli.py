@@ -365,6 +365,12 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             for _, row in group.iterrows():
                 conf = f" ± {row['conf']:.3g}" if row["conf"] == row["conf"] else ""
                 print(f"    {row['value']:.4g}{conf}  {row['factor']}")
+    if not result.indices.empty and result.indices["dropped"].max() > 0:
+        unit = "Saltelli blocks" if exp.design == "sobol" else "trajectories"
+        worst = result.indices.loc[result.indices["dropped"].idxmax()]
+        total = int(worst["kept"] + worst["dropped"])
+        print(f"indices computed from {int(worst['kept'])} of {total} {unit}: "
+              f"{int(worst['dropped'])} dropped because a run in them failed")
     print(f"indices: {result.store.path / 'sensitivity.csv'}")
     return _summary(result.store)
 
@@ -403,6 +409,9 @@ def _duration(seconds: float) -> str:
 
 
 # ---------------------------------------------------------------------- helpers
+FAILED_SHARE_LOUD = 0.01  # above this share of failed runs a study says so loudly
+
+
 def _summary(store: Any) -> int:
     runs = store.runs
     failed = runs[runs["status"] != "ok"]
@@ -411,6 +420,10 @@ def _summary(store: Any) -> int:
         return 0
     for run_id, error in zip(failed["run_id"], failed["error"], strict=True):
         print(f"  failed: {run_id}: {_last_line(error)}", file=sys.stderr)
+    if len(failed) > FAILED_SHARE_LOUD * len(runs):
+        print(f"WARNING: {len(failed) / len(runs):.1%} of the runs failed, more than "
+              f"{FAILED_SHARE_LOUD:.0%}: summaries and indices rest on the runs that finished, "
+              "which may not be a random subset of the design", file=sys.stderr)
     _error(f"{len(failed)} of {len(runs)} runs failed: " + ", ".join(failed["run_id"]))
     return 1
 

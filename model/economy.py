@@ -25,7 +25,7 @@ import mesa
 import numpy as np
 
 from westdev import government as gov
-from westdev.accounting import check_year
+from westdev.accounting import AGENT_GROWTH_LIMIT, check_agent_growth, check_year
 from westdev.agents import workers as wk
 from westdev.agents.firms import (
     AGRI,
@@ -106,6 +106,9 @@ class WestDevModel(mesa.Model):
         self.provinces: list[Province] = sorted(self.agents_by_type[Province], key=lambda a: a.index)
         self.recorder = Recorder(self)
         self._read_parameters()
+        # numerical guards: agent counts may grow with the economy, never without bound
+        self.firm_agent_limit = AGENT_GROWTH_LIMIT * max(self.firms.n, 1)
+        self.worker_agent_limit = AGENT_GROWTH_LIMIT * max(self.workers.n, 1)
         # The start year is the observed economy under the policy then in force: the catalogue's
         # 2019 values for CN2019, the scenario's own (historical) values for other start years.
         # Scenario levers act from the first simulated year.
@@ -310,6 +313,8 @@ class WestDevModel(mesa.Model):
         working = pop_cells.sum()
         target_gross = p["migration.gross_rate"] * working
         income = self._expected_income(inc)
+        # migrants' income expectations start at the start year's expected income
+        self.migrant_expected_income = income.copy()
         services = self._services_for_migration()
         mig = self.migration
         working_p = pop_cells.sum(axis=(1, 2, 3))
@@ -397,7 +402,8 @@ class WestDevModel(mesa.Model):
                                                    self.services_share,
                                                    base_floor=p["goods.services_base_floor"])
             self.services_p = goods.services_price(services_demand, volume[:, SERVICES],
-                                                   p["goods.services_price_elasticity"])
+                                                   p["goods.services_price_elasticity"],
+                                                   p["goods.services_import_price"])
         prices = np.column_stack([self.tradable_p * self.gate[:, 0], self.tradable_p * self.gate[:, 1],
                                   self.services_p])
         value = volume * prices
@@ -793,18 +799,28 @@ class WestDevModel(mesa.Model):
         p, geo, firms = self.p, self.geo, self.firms
         n = geo.n
         # --- exit: the exogenous hazard thins every agent's weight (each agent stands for many
-        # firms, a share of which exit); persistent losses remove the whole agent
+        # firms, a share of which exit). Private firms that have made losses for
+        # `firms.exit_loss_years` years in a row exit at `firms.loss_exit_rate` a year, also as
+        # thinning: an agent is a group of firms, and removing it whole made the speed of exit
+        # depend on how many agents a province has (at the small resolution one agent can be
+        # most of a province's industry, and its exit emptied the province). State firms
+        # under the soft budget constraint are kept alive by their owners and lenders (Lam,
+        # Schipke, Tan & Tan 2017, IMF WP/17/266: loss-making "zombie" firms are concentrated
+        # among state firms): they leave only at the exogenous hazard.
         hazard = p["firms.exit_hazard"]
-        firms.loss_years = np.where(inc["profit"] < 0, firms.loss_years + 1, 0).astype(np.int8)
-        exit_ = firms.loss_years >= self.loss_years_threshold
-        exiting_weight = np.where(exit_, firms.weight, hazard * firms.weight)
+        firms.loss_years = np.minimum(np.where(inc["profit"] < 0, firms.loss_years + 1, 0),
+                                      100).astype(np.int8)
+        persistent = (firms.loss_years >= self.loss_years_threshold) & ~firms.state
+        exit_share = 1.0 - (1.0 - hazard) * (1.0 - p["firms.loss_exit_rate"] * persistent)
+        exiting_weight = exit_share * firms.weight
         exits = np.bincount(firms.province, weights=exiting_weight, minlength=n)
         freed = np.bincount(firms.province, weights=exiting_weight * firms.capital
                             * (firms.sector > AGRI), minlength=n)
         self.idle_land += self.land_intensity() * freed
         self.land_stock -= self.land_intensity() * freed
-        firms.weight = firms.weight * (1.0 - hazard)
-        survivors = ~exit_
+        firms.weight = firms.weight * (1.0 - exit_share)
+        # an agent thinned to nothing (all of its firms gone) leaves the population
+        survivors = firms.weight > 0
         for key in ("revenue", "profit", "after_tax", "cit_rate", "eligible"):
             inc[key] = inc[key][survivors]
         firms.keep(survivors)
@@ -839,6 +855,10 @@ class WestDevModel(mesa.Model):
         boost[:, INDUSTRY] *= 1.0 + ins.fdi_entry_boost  # foreign-invested tradable firms (§32)
         entrants_real = (p["firms.entry_rate"] * real_firms * attract * boost
                          * (1 - ins.entry_barrier) / (1 - self.reference_levers["industry.negative_list_entry_barrier"]))
+        # however strong the pull, a cell's firm count grows by at most `firms.max_entry_rate`
+        # a year through entry: founders, credit and land are finite, and the boosts (pairing
+        # assistance per unit of GDP, returners) are measured against a GDP that can shrink
+        entrants_real = np.minimum(entrants_real, p["firms.max_entry_rate"] * real_firms)
         agents_f = np.nan_to_num(entrants_real / self.cell_agent_weight, nan=0.0, posinf=0.0)
         agents_f = np.clip(agents_f, 0.0, None)
         # systematic sampling: fractional entrant agents carry over to the next year, so the
@@ -846,6 +866,7 @@ class WestDevModel(mesa.Model):
         self.entry_backlog = self.entry_backlog + agents_f
         agents_n = np.floor(self.entry_backlog).astype(np.int64)
         self.entry_backlog -= agents_n
+        check_agent_growth(self, "firm entry", firms.n, agents_n, self.firm_agent_limit)
         entrants = self._make_entrants(agents_n, ins)
         entrant_land_k = entrants.capital * entrants.weight * (entrants.sector > AGRI)
 
@@ -1303,7 +1324,7 @@ class WestDevModel(mesa.Model):
         demand_units = labour.demand_at(demand_units, self.wage, indexed, self.beta)
         old_wage = indexed
         self.wage = labour.update_wage(indexed, demand_units, supply_target, self.beta,
-                                       p["labour.wage_adjustment"])
+                                       p["labour.wage_adjustment"], p["labour.max_wage_fall"])
         demand_new = labour.demand_at(demand_units, old_wage, self.wage, self.beta)
         target = np.minimum(demand_new, lf_units * (1 - p["labour.minimum_unemployment"]))
         sector_demand = firms.totals(demand, n, by_sector=True)
@@ -1321,7 +1342,16 @@ class WestDevModel(mesa.Model):
         province (persons)."""
         p, n, w, rng = self.p, self.geo.n, self.workers, self.rng
         state_before = (w.residence.copy(), w.hukou.copy(), w.skill.copy(), w.employed.copy())
-        income = self._expected_income(inc)
+        # expectations are adaptive (`migration.expectation_weight` on the latest expected
+        # income): news of a gap reaches potential migrants through their networks over a few
+        # years, so flows follow persistent gaps, not last year's swing. With full weight on
+        # the latest year, arrivals (who start unemployed) lower a destination's expected
+        # income, the flow reverses the next year, and between close provinces with a strong
+        # income weight the swings grew until a province emptied (issue 14)
+        lam = p["migration.expectation_weight"]
+        self.migrant_expected_income = np.exp(
+            (1 - lam) * np.log(self.migrant_expected_income) + lam * np.log(self._expected_income(inc)))
+        income = self.migrant_expected_income
         v = self.migration.utilities(income, self._services_for_migration(), ins.migrant_access,
                                      ins.portability_cost, ins.skilled_incentive * self._incentive_scale)
         prob = self.migration.probabilities(v)

@@ -258,6 +258,14 @@ TEXT = {
                    "zh": "区间与概率汇总了扫描的全部设计点。"},
     "failed_note": {"en": "{n} run(s) failed and are left out (see runs.parquet).",
                     "zh": "{n} 次运行失败，未计入（见 runs.parquet）。"},
+    "sa_dropped_sobol": {
+        "en": "Indices computed from {kept} of {total} Saltelli blocks: {dropped} dropped "
+              "because a run in them failed.",
+        "zh": "指数基于 {total} 个 Saltelli 样本块中的 {kept} 个计算：{dropped} 个因其中有运行失败而舍去。"},
+    "sa_dropped_morris": {
+        "en": "Indices computed from {kept} of {total} trajectories: {dropped} dropped "
+              "because a run in them failed.",
+        "zh": "指数基于 {total} 条轨迹中的 {kept} 条计算：{dropped} 条因其中有运行失败而舍去。"},
 }
 
 CAPTIONS = {
@@ -760,9 +768,15 @@ class _Context:
         rows = [[r["outcome"], r["factor"], _num(r["value"]), _num(r["conf"])]
                 for _, r in top.iterrows()]
         name = "Morris" if method == "morris" else "Sobol'"
+        dropped_note = ""
+        if "dropped" in indices.columns and indices["dropped"].max() > 0:
+            worst = indices.loc[indices["dropped"].idxmax()]
+            dropped_note = "\n\n" + _t("sa_dropped_" + method, lang, kept=int(worst["kept"]),
+                                        total=int(worst["kept"] + worst["dropped"]),
+                                        dropped=int(worst["dropped"]))
         self.sections.append(f"## {_t('h_sa', lang, method=name)}\n\n"
                              f"{_t('sa_intro', lang, n=5, year=year, index=index)}\n\n"
-                             f"{_md_table(head, rows)}")
+                             f"{_md_table(head, rows)}{dropped_note}")
         noise = self.store.path / "noise_share.csv"
         if noise.is_file():
             ns = pd.read_csv(noise)

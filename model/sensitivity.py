@@ -21,8 +21,10 @@ Indices (tidy: ``method, outcome, year, factor, factor2, index, value, conf, not
   factor's range (a factor's mu* is in the outcome's units per its full range step).
 
 An output that is constant across the sample (SALib would return NaN or zeros) is reported as
-NaN with a note, not an error; so are outputs of points whose runs all failed (Sobol' needs
-every point; Morris drops incomplete trajectories and says how many).
+NaN with a note, not an error. A rare failed run does not void a study: Sobol' drops each
+whole Saltelli block (a base sample with its cross-sampled rows) that holds a point without a
+successful run, Morris each such trajectory, and the indices come from what remains; ``kept``
+and ``dropped`` count the blocks or trajectories, and the note says what was dropped.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from westdev.errors import InputError
 from westdev.experiments import Experiment, experiment_from_dict
 from westdev.store import ResultsStore, read_results, read_runs
 
-COLUMNS = ["method", "outcome", "year", "factor", "factor2", "index", "value", "conf", "note"]
+COLUMNS = ["method", "outcome", "year", "factor", "factor2", "index", "value", "conf", "note",
+           "kept", "dropped"]
 NOISE_COLUMNS = ["outcome", "year", "points", "replicates", "within_var", "total_var",
                  "noise_share", "note"]
 
@@ -123,28 +126,48 @@ def _sobol(exp: Experiment, y: np.ndarray, outcome: str, year: int, num_resample
 
     names = [f.name for f in exp.factors]
     second = bool(exp.sample["calc_second_order"])
-    note = _problem(y)
+    # Saltelli's design comes in blocks, one per base sample: A, the D rows A_B^i, (the D rows
+    # B_A^i with second order) and B; the estimators need whole blocks, so a block with any
+    # point without a successful run is dropped and the indices use the N − dropped others
+    step = (2 if second else 1) * len(names) + 2
+    blocks = y.reshape(-1, step)
+    complete = ~np.isnan(blocks).any(axis=1)
+    kept, dropped = int(complete.sum()), int((~complete).sum())
+    y = blocks[complete].ravel()
+    note = None
+    if kept < 2:
+        note = (f"{dropped} of {len(complete)} Saltelli blocks have a point without a "
+                "successful run: too few blocks left, indices undefined")
+    else:
+        note = _problem(y)
     if note is None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             res = sobol.analyze(exp.problem(), y, calc_second_order=second,
                                 num_resamples=num_resamples, conf_level=conf_level,
                                 seed=int(exp.sample["seed"]))
+    drop_note = (f"{dropped} of {len(complete)} Saltelli blocks dropped (failed runs)"
+                 if dropped and note is None else None)
     rows = []
     for j, name in enumerate(names):
         for index in ("S1", "ST"):
             value = np.nan if note else float(res[index][j])
             conf = np.nan if note else float(res[f"{index}_conf"][j])
             rows.append(_row("sobol", outcome, year, name, None, index, value, conf,
-                             note or _negative(value)))
+                             _join(note, drop_note, _negative(value)), kept, dropped))
     if second:
         for j, a in enumerate(names):
             for k in range(j + 1, len(names)):
                 value = np.nan if note else float(res["S2"][j, k])
                 conf = np.nan if note else float(res["S2_conf"][j, k])
                 rows.append(_row("sobol", outcome, year, a, names[k], "S2", value, conf,
-                                 note or _negative(value)))
+                                 _join(note, drop_note, _negative(value)), kept, dropped))
     return rows
+
+
+def _join(*notes: str | None) -> str | None:
+    text = "; ".join(n for n in notes if n)
+    return text or None
 
 
 def _morris(exp: Experiment, y: np.ndarray, outcome: str, year: int, num_resamples: int,
@@ -179,7 +202,8 @@ def _morris(exp: Experiment, y: np.ndarray, outcome: str, year: int, num_resampl
                 value = float(np.ma.filled(res[index], np.nan)[j])
                 if index == "mu_star":
                     conf = float(np.ma.filled(res["mu_star_conf"], np.nan)[j])
-            rows.append(_row("morris", outcome, year, name, None, index, value, conf, note))
+            rows.append(_row("morris", outcome, year, name, None, index, value, conf, note,
+                             int(complete.sum()), dropped))
     return rows
 
 
@@ -199,9 +223,11 @@ def _negative(value: float) -> str | None:
     return None
 
 
-def _row(method, outcome, year, factor, factor2, index, value, conf, note) -> dict[str, Any]:
+def _row(method, outcome, year, factor, factor2, index, value, conf, note, kept,
+         dropped) -> dict[str, Any]:
     return {"method": method, "outcome": outcome, "year": int(year), "factor": factor,
-            "factor2": factor2, "index": index, "value": value, "conf": conf, "note": note}
+            "factor2": factor2, "index": index, "value": value, "conf": conf, "note": note,
+            "kept": int(kept), "dropped": int(dropped)}
 
 
 def noise_share(store: ResultsStore | str | Path, experiment: Experiment | None = None, *,

@@ -69,12 +69,15 @@ def services_value(tradable_income: np.ndarray, fiscal_inflow: np.ndarray,
 
 
 def services_price(demand_at_unit_price: np.ndarray, supply: np.ndarray,
-                   elasticity: float) -> np.ndarray:
+                   elasticity: float, ceiling: float = np.inf) -> np.ndarray:
     """Local services price: supply S meets demand D·P^(−ε), so P = (D/S)^(1/ε).
 
     With ε > 1 a local shortfall raises the price less than proportionally (the rest of the
     demand is met by services bought from other provinces), which keeps the local market
     stable when local supply is thin. D and S are at start-year prices, so P = 1 at the start.
+    The price never exceeds `ceiling`, the cost of the same services bought from other
+    provinces (import parity): when local supply all but vanishes, demand turns to them
+    instead of bidding the local price up without bound.
     """
     ratio = np.divide(demand_at_unit_price, supply, out=np.ones_like(supply), where=supply > 0)
-    return ratio ** (1.0 / elasticity)
+    return np.minimum(ratio ** (1.0 / elasticity), ceiling)

@@ -12,15 +12,17 @@ import numpy as np
 
 
 def update_wage(wage: np.ndarray, demand_at_wage: np.ndarray, supply_target: np.ndarray,
-                beta: float, adjustment: float) -> np.ndarray:
+                beta: float, adjustment: float, max_fall: float = 1.0) -> np.ndarray:
     """Partial adjustment of the wage towards the market-clearing wage.
 
     w* = w · (D(w)/S*)^(1−β) clears demand D(w·) = D(w)·(w·/w)^(−1/(1−β)) against S*; the new
-    wage is w · (w*/w)^adjustment.
+    wage is w · (w*/w)^adjustment. Wages are rigid downwards: they fall by at most `max_fall`
+    (a share) in a year, so a province whose firms all close keeps a positive wage (the
+    reservation and minimum wages) instead of one that jumps to zero.
     """
     ratio = np.divide(demand_at_wage, supply_target, out=np.ones_like(wage),
                       where=supply_target > 0)
-    return wage * ratio ** ((1.0 - beta) * adjustment)
+    return wage * np.maximum(ratio ** ((1.0 - beta) * adjustment), 1.0 - max_fall)
 
 
 def demand_at(demand_at_old: np.ndarray, old_wage: np.ndarray, new_wage: np.ndarray,

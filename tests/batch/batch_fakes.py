@@ -54,6 +54,20 @@ def linear(scenario, parameters=None, seed: int = 0, *, resolution: str | None =
     return pd.DataFrame(rows, columns=["year", "area", "indicator", "value"])
 
 
+FAILING_BAND = (1.50, 1.52)  # lever values at which `linear_failing` breaks down
+
+
+def linear_failing(scenario, parameters=None, seed: int = 0, *, resolution: str | None = None):
+    """`linear`, except that a run whose lever lies in FAILING_BAND fails as a broken economy
+    would (a RunFailure): a rare failure inside valid inputs."""
+    from westdev.errors import RunFailure
+
+    x1, _, _ = linear_inputs(scenario)
+    if FAILING_BAND[0] <= x1 <= FAILING_BAND[1]:
+        raise RunFailure("GDP is not finite", year=scenario.run.end_year)
+    return linear(scenario, parameters, seed, resolution=resolution)
+
+
 # ------------------------------------------------------------------ slow, logged plumbing fake
 def slow(scenario, parameters=None, seed: int = 0, *, resolution: str | None = None):
     """tests/fakes.py's simulate after a pause; appends the seed to $WESTDEV_TEST_CALL_LOG."""

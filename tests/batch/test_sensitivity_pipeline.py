@@ -121,6 +121,33 @@ def test_failed_points_give_nan_with_a_note_not_a_crash(tmp_path):
     assert inc["note"].str.contains("1 of 3 trajectories dropped").all()
 
 
+def test_sobol_survives_rare_failed_runs_by_dropping_whole_blocks(tmp_path):
+    """A few failed runs drop their Saltelli blocks; the indices of the rest stay finite and
+    right, and the table says how many blocks were kept and dropped."""
+    result = wd.sensitivity(spec({"method": "sobol", "n": 128, "seed": 1}, replicates=1),
+                            out=tmp_path / "sobol", backend="serial", progress=False,
+                            simulate="batch_fakes:linear_failing")
+    runs = result.store.runs
+    failed = int((runs["status"] != "ok").sum())
+    assert 0 < failed < 0.05 * len(runs)
+    step = len(RANGES) + 2
+    points = {int(p) for p in runs.loc[runs["status"] != "ok", "run_id"].str.extract(
+        r"-p(\d+)-")[0]}
+    dropped_blocks = len({p // step for p in points})
+    idx = result.indices
+    got = idx[(idx["outcome"] == INCOME) & (idx["year"] == 2020)]
+    assert (got["dropped"] == dropped_blocks).all() and (got["kept"] == 128 - dropped_blocks).all()
+    assert got["note"].str.contains(f"{dropped_blocks} of 128 Saltelli blocks dropped").all()
+    expected, _ = analytic(1)
+    got = got.set_index(["index", "factor"])
+    for name, s in expected.items():
+        for index in ("S1", "ST"):
+            assert got.loc[(index, name), "value"] == pytest.approx(s, abs=0.08)
+    # the drop counts are written beside the indices
+    csv = (result.store.path / "sensitivity.csv").read_text()
+    assert "kept" in csv.splitlines()[0] and "dropped" in csv.splitlines()[0]
+
+
 def test_lhs_is_not_a_sensitivity_design(tmp_path):
     from westdev.errors import InputError
 
