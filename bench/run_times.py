@@ -15,9 +15,9 @@ import platform
 import statistics
 import time
 
-from westdev.resolution import RESOLUTIONS
-from westdev.scenario import load_scenario
-from westdev.simulate import build_model
+from westdev.economy.simulate import build_model
+from westdev.inputs.resolution import RESOLUTIONS
+from westdev.inputs.scenario import load_scenario
 
 
 def main() -> None:

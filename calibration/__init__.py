@@ -1,7 +1,7 @@
 """Calibration and validation (DESIGN §5): targets, screening, estimation, back-cast, validation.
 
 The folder ships the targets (`targets.toml`) and the fitted vintages (`fitted/<vintage>.toml`,
-read by `westdev.parameters.load_parameters`). The public entry points:
+read by `westdev.inputs.parameters.load_parameters`). The public entry points:
 
 - `load_targets`, `observed_frame`: the moments and the observed history they come from;
 - `calibrate` (one vintage) and `calibrate_all` (CN2019 and CN2012 fits, out-of-sample

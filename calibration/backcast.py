@@ -39,11 +39,11 @@ import pandas as pd
 
 from westdev.calibration.design import COUNTERFACTUAL, HISTORY, INDICATORS, design_point
 from westdev.calibration.moments import Table, programme_premium
-from westdev.regions import REGION_GROUPS
-from westdev.runner import RunTask, run_batch
-from westdev.scenario import Scenario, load_scenario
-from westdev.seeds import run_seed
-from westdev.store import read_results
+from westdev.experiments.runner import RunTask, run_batch
+from westdev.experiments.seeds import run_seed
+from westdev.experiments.store import read_results
+from westdev.inputs.regions import REGION_GROUPS
+from westdev.inputs.scenario import Scenario, load_scenario
 
 # the instruments of the 2000 programme (levers that differ between the two history
 # scenarios), by the channel through which the literature says they act
@@ -70,8 +70,8 @@ SIMULATE = "westdev.calibration.backcast:simulate_accounts"
 def simulate_accounts(scenario: Scenario, parameters=None, seed: int = 0, *,
                       resolution: str | None = None) -> pd.DataFrame:
     """A history run's moment indicators plus firm capital by area (for growth accounting)."""
-    from westdev.recorder import GROUPS
-    from westdev.simulate import build_model, release
+    from westdev.economy.recorder import GROUPS
+    from westdev.economy.simulate import build_model, release
 
     model = build_model(scenario, parameters, seed, resolution=resolution)
     masks = [model.geo.mask(g) for g in REGION_GROUPS] + [np.ones(model.geo.n, dtype=bool)]
@@ -160,7 +160,7 @@ def _growth_terms(t: Table, alpha: float, beta: float, years=YEARS) -> dict[str,
 def analyse_backcast(store: str | Path, alpha: float, beta: float) -> dict[str, pd.DataFrame]:
     """Premium, channels and the CIT check from a back-cast store (means over replicates,
     with the standard error of the mean across the paired replicates)."""
-    from westdev.store import read_manifest
+    from westdev.experiments.store import read_manifest
 
     worlds = read_manifest(store)["request"]["worlds"]
     df = read_results(store)

@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from westdev.calibration.moments import Recipe, Table, compute_all
-from westdev.runner import RunTask, run_batch
-from westdev.scenario import Scenario, load_scenario
-from westdev.seeds import run_seed
-from westdev.store import read_results
+from westdev.experiments.runner import RunTask, run_batch
+from westdev.experiments.seeds import run_seed
+from westdev.experiments.store import read_results
+from westdev.inputs.scenario import Scenario, load_scenario
 
 HISTORY = "history_2000_2019"
 COUNTERFACTUAL = "history_no_western_development"
@@ -34,8 +34,8 @@ ROOT_SEED = 20000101
 
 def simulate_history(scenario: Scenario, parameters=None, seed: int = 0, *,
                      resolution: str | None = None) -> pd.DataFrame:
-    """`westdev.simulate.simulate`, keeping only the rows the moments read (smaller stores)."""
-    from westdev.simulate import simulate
+    """`westdev.economy.simulate.simulate`, keeping only the rows the moments read (smaller stores)."""
+    from westdev.economy.simulate import simulate
 
     out = simulate(scenario, parameters, seed, resolution=resolution)
     return out[out["indicator"].isin(INDICATORS)].reset_index(drop=True)

@@ -34,7 +34,7 @@ from scipy.stats import chi2, qmc
 from westdev.calibration.design import moments_of_store, point_means, run_points
 from westdev.calibration.emulator import QuadraticEmulator
 from westdev.calibration.targets import Target
-from westdev.parameters import load_register
+from westdev.inputs.parameters import load_register
 
 CONFIDENCE = 0.90
 # design points whose simulated moments miss some target by more than this many tolerances are
@@ -164,7 +164,7 @@ def estimate(targets: Mapping[str, Target], names: Sequence[str],
     def design_data(paths: Sequence[Path]) -> tuple[np.ndarray, np.ndarray]:
         us, ys = [], []
         for path in paths:
-            from westdev.store import read_manifest
+            from westdev.experiments.store import read_manifest
 
             pts = read_manifest(path)["request"]["points"]
             means, _ = point_means(moments_of_store(path, recipes))

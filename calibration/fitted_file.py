@@ -5,7 +5,7 @@ plausible range (5–95 % of draws from the plausible region); the history scale
 exogenous paths (used by back-casts only); and the objective, date, data vintage, method and
 cost of the fit. A joint sample of the plausible region is written beside it
 (`<vintage>.sample.csv`, one column per estimated parameter).
-`westdev.parameters.load_fitted` reads the `[parameters]` values; the rest is read here.
+`westdev.inputs.parameters.load_fitted` reads the `[parameters]` values; the rest is read here.
 """
 
 from __future__ import annotations

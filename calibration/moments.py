@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from westdev.regions import REGION_GROUPS
+from westdev.inputs.regions import REGION_GROUPS
 
 AREA_KINDS = ("ratio", "share", "share_change", "change", "growth", "growth_gap",
               "log_change_gap", "per_gdp")

@@ -21,7 +21,7 @@ indicators that the data support are present, for the years the data cover:
   expressways are part of highways and have gaps for Tibet). The model grows its whole network
   by one quality factor, so the growth of any sum of its lengths is comparable.
 
-Everything is computed from `westdev.datasets`; nothing here is typed in.
+Everything is computed from `westdev.inputs.datasets`; nothing here is typed in.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from westdev.datasets import ProvincialData, load_provincial_data
-from westdev.regions import REGION_GROUPS
+from westdev.inputs.datasets import ProvincialData, load_provincial_data
+from westdev.inputs.regions import REGION_GROUPS
 
 GROUPS = REGION_GROUPS + ("China",)
 YEARS = range(2000, 2020)

@@ -25,7 +25,7 @@ from westdev.calibration.fitted_file import fitted_dir, write_fitted
 from westdev.calibration.screening import Screening, bounds_of, screen
 from westdev.calibration.targets import TargetFile, load_targets
 from westdev.errors import InputError
-from westdev.parameters import load_register
+from westdev.inputs.parameters import load_register
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def calibrate(vintage: str = "CN2019", *, quick: bool = False, out: str | Path =
     meta = {
         "vintage": vintage, "target_set": vintage,
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "data_vintage": ("packaged data, years <= 2019 (westdev.data; see targets.toml for the "
+        "data_vintage": ("packaged data, years <= 2019 (westdev.inputs.data; see targets.toml for the "
                          "files of each moment)"),
         "fitted_years": f"2000-{max(t.last_year for t in chosen_targets.values() if t.from_data)}",
         "method": ("Morris screening; history matching in "

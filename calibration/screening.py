@@ -21,7 +21,7 @@ from SALib.sample import morris as morris_sample
 
 from westdev.calibration.design import moments_of_store, point_means, run_points
 from westdev.calibration.targets import Target
-from westdev.parameters import load_register
+from westdev.inputs.parameters import load_register
 
 
 @dataclass(frozen=True)

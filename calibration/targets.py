@@ -17,7 +17,7 @@ from types import MappingProxyType
 from westdev.calibration.moments import KINDS, Recipe, Table, compute
 from westdev.calibration.observed import observed_frame
 from westdev.errors import InputError
-from westdev.parameters import load_register
+from westdev.inputs.parameters import load_register
 
 TARGETS_FILE = "targets.toml"
 _RECIPE_FIELDS = ("kind", "indicator", "years", "area", "base", "scale", "observed_indicator")

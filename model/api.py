@@ -8,10 +8,15 @@
 >>> sa = wd.sensitivity("morris_levers", out="results/morris")  # runs, then SALib indices
 >>> sa.indices.query("index == 'mu_star' and year == 2035")
 
+The names a script needs come from here: `load_scenario` and `shipped_scenarios` (scenario
+files), `simulate` (one run in this process, a tidy DataFrame), `ResultsStore` (reopen a saved
+store), besides the batch functions below. What a store says is in `westdev.analysis`
+(summaries, sensitivity indices, the report); figures in `westdev.charts`.
+
 `run` and `compare` build run tasks, hand them to the runner and return the `ResultsStore`.
 Every replicate r of every scenario gets the same seed, ``run_seed(root_seed, {}, r)``:
 scenarios are compared with common random numbers, and the baseline of a comparison is the
-baseline of a plain ``run`` with the same root seed. Experiments follow `westdev.experiments`.
+baseline of a plain ``run`` with the same root seed. Experiments follow `westdev.experiments.experiment`.
 Every function takes ``backend`` ("processes", the default, "serial" or "dask"), ``workers``
 and, for dask, ``scheduler`` (an address; default a LocalCluster).
 """
@@ -24,11 +29,31 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from westdev.errors import InputError
-from westdev.resolution import RESOLUTIONS
-from westdev.runner import DEFAULT_SIMULATE, RunTask, get_backend, run_batch, simulate_name
-from westdev.scenario import MAX_SEED, Scenario, load_scenario
-from westdev.seeds import run_seed
-from westdev.store import ResultsStore
+from westdev.experiments.runner import (
+    DEFAULT_SIMULATE,
+    RunTask,
+    get_backend,
+    run_batch,
+    simulate_name,
+)
+from westdev.experiments.seeds import run_seed
+from westdev.experiments.store import ResultsStore
+from westdev.inputs.resolution import RESOLUTIONS
+from westdev.inputs.scenario import MAX_SEED, Scenario, load_scenario, shipped_scenarios
+
+__all__ = ["ResultsStore", "compare", "decompose", "experiment", "load_scenario", "plan", "rerun",
+           "run", "sensitivity", "shipped_scenarios", "simulate", "sweep"]
+
+
+def simulate(scenario: Scenario | str | Path, parameters: Any = None, seed: int = 0, *,
+             resolution: str | None = None) -> Any:
+    """One run in this process: `westdev.economy.simulate.simulate` (a tidy DataFrame of
+    year, area, indicator, value). `scenario` may be a shipped name or a file path."""
+    from westdev.economy.simulate import simulate as run_one
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    return run_one(scenario, parameters, seed, resolution=resolution)
 
 ScenarioLike = Scenario | str | Path
 
@@ -123,7 +148,7 @@ ExperimentLike = Any  # an Experiment, a file path, a shipped experiment name or
 def experiment(spec: ExperimentLike) -> Any:
     """A checked `Experiment` from a file path, a shipped name ("smoke") or a dict in the
     experiment-file layout (scenarios may be given as `Scenario` objects)."""
-    from westdev.experiments import Experiment, experiment_from_dict, load_experiment
+    from westdev.experiments.experiment import Experiment, experiment_from_dict, load_experiment
 
     if isinstance(spec, Experiment):
         return spec
@@ -140,7 +165,7 @@ def sweep(spec: ExperimentLike, *, out: str | Path | None = None, backend: str =
     `out` defaults to a new temporary directory; an existing store with the same request
     resumes (finished runs are kept), one with another request is an `InputError`.
     """
-    from westdev.experiments import run_experiment
+    from westdev.experiments.experiment import run_experiment
 
     exp = experiment(spec)
     get_backend(backend, workers, scheduler)
@@ -167,7 +192,7 @@ def sensitivity(spec: ExperimentLike, *, out: str | Path | None = None,
 
     Writes ``sensitivity.parquet``, ``sensitivity.csv`` and ``noise_share.csv`` into the store.
     """
-    from westdev import sensitivity as sa
+    from westdev.analysis import sensitivity as sa
 
     exp = experiment(spec)
     if exp.design not in ("sobol", "morris"):
@@ -191,7 +216,7 @@ def decompose(package: ScenarioLike, base: ScenarioLike = "baseline", *,
               scheduler: str | None = None, overwrite: bool = False, progress: bool = True,
               simulate: str | Callable = DEFAULT_SIMULATE) -> ResultsStore:
     """Run the lever subsets that split `package`'s effect and cost (vs `base`) between its
-    levers; analyse with `westdev.summaries.split_effects(store)`.
+    levers; analyse with `westdev.analysis.summaries.split_effects(store)`.
 
     `levers` defaults to every lever whose value differs between the two; `method` is "oat"
     (each lever alone and each lever left out), "shapley" (all subsets up to 10 levers, else
@@ -224,8 +249,8 @@ def decompose(package: ScenarioLike, base: ScenarioLike = "baseline", *,
 def rerun(manifest: str | Path, *, out: str | Path | None = None, backend: str = "processes",
           workers: int | None = None, scheduler: str | None = None, overwrite: bool = False,
           progress: bool = True) -> ResultsStore:
-    """Repeat a stored batch from its manifest (see `westdev.experiments.rerun`)."""
-    from westdev.experiments import rerun as _rerun
+    """Repeat a stored batch from its manifest (see `westdev.experiments.experiment.rerun`)."""
+    from westdev.experiments.experiment import rerun as _rerun
 
     return _rerun(manifest, out, backend=backend, workers=workers, scheduler=scheduler,
                   overwrite=overwrite, progress=progress)

@@ -36,9 +36,9 @@ def _peak_rss_mb() -> float:
 
 def time_westdev(workers: int, firms: int, repeats: int) -> dict:
     """Time the baseline 2019→2035 at the given agent counts (in this process)."""
-    from westdev.resolution import RESOLUTIONS, Resolution
-    from westdev.scenario import load_scenario
-    from westdev.simulate import build_model, release
+    from westdev.economy.simulate import build_model, release
+    from westdev.inputs.resolution import RESOLUTIONS, Resolution
+    from westdev.inputs.scenario import load_scenario
 
     RESOLUTIONS["_bench"] = Resolution("_bench", workers=workers, firms=firms)
     scenario = load_scenario("baseline")

@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_calibrate)
 
-    from westdev.report import add_report_parser
+    from westdev.analysis.report import add_report_parser
 
     add_report_parser(sub)
 
@@ -231,7 +231,7 @@ def _backend(args: argparse.Namespace) -> str:
 # ---------------------------------------------------------------------- commands
 def _cmd_run(args: argparse.Namespace) -> int:
     from westdev import api
-    from westdev.scenario import load_scenario
+    from westdev.inputs.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     out = args.out if args.out is not None else Path("results") / scenario.name
@@ -244,7 +244,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from westdev import api
-    from westdev.scenario import load_scenario
+    from westdev.inputs.scenario import load_scenario
 
     if len(args.scenarios) < 2:
         raise InputError("compare needs at least two scenarios", field="SCENARIO",
@@ -265,7 +265,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from westdev.scenario import validate_file
+    from westdev.inputs.scenario import validate_file
 
     bad = 0
     for file in args.files:
@@ -298,15 +298,15 @@ def _cmd_levers(args: argparse.Namespace) -> int:
 
 
 def _cmd_params(args: argparse.Namespace) -> int:
-    from westdev.parameters import load_register
+    from westdev.inputs.parameters import load_register
 
     try:
         register = load_register()
     except FileNotFoundError as exc:
         raise DataError(f"the parameter register is missing (broken install): {exc}",
                         file="westdev/data/parameters.toml") from None
-    from westdev.parameters import load_fitted
-    from westdev.scenario import known_vintages
+    from westdev.inputs.parameters import load_fitted
+    from westdev.inputs.scenario import known_vintages
 
     if args.vintage not in known_vintages():
         raise InputError(f"unknown parameter vintage {args.vintage!r}", field="--vintage",
@@ -332,7 +332,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
                       progress=not args.quiet)
     if exp.kind == "ensemble" and exp.base.run.end_year >= 2035 and \
             (store.runs["status"] == "ok").any():
-        from westdev.summaries import goal_probability
+        from westdev.analysis.summaries import goal_probability
 
         p = goal_probability(store, year=2035)
         print("P(goal met in 2035), share of runs (θ from each scenario's [goal]):")
@@ -344,7 +344,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from westdev import api
-    from westdev.sensitivity import top_factors
+    from westdev.analysis.sensitivity import top_factors
 
     exp = api.experiment(args.experiment)
     if exp.design not in ("sobol", "morris"):
@@ -377,7 +377,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def _cmd_rerun(args: argparse.Namespace) -> int:
     from westdev import api
-    from westdev.store import RESULTS, results_digest
+    from westdev.experiments.store import RESULTS, results_digest
 
     original = args.manifest if args.manifest.is_dir() else args.manifest.parent
     store = api.rerun(args.manifest, out=args.out, backend=_backend(args), workers=args.workers,
@@ -391,7 +391,7 @@ def _cmd_rerun(args: argparse.Namespace) -> int:
 
 
 def _dry_run(exp: Any, args: argparse.Namespace) -> int:
-    from westdev.experiments import estimate
+    from westdev.experiments.experiment import estimate
 
     print(exp.describe())
     est = estimate(exp, backend=_backend(args), workers=args.workers)

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -32,10 +32,10 @@
 import os
 from pathlib import Path
 
+import westdev.analysis.summaries as ws
 import westdev.api as wd
 import westdev.charts as charts
-import westdev.summaries as ws
-from westdev.scenario import load_scenario
+from westdev.api import load_scenario
 
 QUICK = os.environ.get("WESTDEV_QUICK") == "1"
 OUT = Path(os.environ.get("WESTDEV_RESULTS", "results"))
@@ -74,7 +74,7 @@ store.results.head()
 # %% [markdown]
 # ## The goal ratios
 #
-# `westdev.summaries.bands` gives the mean, spread and quantiles across runs; the goal ratios
+# `westdev.analysis.summaries.bands` gives the mean, spread and quantiles across runs; the goal ratios
 # live on area `West`.
 
 # %%

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -32,10 +32,10 @@ from pathlib import Path
 
 import pandas as pd
 
+import westdev.analysis.summaries as ws
 import westdev.api as wd
 import westdev.charts as charts
-import westdev.summaries as ws
-from westdev.scenario import load_scenario, shipped_scenarios
+from westdev.api import load_scenario, shipped_scenarios
 
 QUICK = os.environ.get("WESTDEV_QUICK") == "1"
 OUT = Path(os.environ.get("WESTDEV_RESULTS", "results"))

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -30,9 +30,9 @@
 import os
 from pathlib import Path
 
+import westdev.analysis.sensitivity as sa
 import westdev.api as wd
 import westdev.charts as charts
-import westdev.sensitivity as sa
 
 QUICK = os.environ.get("WESTDEV_QUICK") == "1"
 OUT = Path(os.environ.get("WESTDEV_RESULTS", "results"))

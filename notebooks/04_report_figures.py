@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -16,7 +16,7 @@
 # %% [markdown]
 # # Report figures
 #
-# From a results store to print: `westdev.report.write_report` (the `westdev report` command)
+# From a results store to print: `westdev.analysis.report.write_report` (the `westdev report` command)
 # writes every figure that applies to the store — PNG at 200 dpi and vector PDF or SVG — and a
 # short `report.md` with the key tables. Then: adjusting one figure, composing panels into a
 # figure of your own, and Chinese labels.
@@ -35,8 +35,8 @@ from matplotlib.figure import Figure
 
 import westdev.api as wd
 import westdev.charts as charts
-from westdev.report import write_report
-from westdev.scenario import load_scenario
+from westdev.analysis.report import write_report
+from westdev.api import load_scenario
 
 QUICK = os.environ.get("WESTDEV_QUICK") == "1"
 OUT = Path(os.environ.get("WESTDEV_RESULTS", "results"))

@@ -1,4 +1,4 @@
-"""A small deterministic stand-in for `westdev.simulate.simulate`, for tests of the plumbing.
+"""A small deterministic stand-in for `westdev.economy.simulate.simulate`, for tests of the plumbing.
 
 It returns the same tidy columns as the model (year, area, indicator, value) for the areas
 West, East and China, including the three goal ratios on 'West', driven by the seed (numpy
@@ -44,11 +44,11 @@ def simulate(scenario, parameters=None, seed: int = 0, *, resolution: str | None
 
 def fake_register():
     """A two-entry parameter register, for tests that need parameter overrides before the real
-    register (westdev/data/parameters.toml) exists. Patch ``westdev.parameters.load_register``.
+    register (westdev/data/parameters.toml) exists. Patch ``westdev.inputs.parameters.load_register``.
     """
     from types import MappingProxyType
 
-    from westdev.parameters import ParameterSpec
+    from westdev.inputs.parameters import ParameterSpec
 
     specs = [
         ParameterSpec("migration.distance_elasticity", 1.2, "1", "Distance cost of moving.",

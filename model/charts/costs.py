@@ -6,7 +6,7 @@ numbers), the change of a goal ratio in the goal year divided by the change of t
 lever cost (``lever_cost_100m_yuan.total``, area China, summed over the years after the start
 year up to the goal year). Shown in percentage points of the ratio per 1 trillion yuan
 (10,000 × 100m yuan, 2019 prices). Per lever (`plot_lever_cost_effectiveness`), from a package
-decomposition (`westdev.summaries.split_effects`): each lever's Shapley share of the effect over
+decomposition (`westdev.analysis.summaries.split_effects`): each lever's Shapley share of the effect over
 its own cost accounts.
 
 The frontier (`frontier_table`, `plot_frontier`): national output (China ``gdp_100m_yuan``)
@@ -189,14 +189,14 @@ def plot_lever_cost_effectiveness(split: pd.DataFrame, *, outcome: str | None = 
     """Per lever of a package: Shapley share of the effect on `outcome` (percentage points of
     the ratio) per 1 trillion yuan of the lever's own cumulative cost (accounting rows).
 
-    `split` is `westdev.summaries.split_effects(store)`; `outcome` defaults to the first
+    `split` is `westdev.analysis.summaries.split_effects(store)`; `outcome` defaults to the first
     ``West:west_east_ratio_income@<year>`` outcome; `scenarios` (the base and the package)
     go into the note.
     """
     needed = {"method", "outcome", "lever", "mean"}
     if not needed <= set(split.columns):
         raise InputError("not a split_effects table", field="split",
-                         allowed="westdev.summaries.split_effects(store) output")
+                         allowed="westdev.analysis.summaries.split_effects(store) output")
     effects = split[split["method"] == "shapley"]
     if effects.empty:
         effects = split[split["method"] == "oat_on"]

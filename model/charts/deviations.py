@@ -3,7 +3,7 @@
 `plot_deviations` draws, for each policy scenario, the difference of the goal ratios (and GDP
 per head, as context) from the reference scenario over time, in percentage points of the ratio:
 the mean paired difference as a line, the 25–75 % and 5–95 % bands of the paired differences
-(`westdev.summaries.deviations`) around it.
+(`westdev.analysis.summaries.deviations`) around it.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ def deviation_table(results: pd.DataFrame, *, baseline: str = "baseline",
                     indicators: Sequence[str] | None = None,
                     area: str = "West") -> pd.DataFrame:
     """Paired policy − reference summaries for every policy scenario (see
-    `westdev.summaries.deviations`), stacked: ``policy, baseline, year, area, indicator,
+    `westdev.analysis.summaries.deviations`), stacked: ``policy, baseline, year, area, indicator,
     n_pairs, mean, sd, se, t, q05, q25, q50, q75, q95``."""
-    from westdev import summaries
+    from westdev.analysis import summaries
 
     inds = list(indicators) if indicators is not None else [
         L.GOAL_INDICATORS.get(k, L.CONTEXT_INDICATOR) for k in PANELS]

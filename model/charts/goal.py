@@ -2,9 +2,9 @@
 
 `plot_goal_probability` draws P(ratio ≥ θ) as a curve over θ for each goal dimension and for
 all three together, by scenario, in the goal year (2035, or the last simulated year), with the
-store's θ marked (`westdev.summaries.goal_probability_curve`). `plot_gap_closed` shows the
+store's θ marked (`westdev.analysis.summaries.goal_probability_curve`). `plot_gap_closed` shows the
 share of the start-year gap to the East closed by that year, per dimension and scenario
-(`westdev.summaries.gap_closed`): median and 5–95 % across runs.
+(`westdev.analysis.summaries.gap_closed`): median and 5–95 % across runs.
 """
 
 from __future__ import annotations
@@ -51,13 +51,13 @@ def plot_goal_probability(results: pd.DataFrame, *, year: int | None = None,
                           lang: str = "en") -> Figure:
     """P(ratio ≥ θ) over θ, by scenario: one panel per dimension and one for all three.
 
-    `results` is the tidy table, or a `westdev.summaries.goal_probability_curve` table.
+    `results` is the tidy table, or a `westdev.analysis.summaries.goal_probability_curve` table.
     `year` defaults to 2035 (the last simulated year when the runs stop earlier); `theta` (a
     number or per dimension, e.g. a manifest's ``goal_thresholds``) is marked by a dashed
     line; `thetas` is the grid (default 0.50–1.20 in steps of 0.01, widened to cover every
     ratio of the year).
     """
-    from westdev import summaries
+    from westdev.analysis import summaries
 
     if {"theta", "probability", "dimension"} <= set(results.columns):
         curve = results
@@ -125,7 +125,7 @@ def gap_closed_table(results: pd.DataFrame, *, year: int | None = None,
                      base_year: int | None = None) -> pd.DataFrame:
     """Share of the base-year gap closed in `year`, by scenario and dimension: ``scenario,
     dimension, year, base_year, n, q05, q50, q95, mean`` (shares, 1 = parity with the East)."""
-    from westdev import summaries
+    from westdev.analysis import summaries
 
     df = D.select(D.tidy(results), indicators=L.GOAL_INDICATORS.values(), areas=["West"])
     year = _goal_year(df, year)

@@ -252,7 +252,7 @@ def dimension_label(key: str, lang: str = "en") -> str:
 @functools.lru_cache(maxsize=1)
 def _provinces() -> dict[str, tuple[str, str, str]]:
     """name_en → (abbr, short Chinese name, region group)."""
-    from westdev.datasets import load_provincial_data
+    from westdev.inputs.datasets import load_provincial_data
 
     data = load_provincial_data()
     prov = data.provinces

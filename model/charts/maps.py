@@ -49,7 +49,7 @@ WEST_SHADE = "#ececec"
 @functools.lru_cache(maxsize=1)
 def _tiles() -> pd.DataFrame:
     """name_en → row, col (1-based), abbr, region."""
-    from westdev.datasets import load_provincial_data
+    from westdev.inputs.datasets import load_provincial_data
 
     data = load_provincial_data()
     tiles = data.tile_grid.copy()
@@ -213,7 +213,7 @@ def _fmt(v: float) -> str:
 def _polygons() -> tuple[tuple[str, tuple[np.ndarray, ...]], ...]:
     """(name_en, exterior rings as (n, 2) lon/lat arrays), largest province first, so that
     small provinces inside or beside large ones are drawn on top."""
-    from westdev.datasets import load_provincial_data
+    from westdev.inputs.datasets import load_provincial_data
 
     path = load_provincial_data().geojson_path
     features = json.loads(path.read_text(encoding="utf-8"))["features"]

@@ -1,6 +1,6 @@
 """Family (f): global sensitivity — Sobol' and Morris indices.
 
-Both functions take the tidy indices of `westdev.sensitivity.analyse` (columns ``method,
+Both functions take the tidy indices of `westdev.analysis.sensitivity.analyse` (columns ``method,
 outcome, year, factor, index, value, conf``; ``factor2`` and ``note`` optional).
 
 `plot_sensitivity_bars`: the indices in one year (default: 2035 or the last analysed year), one
@@ -42,14 +42,14 @@ COLUMNS = ("method", "outcome", "year", "factor", "index", "value", "conf")
 def _check(indices: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(indices, pd.DataFrame):
         raise InputError("expected a DataFrame of sensitivity indices", field="indices",
-                         allowed="westdev.sensitivity.analyse(...) output")
+                         allowed="westdev.analysis.sensitivity.analyse(...) output")
     missing = [c for c in COLUMNS if c not in indices.columns]
     if missing:
         raise InputError(f"sensitivity indices lack the columns {missing}", field="indices",
                          allowed="columns " + ", ".join(COLUMNS))
     if indices.empty:
         raise InputError("no sensitivity indices to draw", field="indices",
-                         allowed="a non-empty westdev.sensitivity.analyse(...) table")
+                         allowed="a non-empty westdev.analysis.sensitivity.analyse(...) table")
     return indices[indices["index"].isin(["mu_star", "sigma", "mu", "S1", "ST"])]
 
 

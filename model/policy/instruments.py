@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from westdev.parameters import Parameters
-from westdev.regions import Geography
+from westdev.inputs.parameters import Parameters
+from westdev.inputs.regions import Geography
 
 POOLING_PORTABILITY = {"county": "migration.portability_cost_county",
                        "provincial": "migration.portability_cost_provincial",

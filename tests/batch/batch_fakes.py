@@ -1,4 +1,4 @@
-"""Stand-ins for `westdev.simulate.simulate` used by the batch tests (importable by spawned and
+"""Stand-ins for `westdev.economy.simulate.simulate` used by the batch tests (importable by spawned and
 Dask workers as ``batch_fakes:<function>`` because tests/batch is on sys.path).
 
 - `linear`: y = Σ a_i x_i + σ·ε(seed) with known Sobol' indices and Morris effects;
@@ -21,7 +21,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ → fakes
 import fakes  # noqa: E402
 
-from westdev.parameters import load_parameters  # noqa: E402
+from westdev.inputs.parameters import load_parameters  # noqa: E402
 from westdev.policy.catalogue import LEVERS  # noqa: E402
 
 # ------------------------------------------------------------------ the linear model

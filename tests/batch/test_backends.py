@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import westdev.api as wd
-from westdev.store import results_digest
+from westdev.experiments.store import results_digest
 
 # a sweep over every kind of factor: lever (float, bool, choice), parameter, exogenous scale
 SPEC = {

@@ -10,7 +10,7 @@ import pytest
 
 import westdev
 from westdev.cli import main
-from westdev.store import read_runs, results_digest
+from westdev.experiments.store import read_runs, results_digest
 
 TINY_MORRIS = """
 [experiment]
@@ -134,9 +134,9 @@ def test_bad_arguments_exit_2(tmp_path, capsys):
 def test_rerun_of_a_compare_store(tmp_path, capsys, monkeypatch):
     import fakes
 
-    import westdev.simulate
+    import westdev.economy.simulate
 
-    monkeypatch.setattr(westdev.simulate, "simulate", fakes.simulate)
+    monkeypatch.setattr(westdev.economy.simulate, "simulate", fakes.simulate)
     out, again = tmp_path / "cmp", tmp_path / "again"
     fast = ["--backend", "serial", "--resolution", "small", "--quiet", "--replicates", "2"]
     assert main(["compare", "baseline", "no_policy", "--out", str(out), "--no-chart",

@@ -11,10 +11,10 @@ from __future__ import annotations
 import batch_fakes as bf
 import pytest
 
+import westdev.analysis.summaries as ws
 import westdev.api as wd
-import westdev.summaries as ws
+from westdev.inputs.scenario import load_scenario
 from westdev.policy.catalogue import LEVERS
-from westdev.scenario import load_scenario
 
 INCOME = "West:west_east_ratio_income"
 

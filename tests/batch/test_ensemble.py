@@ -7,10 +7,10 @@ import json
 
 import pytest
 
+import westdev.analysis.summaries as ws
 import westdev.api as wd
-import westdev.summaries as ws
-from westdev.parameters import load_register
-from westdev.seeds import run_seed
+from westdev.experiments.seeds import run_seed
+from westdev.inputs.parameters import load_register
 
 SPEC = {
     "experiment": {"name": "ens", "kind": "ensemble", "scenarios": ["baseline", "no_policy"]},

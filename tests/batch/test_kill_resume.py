@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import westdev.api as wd
-from westdev.store import PARTS, ResultsStore, read_runs
+from westdev.experiments.store import PARTS, ResultsStore, read_runs
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = """

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import westdev.api as wd
-from westdev import sensitivity as sa
+from westdev.analysis import sensitivity as sa
 
 LEVER = f"levers.{bf.LINEAR_LEVER}"
 PARAM = f"parameters.{bf.LINEAR_PARAM}"
@@ -106,7 +106,7 @@ def test_failed_points_give_nan_with_a_note_not_a_crash(tmp_path):
     exp = sa.experiment_of(store)
     values = sa.run_values(store, exp)
     assert set(values["point"]) == set(range(exp.n_points))
-    from westdev.store import StoreWriter
+    from westdev.experiments.store import StoreWriter
 
     writer = StoreWriter.open(store.path, kind="sensitivity", request=store.manifest["request"],
                               root_seed=exp.root_seed, goal_thresholds={})

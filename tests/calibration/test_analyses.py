@@ -11,7 +11,7 @@ from westdev.calibration.design import COUNTERFACTUAL, HISTORY, design_point
 from westdev.calibration.fitted_file import read_fitted, write_fitted
 from westdev.calibration.observed import observed_frame
 from westdev.calibration.validation import _measures, naive_trend_frame
-from westdev.scenario import load_scenario
+from westdev.inputs.scenario import load_scenario
 
 
 def test_every_programme_lever_has_one_channel_and_worlds_differ_only_by_it():
@@ -86,7 +86,7 @@ def test_fitted_file_round_trip_feeds_parameters_and_ensembles(tmp_path, monkeyp
     import westdev.calibration.fitted_file as ff
 
     monkeypatch.setattr(ff, "fitted_dir", lambda: tmp_path)
-    from westdev.experiments import _fitted_uncertainty
+    from westdev.experiments.experiment import _fitted_uncertainty
 
     unc = _fitted_uncertainty("CN2019")
     assert unc["firms.catch_up_rate"] == (0.033, 0.004)

@@ -1,4 +1,4 @@
-"""A fast stand-in for `westdev.simulate.simulate` for the report tests (importable as
+"""A fast stand-in for `westdev.economy.simulate.simulate` for the report tests (importable as
 ``chart_fakes`` because pytest puts tests/charts on sys.path)."""
 
 from __future__ import annotations

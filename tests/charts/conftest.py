@@ -14,7 +14,7 @@ GOAL = ("west_east_ratio_income", "west_east_ratio_public_services",
 
 
 def provinces() -> list[tuple[str, str]]:
-    from westdev.datasets import load_provincial_data
+    from westdev.inputs.datasets import load_provincial_data
 
     p = load_provincial_data().provinces
     return list(zip(p["name_en"], p["region4"], strict=True))
@@ -71,7 +71,7 @@ def synthetic() -> pd.DataFrame:
 def tiny_store(tmp_path_factory):
     """baseline, guideline and no_policy, small resolution, 2 replicates, 2019–2022."""
     import westdev.api as wd
-    from westdev.scenario import load_scenario
+    from westdev.inputs.scenario import load_scenario
 
     scen = [load_scenario(n).with_overrides(run={"end_year": 2022}) for n in SCENARIOS]
     return wd.compare(scen, replicates=2, resolution="small", backend="serial", progress=False,

@@ -9,9 +9,9 @@ import json
 import pytest
 
 import westdev.charts as C
+from westdev.analysis.report import FIGURES, add_report_parser, write_report
 from westdev.charts import style
 from westdev.errors import InputError
-from westdev.report import FIGURES, add_report_parser, write_report
 
 COMPARE_FIGURES = {"goal_fans", "deviations", "goal_probability", "gap_closed",
                    "worst_province", "theil_within_west", "cost_effectiveness", "frontier",
@@ -113,7 +113,7 @@ def test_report_on_one_scenario_and_on_an_ensemble_draws_what_applies(tmp_path):
     from chart_fakes import fake_simulate
 
     import westdev.api as wd
-    from westdev.scenario import load_scenario
+    from westdev.inputs.scenario import load_scenario
 
     run = wd.run(load_scenario("guideline").with_overrides(run={"end_year": 2021}),
                  replicates=2, resolution="small", backend="serial", progress=False,

@@ -89,7 +89,7 @@ def test_house_style_restores_global_settings():
 
 
 def test_charts_never_import_pyplot():
-    code = ("import sys, westdev.charts as C, westdev.report; "
+    code = ("import sys, westdev.charts as C, westdev.analysis.report; "
             "import pandas as pd; "
             "df = pd.DataFrame({'year': [2019, 2020], 'area': 'West', "
             "'indicator': 'west_east_ratio_income', 'value': [0.6, 0.61]}); "

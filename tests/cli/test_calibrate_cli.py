@@ -55,7 +55,7 @@ def _no_screen(targets, candidates, scales, out, **kw):
 
 
 def test_params_shows_fitted_values_in_use(capsys):
-    from westdev.parameters import load_fitted
+    from westdev.inputs.parameters import load_fitted
 
     fitted = load_fitted("CN2019")
     assert fitted

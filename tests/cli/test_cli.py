@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-import westdev.parameters
-import westdev.simulate
+import westdev.economy.simulate
+import westdev.inputs.parameters
 from westdev.cli import main
 from westdev.policy.catalogue import LEVERS
 
@@ -27,7 +27,7 @@ FAST = ["--backend", "serial", "--resolution", "small", "--quiet"]
 
 @pytest.fixture(autouse=True)
 def fake(monkeypatch):
-    monkeypatch.setattr(westdev.simulate, "simulate", fakes.simulate)
+    monkeypatch.setattr(westdev.economy.simulate, "simulate", fakes.simulate)
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_levers_lists_every_lever_with_articles(capsys):
 
 
 def test_params_lists_the_register(capsys, monkeypatch):
-    monkeypatch.setattr(westdev.parameters, "load_register", fakes.fake_register)
+    monkeypatch.setattr(westdev.inputs.parameters, "load_register", fakes.fake_register)
     assert main(["params"]) == 0
     out = capsys.readouterr().out
     assert "migration.distance_elasticity  1.2  1  literature" in out

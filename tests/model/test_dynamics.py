@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from westdev.economy.simulate import build_model, simulate
 from westdev.errors import RunFailure
-from westdev.scenario import load_scenario
-from westdev.simulate import build_model, simulate
+from westdev.inputs.scenario import load_scenario
 
 
 def _short(name: str, end: int = 2024):
@@ -110,7 +110,7 @@ def test_western_preferences_raise_western_income_relative_to_no_policy():
 def test_census_updated_by_difference_equals_a_full_count():
     """The model updates its worker census by difference (ageing, deaths, births, job search,
     migration, hukou, skills); after several years it equals a full recount."""
-    from westdev.agents.workers import take_census
+    from westdev.economy.agents.workers import take_census
 
     model = build_model(_short("baseline", 2025), seed=9, resolution="small")
     model.run()

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from westdev.economy.simulate import simulate
+from westdev.inputs.scenario import load_scenario
 from westdev.policy.catalogue import LEVERS
-from westdev.scenario import load_scenario
-from westdev.simulate import simulate
 
 
 @dataclass(frozen=True)

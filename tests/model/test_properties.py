@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from westdev.economy.simulate import build_model
 from westdev.errors import RunFailure
+from westdev.inputs.scenario import load_scenario
 from westdev.policy.catalogue import LEVERS
-from westdev.scenario import load_scenario
-from westdev.simulate import build_model
 
 SHARES = ("unemployment_rate", "secondary_share", "tertiary_share", "skilled_share",
           "non_local_hukou_share", "theil_within_west_share")

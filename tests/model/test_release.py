@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import gc
 
-from westdev.economy import WestDevModel
-from westdev.scenario import load_scenario
-from westdev.simulate import simulate
+from westdev.economy.model import WestDevModel
+from westdev.economy.simulate import simulate
+from westdev.inputs.scenario import load_scenario
 
 
 def _alive() -> int:

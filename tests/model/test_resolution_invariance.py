@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from westdev.scenario import load_scenario
-from westdev.simulate import simulate
+from westdev.economy.simulate import simulate
+from westdev.inputs.scenario import load_scenario
 
 KEYS = ["west_east_ratio_income", "west_east_ratio_gdp_per_capita",
         "west_east_ratio_public_services", "west_east_ratio_infrastructure"]

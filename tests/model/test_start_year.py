@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from westdev.datasets import load_provincial_data
-from westdev.initial_state import national_deflator
-from westdev.scenario import load_scenario
-from westdev.simulate import build_model
+from westdev.economy.simulate import build_model
+from westdev.inputs.datasets import load_provincial_data
+from westdev.inputs.initial_state import national_deflator
+from westdev.inputs.scenario import load_scenario
 
 
 @pytest.fixture(scope="module")

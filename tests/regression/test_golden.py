@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from westdev.scenario import load_scenario
-from westdev.simulate import simulate
+from westdev.economy.simulate import simulate
+from westdev.inputs.scenario import load_scenario
 
 GOLDEN = Path(__file__).parent / "golden" / "baseline_small_seed7_2019_2023.csv"
 INDICATORS = ["gdp_100m_yuan", "population_10k", "disposable_income_per_capita_yuan",

@@ -11,7 +11,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from westdev.charts import GOAL_RATIOS, OKABE_ITO, plot_goal_ratios, save_figure
-from westdev.scenario import load_scenario
+from westdev.inputs.scenario import load_scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ → import fakes
 import fakes  # noqa: E402

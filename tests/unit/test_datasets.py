@@ -12,15 +12,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from westdev.datasets import (
+from westdev.errors import DataError
+from westdev.inputs.datasets import (
     NATIONAL_VARIABLES,
     VARIABLES,
     ProvincialData,
     load_provincial_data,
 )
-from westdev.errors import DataError
 
-PACKAGED = Path(str(resources.files("westdev.data")))
+PACKAGED = Path(str(resources.files("westdev.inputs.data")))
 TIBET, GUANGDONG = 54, 44
 
 

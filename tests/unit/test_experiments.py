@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from westdev.errors import InputError
-from westdev.experiments import (
+from westdev.experiments.experiment import (
     DEFAULT_EXOGENOUS_SCALES,
     Factor,
     apply_design_point,
@@ -23,10 +23,10 @@ from westdev.experiments import (
     scenario_from_content,
     shipped_experiments,
 )
-from westdev.parameters import load_parameters, load_register
+from westdev.experiments.seeds import run_seed
+from westdev.inputs.parameters import load_parameters, load_register
+from westdev.inputs.scenario import load_scenario
 from westdev.policy.catalogue import LEVERS
-from westdev.scenario import load_scenario
-from westdev.seeds import run_seed
 
 
 def exp(**tables):
@@ -64,7 +64,7 @@ def test_shipped_experiments_load():
     assert {f"exogenous.{d}.scale" for d in DEFAULT_EXOGENOUS_SCALES} <= names
     # the estimated parameters are drawn from their fit: normal, centred on the fitted value
     from westdev.calibration import read_fitted
-    from westdev.parameters import _flatten
+    from westdev.inputs.parameters import _flatten
 
     fitted = dict(_flatten(read_fitted("CN2019").get("parameters", {})))
     assert fitted, "a fitted CN2019 vintage ships"

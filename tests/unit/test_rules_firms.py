@@ -1,4 +1,4 @@
-"""Firm rules (westdev.agents.firms): labour demand, capital gap, investment, the population arrays.
+"""Firm rules (westdev.economy.agents.firms): labour demand, capital gap, investment, the population arrays.
 
 Every expected number is worked by hand in the comment next to it.
 """
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from westdev.agents.firms import (
+from westdev.economy.agents.firms import (
     FirmPopulation,
     gross_investment,
     labour_demand,

@@ -1,11 +1,11 @@
-"""Goods-market rules (westdev.markets.goods): networks, market access, prices."""
+"""Goods-market rules (westdev.economy.markets.goods): networks, market access, prices."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from westdev.markets.goods import (
+from westdev.economy.markets.goods import (
     market_access,
     network_quality,
     services_price,

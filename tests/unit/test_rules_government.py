@@ -1,4 +1,4 @@
-"""Government rules (westdev.government): tax sharing, transfers, borrowing, co-financing, social
+"""Government rules (westdev.economy.government): tax sharing, transfers, borrowing, co-financing, social
 insurance and the budget identity's bookkeeping."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from westdev.government import (
+from westdev.economy.government import (
     RESOURCE_ITEMS,
     USE_ITEMS,
     ProvincialBudgets,

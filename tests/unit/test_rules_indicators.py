@@ -1,4 +1,4 @@
-"""Indicator rules (westdev.indicators): Theil index and its decomposition, per-head values,
+"""Indicator rules (westdev.economy.indicators): Theil index and its decomposition, per-head values,
 group sums and ratios."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from westdev.indicators import (
+from westdev.economy.indicators import (
     group_sum,
     group_weighted_mean,
     per_head,

@@ -1,4 +1,4 @@
-"""Labour-market rules (westdev.markets.labour): sticky wage and constant-elasticity demand."""
+"""Labour-market rules (westdev.economy.markets.labour): sticky wage and constant-elasticity demand."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from westdev.markets.labour import demand_at, update_wage
+from westdev.economy.markets.labour import demand_at, update_wage
 
 
 def test_full_adjustment_gives_the_clearing_wage():

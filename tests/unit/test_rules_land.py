@@ -1,4 +1,4 @@
-"""Land rules (westdev.markets.land): quota allocation and the quota market."""
+"""Land rules (westdev.economy.markets.land): quota allocation and the quota market."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from westdev.markets.land import allocate_quota, clear
+from westdev.economy.markets.land import allocate_quota, clear
 
 WEST = np.array([True, True, False, False])
 GDP_SHARE = np.array([0.1, 0.3, 0.2, 0.4])

@@ -1,4 +1,4 @@
-"""Migration rules (westdev.markets.migration): logit utilities, flows, drawn moves."""
+"""Migration rules (westdev.economy.markets.migration): logit utilities, flows, drawn moves."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from westdev.agents.workers import WorkerPopulation
-from westdev.markets.migration import (
+from westdev.economy.agents.workers import WorkerPopulation
+from westdev.economy.markets.migration import (
     MigrationModel,
     cell_index,
     cell_population,

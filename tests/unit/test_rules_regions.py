@@ -1,4 +1,4 @@
-"""Geography rules (westdev.regions): great-circle distances, pairing-assistance matrix."""
+"""Geography rules (westdev.inputs.regions): great-circle distances, pairing-assistance matrix."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from westdev.datasets import load_provincial_data
-from westdev.regions import EARTH_RADIUS_KM, PAIRING_DONORS, build_geography, great_circle_km
+from westdev.inputs.datasets import load_provincial_data
+from westdev.inputs.regions import EARTH_RADIUS_KM, PAIRING_DONORS, build_geography, great_circle_km
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Worker rules (westdev.agents.workers): ageing, deaths, births, skills, job flows.
+"""Worker rules (westdev.economy.agents.workers): ageing, deaths, births, skills, job flows.
 
 The rules draw from a numpy Generator; tests seed it and use many agents, so shares come out close
 to their probabilities. Expected values are worked by hand in the comments.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from westdev.agents.workers import (
+from westdev.economy.agents.workers import (
     WorkerPopulation,
     age,
     births,

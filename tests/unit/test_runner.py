@@ -10,13 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import westdev.parameters
-import westdev.simulate
+import westdev.economy.simulate
+import westdev.inputs.parameters
 from westdev import api
 from westdev.errors import InputError
-from westdev.runner import RunTask, execute, run_batch
-from westdev.scenario import load_scenario
-from westdev.seeds import run_seed
+from westdev.experiments.runner import RunTask, execute, run_batch
+from westdev.experiments.seeds import run_seed
+from westdev.inputs.scenario import load_scenario
 
 TESTS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS))  # tests/ → import fakes, here and in spawned workers
@@ -34,7 +34,7 @@ def short():
 
 @pytest.fixture
 def fake(monkeypatch):
-    monkeypatch.setattr(westdev.simulate, "simulate", fakes.simulate)
+    monkeypatch.setattr(westdev.economy.simulate, "simulate", fakes.simulate)
 
 
 def test_serial_and_processes_give_identical_sorted_results(tmp_path, short):
@@ -74,7 +74,7 @@ def test_bad_simulate_output_is_a_failed_run(short):
 
 
 def test_execute_passes_seed_resolution_and_parameters(short, monkeypatch):
-    monkeypatch.setattr(westdev.parameters, "load_register", fakes.fake_register)
+    monkeypatch.setattr(westdev.inputs.parameters, "load_register", fakes.fake_register)
     seen = {}
 
     def spy(scenario, parameters=None, seed=0, *, resolution=None):

@@ -11,12 +11,18 @@ from pathlib import Path
 
 import pytest
 
-import westdev.parameters
+import westdev.inputs.parameters
 from westdev.errors import InputError
-from westdev.exogenous import EXOGENOUS
+from westdev.inputs.exogenous import EXOGENOUS
+from westdev.inputs.scenario import (
+    GoalThresholds,
+    Scenario,
+    load_scenario,
+    shipped_path,
+    validate_file,
+)
+from westdev.inputs.schedule import Schedule
 from westdev.policy.catalogue import LEVERS
-from westdev.scenario import GoalThresholds, Scenario, load_scenario, shipped_path, validate_file
-from westdev.schedule import Schedule
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ → import fakes
 import fakes  # noqa: E402
@@ -27,7 +33,7 @@ CIT = "fiscal.cit_rate_encouraged_west"
 @pytest.fixture(autouse=True)
 def register(monkeypatch):
     """Parameter overrides are checked against a small fake register."""
-    monkeypatch.setattr(westdev.parameters, "load_register", fakes.fake_register)
+    monkeypatch.setattr(westdev.inputs.parameters, "load_register", fakes.fake_register)
 
 
 def write(tmp_path: Path, text: str, name: str = "s.toml") -> Path:

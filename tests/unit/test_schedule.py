@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from westdev.errors import InputError
-from westdev.schedule import Schedule
+from westdev.inputs.schedule import Schedule
 
 BOUNDS = (0.0, 1.0)
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from westdev.seeds import SEED_BOUND, design_point_key, run_seed
+from westdev.experiments.seeds import SEED_BOUND, design_point_key, run_seed
 
 POINT = {"fiscal.cit_rate_encouraged_west": 0.2, "land.west_quota_share": 0.4}
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from westdev.inputs.scenario import load_scenario, shipped_scenarios
 from westdev.policy.catalogue import AREAS, LEVERS, default_values
-from westdev.scenario import load_scenario, shipped_scenarios
 
 YEARS = range(2019, 2036)
 

@@ -10,11 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import westdev.simulate
+import westdev.economy.simulate
 from westdev.errors import InputError
-from westdev.runner import RunTask, run_batch
-from westdev.scenario import load_scenario
-from westdev.store import (
+from westdev.experiments.runner import RunTask, run_batch
+from westdev.experiments.store import (
     RESULTS_SCHEMA,
     RUNS_SCHEMA,
     ResultsStore,
@@ -22,6 +21,7 @@ from westdev.store import (
     read_results,
     read_runs,
 )
+from westdev.inputs.scenario import load_scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ → import fakes
 import fakes  # noqa: E402
@@ -176,7 +176,7 @@ def test_interrupted_batch_resumes_with_only_the_missing_runs(tmp_path, monkeypa
         calls.append(seed)
         return fakes.simulate(scenario, parameters, seed, resolution=resolution)
 
-    monkeypatch.setattr(westdev.simulate, "simulate", counting)
+    monkeypatch.setattr(westdev.economy.simulate, "simulate", counting)
     scenario = load_scenario("baseline").with_overrides(run={"end_year": 2022})
     tasks = [RunTask(f"r{i}", scenario, i, 100 + i, "small") for i in range(3)]
     resumed = False

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import westdev.summaries as ws
+import westdev.analysis.summaries as ws
 
 RATIOS = list(ws.GOAL_RATIOS.values())
 

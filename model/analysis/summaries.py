@@ -5,7 +5,7 @@ Every function takes a results store (a `ResultsStore` or its directory) or a re
 DataFrame (the store's tidy columns: ``run_id, scenario, replicate, seed, year, area,
 indicator, value``) and returns a tidy DataFrame. From a store only the rows needed are read.
 
->>> import westdev.summaries as ws
+>>> import westdev.analysis.summaries as ws
 >>> ws.bands("results/cmp", indicators=["west_east_ratio_income"], areas=["West"])
 >>> ws.goal_probability("results/ensemble")                 # P(goal met in 2035) by scenario
 >>> ws.goal_probability_curve("results/ensemble")           # P(ratio >= θ) over a θ grid
@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from westdev.errors import InputError
-from westdev.store import ResultsStore, read_results, read_runs
+from westdev.experiments.store import ResultsStore, read_results, read_runs
 
 GOAL_RATIOS: dict[str, str] = {
     "income": "west_east_ratio_income",
@@ -338,7 +338,7 @@ def split_effects(source: Source, *, outcomes: Sequence[str] | None = None,
             point = json.loads(js).get("design_point", {})
             subsets[name] = [k.split(".", 1)[1] for k in point if k.startswith("levers.")]
         if permutations is None and len(levers) > 10:
-            from westdev.experiments import sampled_permutations
+            from westdev.experiments.experiment import sampled_permutations
 
             d = exp_req["decomposition"]
             permutations = sampled_permutations(levers, d["permutations"], d["seed"])

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from westdev.agents.arrays import ArrayPopulation
+from westdev.economy.agents.arrays import ArrayPopulation
 
 SECTORS: tuple[str, ...] = ("agriculture", "industry", "services")
 AGRI, INDUSTRY, SERVICES = 0, 1, 2

@@ -50,7 +50,7 @@ def _flatten(table: Mapping, prefix: str = "") -> Iterator[tuple[str, Mapping]]:
 @lru_cache(maxsize=1)
 def load_register() -> Mapping[str, ParameterSpec]:
     """Read and check the packaged register (cached)."""
-    text = resources.files("westdev.data").joinpath(REGISTER_FILE).read_text(encoding="utf-8")
+    text = resources.files("westdev.inputs.data").joinpath(REGISTER_FILE).read_text(encoding="utf-8")
     raw = tomllib.loads(text)
     out: dict[str, ParameterSpec] = {}
     for name, entry in _flatten(raw):

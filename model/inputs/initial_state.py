@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from westdev.agents.firms import FirmPopulation
-from westdev.agents.workers import N_BANDS, WorkerPopulation
-from westdev.datasets import ProvincialData, load_provincial_data
+from westdev.economy.agents.firms import FirmPopulation
+from westdev.economy.agents.workers import N_BANDS, WorkerPopulation
 from westdev.errors import InputError
-from westdev.parameters import Parameters
-from westdev.regions import Geography, build_geography
-from westdev.resolution import Resolution
+from westdev.inputs.datasets import ProvincialData, load_provincial_data
+from westdev.inputs.parameters import Parameters
+from westdev.inputs.regions import Geography, build_geography
+from westdev.inputs.resolution import Resolution
 
 VINTAGES = {"CN2019": 2019, "CN2000": 2000}
 

@@ -10,7 +10,7 @@ on silently shortened data gives wrong results that look plausible.
 
 Example
 -------
->>> from westdev.datasets import load_provincial_data
+>>> from westdev.inputs.datasets import load_provincial_data
 >>> data = load_provincial_data()
 >>> gdp = data.value("gdp_100m_yuan", 2019)        # 100m yuan, current prices, shape (31,)
 """
@@ -794,7 +794,7 @@ def _load(root: Traversable) -> ProvincialData:
 
 @lru_cache(maxsize=1)
 def _load_packaged() -> ProvincialData:
-    return _load(resources.files("westdev.data"))
+    return _load(resources.files("westdev.inputs.data"))
 
 
 def load_provincial_data(data_dir: str | os.PathLike[str] | None = None) -> ProvincialData:

@@ -7,7 +7,7 @@ resolution=...)``, and its results stream into a results store as it finishes. A
 its error text; the batch goes on.
 
 A task's `design_point` (a sweep's lever values, an ensemble's parameter draws, ...; see
-`westdev.experiments`) is applied to its scenario inside the worker, so the parent holds one
+`westdev.experiments.experiment`) is applied to its scenario inside the worker, so the parent holds one
 base scenario however many runs the batch has; the point and its index are recorded in the
 ``inputs_json`` column of the runs table.
 
@@ -45,11 +45,11 @@ import numpy as np
 import pandas as pd
 
 from westdev.errors import InputError, RunFailure
-from westdev.scenario import FrozenMap, Scenario
-from westdev.store import PARTS as PARTS_DIR
-from westdev.store import ResultsStore, StoreWriter
+from westdev.experiments.store import PARTS as PARTS_DIR
+from westdev.experiments.store import ResultsStore, StoreWriter
+from westdev.inputs.scenario import FrozenMap, Scenario
 
-DEFAULT_SIMULATE = "westdev.simulate:simulate"
+DEFAULT_SIMULATE = "westdev.economy.simulate:simulate"
 OUTPUT_COLUMNS = ["year", "area", "indicator", "value"]
 
 
@@ -115,7 +115,7 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
     try:
         parameters = None
         if overrides:
-            from westdev.parameters import load_parameters
+            from westdev.inputs.parameters import load_parameters
 
             parameters = load_parameters(scenario.parameter_vintage,
                                          {**scenario.parameter_overrides, **overrides})
@@ -130,7 +130,7 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
         row.update(status="failed", error="".join(traceback.format_exception(exc)).strip())
     row["wall_s"] = time.perf_counter() - start
     if parts_dir is not None:
-        from westdev.store import RESULTS_WRITTEN, write_run_parts
+        from westdev.experiments.store import RESULTS_WRITTEN, write_run_parts
 
         write_run_parts(Path(parts_dir), row, results)
         row[RESULTS_WRITTEN] = True
@@ -147,8 +147,8 @@ def warm_up(simulate: str | Callable | None) -> None:
     try:
         resolve_callable(simulate)
         if simulate == DEFAULT_SIMULATE:
-            from westdev.datasets import load_provincial_data
-            from westdev.parameters import load_register
+            from westdev.inputs.datasets import load_provincial_data
+            from westdev.inputs.parameters import load_register
 
             load_provincial_data()
             load_register()
@@ -161,7 +161,7 @@ def task_inputs(task: RunTask) -> tuple[Scenario, dict[str, float]]:
     overrides = dict(task.parameter_overrides)
     scenario = task.scenario
     if task.design_point:
-        from westdev.experiments import apply_design_point
+        from westdev.experiments.experiment import apply_design_point
 
         scenario, extra = apply_design_point(scenario, task.design_point)
         overrides.update(extra)

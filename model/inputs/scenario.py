@@ -31,11 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from westdev.errors import InputError
-from westdev.exogenous import EXOGENOUS
-from westdev.parameters import check_override
+from westdev.inputs.exogenous import EXOGENOUS
+from westdev.inputs.parameters import check_override
+from westdev.inputs.resolution import RESOLUTIONS
+from westdev.inputs.schedule import Schedule, Value
 from westdev.policy.catalogue import AREAS, LEVERS
-from westdev.resolution import RESOLUTIONS
-from westdev.schedule import Schedule, Value
 
 SECTIONS = ("meta", "run", "parameters", "exogenous", "levers", "goal")
 META_KEYS = ("name", "description", "extends")
@@ -608,7 +608,7 @@ def _default_lever(name: str) -> Schedule:
 
 def _default_exogenous(name: str) -> Schedule:
     spec = EXOGENOUS[name]
-    return Schedule.from_points(spec.default, bounds=spec.bounds, file="westdev.exogenous",
+    return Schedule.from_points(spec.default, bounds=spec.bounds, file="westdev.inputs.exogenous",
                                 field=f"exogenous.{name}")
 
 

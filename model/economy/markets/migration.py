@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from westdev.agents.workers import WorkerPopulation, draw_events
+from westdev.economy.agents.workers import WorkerPopulation, draw_events
 
 N_WORK_BANDS = 3  # bands 1..3
 

@@ -1,6 +1,6 @@
 """``westdev report``: every chart that applies to a results store, and a short summary.
 
->>> from westdev.report import write_report
+>>> from westdev.analysis.report import write_report
 >>> files = write_report("results/cmp", "reports/cmp")            # PNG + PDF, English
 >>> files = write_report("results/cmp", "reports/cmp_zh", lang="zh", formats=("png", "svg"))
 
@@ -124,7 +124,7 @@ def _check_formats(formats: Sequence[str] | str) -> tuple[str, ...]:
 
 
 def _open_store(results_dir: str | Path) -> Any:
-    from westdev.store import MANIFEST, ResultsStore
+    from westdev.experiments.store import MANIFEST, ResultsStore
 
     path = Path(results_dir)
     if not path.exists():
@@ -368,7 +368,7 @@ class _Context:
     def _load(self) -> None:
         import pandas as pd
 
-        from westdev.store import read_results
+        from westdev.experiments.store import read_results
 
         indicators = [*GOAL, CONTEXT, "min_province_ratio_income", "income_ratio_to_east",
                       "theil_within_west_share", "goal_2035_met"]
@@ -548,7 +548,7 @@ class _Context:
 
     # ------------------------------------------------------------------ tables
     def _goal_table(self) -> None:
-        import westdev.summaries as ws
+        import westdev.analysis.summaries as ws
 
         lang = self.lang
         inds = [*GOAL, CONTEXT] if self._has(CONTEXT) else list(GOAL)
@@ -574,7 +574,7 @@ class _Context:
                              f"{_t('goal_intro', lang)}\n\n{_md_table(head, rows)}")
 
     def _probability_table(self) -> None:
-        import westdev.summaries as ws
+        import westdev.analysis.summaries as ws
 
         lang = self.lang
         try:
@@ -744,7 +744,7 @@ class _Context:
         if path.is_file():
             indices = pd.read_parquet(path)
         else:
-            from westdev import sensitivity as sa
+            from westdev.analysis import sensitivity as sa
 
             indices = sa.analyse(self.store)
         if indices.empty or not indices["value"].notna().any():
@@ -759,7 +759,7 @@ class _Context:
         if indices["year"].nunique() > 1:
             self.figure("sensitivity_heatmap", lambda: C.plot_sensitivity_heatmap(
                 indices, scenario=scenario, lang=lang))
-        from westdev import sensitivity as sa
+        from westdev.analysis import sensitivity as sa
 
         year = 2035 if 2035 in set(indices["year"]) else year
         top = sa.top_factors(indices, year=year, n=5)
@@ -797,8 +797,8 @@ class _Context:
 
     # ------------------------------------------------------------------ decomposition
     def _decomposition(self) -> None:
+        import westdev.analysis.summaries as ws
         import westdev.charts as C
-        import westdev.summaries as ws
 
         lang = self.lang
         d = self.experiment["decomposition"]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from westdev.economy import WestDevModel
-from westdev.initial_state import build_initial_state
-from westdev.parameters import Parameters, load_parameters
-from westdev.resolution import get_resolution
+from westdev.economy.model import WestDevModel
+from westdev.inputs.initial_state import build_initial_state
+from westdev.inputs.parameters import Parameters, load_parameters
+from westdev.inputs.resolution import get_resolution
 
 RESULT_COLUMNS = ["year", "area", "indicator", "value"]
 
@@ -35,8 +35,8 @@ def simulate(scenario, parameters: Parameters | None = None, seed: int = 0, *,
 
     Parameters
     ----------
-    scenario : westdev.scenario.Scenario
-    parameters : westdev.parameters.Parameters, optional
+    scenario : westdev.inputs.scenario.Scenario
+    parameters : westdev.inputs.parameters.Parameters, optional
         Defaults to the scenario's vintage with its overrides.
     seed : int
         Seed of the run's random generator (derived by the runner from root seed, design point

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from westdev import government as gov
-from westdev.accounting import AGENT_GROWTH_LIMIT, check_agent_growth, check_year
-from westdev.agents import workers as wk
-from westdev.agents.firms import (
+from westdev.economy import government as gov
+from westdev.economy.accounting import AGENT_GROWTH_LIMIT, check_agent_growth, check_year
+from westdev.economy.agents import workers as wk
+from westdev.economy.agents.firms import (
     AGRI,
     INDUSTRY,
     SERVICES,
@@ -37,22 +37,22 @@ from westdev.agents.firms import (
     labour_demand,
     log_capital_gap,
 )
-from westdev.agents.province import Province
-from westdev.indicators import weighted_quantile
-from westdev.initial_state import InitialState
-from westdev.markets import goods, labour, land
-from westdev.markets.migration import (
+from westdev.economy.agents.province import Province
+from westdev.economy.indicators import weighted_quantile
+from westdev.economy.markets import goods, labour, land
+from westdev.economy.markets.migration import (
     MigrationModel,
     cell_population,
     draw_moves,
     expected_pair_flows,
     populated_pairs,
 )
-from westdev.parameters import Parameters
+from westdev.economy.recorder import Recorder
+from westdev.inputs.initial_state import InitialState
+from westdev.inputs.parameters import Parameters
+from westdev.inputs.regions import REGION_GROUPS
 from westdev.policy.catalogue import default_values
 from westdev.policy.instruments import Instruments, instruments
-from westdev.recorder import Recorder
-from westdev.regions import REGION_GROUPS
 
 
 @dataclass

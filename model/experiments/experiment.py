@@ -2,7 +2,7 @@
 
 An experiment file (TOML, ``scenarios/experiments/``; schema in ``scenarios/README.md``) names a
 base scenario and a design; this module turns it into design points and run tasks for the one
-runner (`westdev.runner.run_batch`) and records the whole request in the store's manifest, so
+runner (`westdev.experiments.runner.run_batch`) and records the whole request in the store's manifest, so
 that ``westdev rerun DIR/manifest.json`` repeats it exactly.
 
 Kinds and their design tables:
@@ -12,16 +12,16 @@ Kinds and their design tables:
     or ``[sample] method = "lhs"`` over ``[factors.*]`` distributions.
 ``sensitivity``
     ``[sample] method = "sobol" | "morris"`` over ``[factors.*]`` (SALib's samplers, in their row
-    order; analysed by `westdev.sensitivity`).
+    order; analysed by `westdev.analysis.sensitivity`).
 ``ensemble``
     ``[ensemble]``: each design point draws the uncertain parameters (by default those tagged
     *calibrated* in the register; until the calibration issue ships a posterior, uniform over the
     register's documented range) and scale factors of the exogenous paths (frontier TFP growth,
     world demand growth, commodity prices), then replicates add idiosyncratic noise. The
-    probability of meeting the goal is the share of runs that meet it (`westdev.summaries`).
+    probability of meeting the goal is the share of runs that meet it (`westdev.analysis.summaries`).
 ``decomposition``
     ``[decomposition]``: the base scenario with subsets of a package's levers switched on, for
-    one-at-a-time and Shapley splits of the package's effect and cost (`westdev.summaries`).
+    one-at-a-time and Shapley splits of the package's effect and cost (`westdev.analysis.summaries`).
 
 **Factor names** are dotted: ``levers.<area>.<key>``, ``parameters.<section>.<key>``,
 ``exogenous.<driver>`` (the path replaced by a constant) or ``exogenous.<driver>.scale`` (the
@@ -61,13 +61,21 @@ from typing import Any
 import numpy as np
 
 from westdev.errors import InputError
-from westdev.exogenous import EXOGENOUS
-from westdev.parameters import TAGS, load_parameters, load_register
-from westdev.policy.catalogue import LEVERS
-from westdev.regions import REGION_GROUPS
-from westdev.resolution import RESOLUTIONS
-from westdev.runner import DEFAULT_SIMULATE, RunTask, execute, get_backend, run_batch, simulate_name
-from westdev.scenario import (  # one wording for bad-input messages
+from westdev.experiments.runner import (
+    DEFAULT_SIMULATE,
+    RunTask,
+    execute,
+    get_backend,
+    run_batch,
+    simulate_name,
+)
+from westdev.experiments.seeds import run_seed
+from westdev.experiments.store import ResultsStore
+from westdev.inputs.exogenous import EXOGENOUS
+from westdev.inputs.parameters import TAGS, load_parameters, load_register
+from westdev.inputs.regions import REGION_GROUPS
+from westdev.inputs.resolution import RESOLUTIONS
+from westdev.inputs.scenario import (  # one wording for bad-input messages
     MAX_SEED,
     FrozenMap,
     Scenario,
@@ -76,8 +84,7 @@ from westdev.scenario import (  # one wording for bad-input messages
     load_scenario,
     shipped_path,
 )
-from westdev.seeds import run_seed
-from westdev.store import ResultsStore
+from westdev.policy.catalogue import LEVERS
 
 KINDS = ("sweep", "ensemble", "sensitivity", "decomposition")
 STORE_KIND = {"sweep": "sweep", "ensemble": "ensemble", "sensitivity": "sensitivity",
@@ -1127,7 +1134,7 @@ def _fitted_uncertainty(vintage: str) -> dict[str, tuple[float, float]]:
     """(value, s.d.) of each parameter estimated in the fitted `vintage`: the standard error,
     or — where the emulator gave none — a sixth of the 90 % plausible range (±1.645 s.d.)."""
     from westdev.calibration.fitted_file import read_fitted
-    from westdev.parameters import _flatten
+    from westdev.inputs.parameters import _flatten
 
     out = {}
     for name, entry in _flatten(read_fitted(vintage).get("parameters", {})):
@@ -1260,7 +1267,7 @@ def _check_scaled_paths(exp: Experiment, file: str) -> None:
 @lru_cache(maxsize=1)
 def known_areas() -> tuple[str, ...]:
     """Areas of the results table: provinces (English names), region groups and China."""
-    text = resources.files("westdev.data").joinpath("provinces.csv").read_text(encoding="utf-8")
+    text = resources.files("westdev.inputs.data").joinpath("provinces.csv").read_text(encoding="utf-8")
     names = [row["name_en"].strip() for row in csv.DictReader(text.splitlines())]
     return tuple(names) + tuple(REGION_GROUPS) + ("China",)
 
@@ -1285,7 +1292,7 @@ def _scenario_ref(item: Any, field: str, file: str, base_dir: Path) -> Scenario:
         return load_scenario(candidate)
     if shipped_path(item) is not None:
         return load_scenario(item)
-    from westdev.scenario import shipped_scenarios
+    from westdev.inputs.scenario import shipped_scenarios
 
     names = shipped_scenarios()
     close = difflib.get_close_matches(item, names, n=1)
@@ -1307,7 +1314,7 @@ def inline_scenario(scenario: Scenario) -> dict[str, Any]:
 def scenario_from_content(content: Mapping[str, Any], *, name: str, description: str = "",
                           source: str = "<manifest>") -> Scenario:
     """Rebuild a scenario from its resolved content (as in manifests), checked like a file."""
-    from westdev.scenario import _defaults_scenario
+    from westdev.inputs.scenario import _defaults_scenario
 
     base = dataclasses.replace(_defaults_scenario(), source=source)
     content = dict(content)
@@ -1437,7 +1444,7 @@ def rerun(manifest: str | Path, out: str | Path | None = None, *, backend: str =
     is completed (missing and failed runs are run, finished ones kept); with `out` the whole
     batch is repeated into a new store, with the same seeds and so the same results.
     """
-    from westdev.store import read_manifest
+    from westdev.experiments.store import read_manifest
 
     path = Path(manifest)
     store_dir = path if path.is_dir() else path.parent
@@ -1480,7 +1487,7 @@ def rerun(manifest: str | Path, out: str | Path | None = None, *, backend: str =
 
 
 def _same_request(old: Mapping[str, Any], new: Mapping[str, Any], file: str) -> None:
-    from westdev.store import _first_difference
+    from westdev.experiments.store import _first_difference
 
     diff = _first_difference(json.loads(json.dumps(old, sort_keys=True)),
                              json.loads(json.dumps(new, sort_keys=True)))

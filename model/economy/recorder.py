@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from westdev import indicators as ind
+from westdev.economy import indicators as ind
 from westdev.errors import RunFailure
+from westdev.inputs.regions import REGION_GROUPS
 from westdev.policy.catalogue import LEVERS
-from westdev.regions import REGION_GROUPS
 
 GROUPS: tuple[str, ...] = REGION_GROUPS + ("China",)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from westdev.agents.arrays import ArrayPopulation
+from westdev.economy.agents.arrays import ArrayPopulation
 
 AGE_BANDS: tuple[str, ...] = ("0-14", "15-29", "30-44", "45-64", "65+")
 AGE_WIDTH = np.array([15.0, 15.0, 15.0, 20.0, np.inf])
