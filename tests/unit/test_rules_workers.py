@@ -10,11 +10,14 @@ import numpy as np
 import pytest
 
 from westdev.economy.agents.workers import (
+    Census,
     WorkerPopulation,
     age,
     births,
+    census_counts,
     deaths,
     job_flows,
+    update_census,
     upgrade_skills,
 )
 
@@ -252,3 +255,26 @@ def test_job_flows_new_hires_follow_sector_share_and_only_working_age():
     np.testing.assert_allclose(np.bincount(s0, minlength=3) / s0.size, SHARES[0], atol=0.015)
     # province 1: all demand in services
     assert (w.sector[working & (w.residence == 1)] == 2).all()
+
+
+def test_a_cell_that_empties_by_difference_holds_exactly_zero_people():
+    """Adding and removing agents whose weights do not sum exactly in floating point leaves
+    rounding residue; the census settles it to zero, never to a negative head count (a
+    negative skilled share raised to a power was NaN: issue 14)."""
+    one = np.ones(1, dtype=np.int16)
+    weights = np.array([0.1, 0.2, 0.3 + 1e-17])
+    census = take_census_from_counts(census_counts(2, weights, np.repeat(one, 3),
+                                                   np.repeat(one, 3), np.full(3, 2),
+                                                   np.ones(3, np.int8), np.ones(3, bool)))
+    for w in weights[::-1]:  # remove them one at a time, in another order than they came
+        census = update_census(census, minus=census_counts(2, np.array([w]), one, one,
+                                                           np.array([2]), np.ones(1, np.int8),
+                                                           np.ones(1, bool)))
+    assert (census.table >= 0).all() and census.table.sum() == 0.0
+    assert (census.by_hukou >= 0).all() and census.by_hukou.sum() == 0.0
+    assert census.skilled_working[1] == 0.0
+
+
+def take_census_from_counts(counts):
+    table, by_hukou = counts
+    return Census(table=table, by_hukou=by_hukou)

@@ -134,6 +134,9 @@ def census_counts(n_provinces: int, weight: np.ndarray, residence: np.ndarray, h
     return table.reshape(n_provinces, N_BANDS, 2, 2, 2), by_hukou.reshape(n_provinces, 2)
 
 
+CENSUS_RESIDUE = 1e-6  # persons: far below one person, far above float rounding of head counts
+
+
 def update_census(census: Census, minus: tuple | None = None, plus: tuple | None = None) -> Census:
     """A census with some agents' counts removed (`minus`) and others added (`plus`)."""
     table, by_hukou = census.table.copy(), census.by_hukou.copy()
@@ -141,7 +144,15 @@ def update_census(census: Census, minus: tuple | None = None, plus: tuple | None
         if counts is not None:
             table += sign * counts[0]
             by_hukou += sign * counts[1]
-    return Census(table=table, by_hukou=by_hukou)
+    return Census(table=_settled(table), by_hukou=_settled(by_hukou))
+
+
+def _settled(counts: np.ndarray) -> np.ndarray:
+    """Counts kept by difference leave rounding residue where a cell empties (±1e-10 persons,
+    either sign); a negative residue is a negative head count, and a negative skilled share
+    raised to a power is NaN. Residue below `CENSUS_RESIDUE` persons is set to exactly zero."""
+    counts[np.abs(counts) < CENSUS_RESIDUE] = 0.0
+    return counts
 
 
 def recount_jobs(census: Census, workers: WorkerPopulation, changed: np.ndarray) -> Census:
@@ -152,7 +163,8 @@ def recount_jobs(census: Census, workers: WorkerPopulation, changed: np.ndarray)
     code_before = code_now + np.where(workers.employed[changed], -2, 2)  # the employed bit flipped
     delta = (np.bincount(code_now, weights=workers.weight[changed], minlength=n * 40)
              - np.bincount(code_before, weights=workers.weight[changed], minlength=n * 40))
-    return Census(table=census.table + delta.reshape(census.table.shape), by_hukou=census.by_hukou)
+    return Census(table=_settled(census.table + delta.reshape(census.table.shape)),
+                  by_hukou=census.by_hukou)
 
 
 def bernoulli_indices(n: int, p: float, rng: np.random.Generator) -> np.ndarray:
