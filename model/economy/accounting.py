@@ -24,7 +24,7 @@ def fiscal_residuals(budgets) -> np.ndarray:
     return budgets.resources() - budgets.uses()
 
 
-def check_agent_growth(model, rule: str, current: int, new_by_cell: np.ndarray,
+def check_agent_growth(geo, year: int, rule: str, current: int, new_by_cell: np.ndarray,
                        limit: int) -> None:
     """Raise RunFailure, before anything is allocated, if `rule` would take the agent count
     past `limit`; the message names the rule, the province that adds the most agents and
@@ -32,33 +32,34 @@ def check_agent_growth(model, rule: str, current: int, new_by_cell: np.ndarray,
     added = int(new_by_cell.sum())
     if current + added <= limit:
         return
-    by_province = new_by_cell.reshape(model.geo.n, -1).sum(axis=1)
+    by_province = new_by_cell.reshape(geo.n, -1).sum(axis=1)
     worst = int(np.argmax(by_province))
     raise RunFailure(f"{rule} ran away: {added:,} new agents ({int(by_province[worst]):,} in "
-                     f"{model.geo.names[worst]}) would take the run to {current + added:,} "
+                     f"{geo.names[worst]}) would take the run to {current + added:,} "
                      f"agents, over its limit of {limit:,} ({AGENT_GROWTH_LIMIT} × the start "
-                     "year's)", year=model.year)
+                     "year's)", year=year)
 
 
-def check_year(model, flows) -> None:
-    """Raise RunFailure if any identity fails or any stock is negative or non-finite."""
+def check_year(setting, state, flows) -> None:
+    """Raise RunFailure if any identity fails or any stock is negative or non-finite.
+    Keeps the census population it checked in `state.checked_population` for next year."""
     year = flows.year
-    n = model.geo.n
+    n = setting.geo.n
     # the census is kept up to date by difference through the year; a full count of the
     # agents checks it in the start and the end year
-    pop = model.census.population
-    if year in (model.start_year, model.scenario.run.end_year):
-        full = model.workers.population(n)
+    pop = state.census.population
+    if year in (setting.start_year, setting.scenario.run.end_year):
+        full = state.workers.population(n)
         if not _close(full, pop, full.sum()):
             raise RunFailure("the worker census differs from a full count of the agents", year=year)
-    if model.workers.n > model.worker_agent_limit:
-        raise RunFailure(f"worker births ran away: {model.workers.n:,} worker agents, over the "
-                         f"run's limit of {model.worker_agent_limit:,} ({AGENT_GROWTH_LIMIT} × the "
-                         "start year's)", year=year)
+    if state.workers.n > setting.worker_agent_limit:
+        raise RunFailure(f"worker births ran away: {state.workers.n:,} worker agents, over the "
+                         f"run's limit of {setting.worker_agent_limit:,} ({AGENT_GROWTH_LIMIT} × "
+                         "the start year's)", year=year)
     checks = {
-        "GDP": flows.gdp, "population": pop, "firm capital": model.firms.capital,
-        "firm weights": model.firms.weight, "infrastructure capital": model.k_infra,
-        "public-service capital": model.k_public, "debt": model.debt, "wage": model.wage,
+        "GDP": flows.gdp, "population": pop, "firm capital": state.firms.capital,
+        "firm weights": state.firms.weight, "infrastructure capital": state.k_infra,
+        "public-service capital": state.k_public, "debt": state.debt, "wage": state.wage,
         "household income": flows.household_income,
     }
     for name, arr in checks.items():
@@ -74,11 +75,11 @@ def check_year(model, flows) -> None:
         # remittances to the centre (上解) and may be negative for rich provinces
         if key != "earmarked_transfer" and np.any(value < -1e-9 * max(float(np.abs(value).sum()), 1.0)):
             worst = int(np.argmin(value))
-            raise RunFailure(f"budget item {key} of {model.geo.names[worst]} is negative "
+            raise RunFailure(f"budget item {key} of {setting.geo.names[worst]} is negative "
                              f"({value[worst]:.3g} × 100m yuan): obligations exceed resources",
                              year=year)
 
-    prev = getattr(model, "_checked_population", None)
+    prev = state.checked_population
     if prev is not None:
         expected = prev + flows.births - flows.deaths + flows.net_migration
         if not _close(pop, expected, pop.sum()):
@@ -86,14 +87,14 @@ def check_year(model, flows) -> None:
                              "+ net migration", year=year)
     if abs(flows.net_migration.sum()) > REL_TOL * max(pop.sum(), 1.0):
         raise RunFailure("net migration does not sum to zero across provinces", year=year)
-    model._checked_population = pop
+    state.checked_population = pop
 
     b = flows.budgets
     scale = float(np.abs(b.resources()).sum())
     resid = fiscal_residuals(b)
     if not _close(resid, 0.0, scale):
         worst = int(np.argmax(np.abs(resid)))
-        raise RunFailure(f"fiscal identity of {model.geo.names[worst]} does not close "
+        raise RunFailure(f"fiscal identity of {setting.geo.names[worst]} does not close "
                          f"(residual {resid[worst]:.3g} × 100m yuan)", year=year)
     if not _close(b["horizontal_in"].sum(), b["horizontal_out"].sum(), scale):
         raise RunFailure("horizontal transfers paid ≠ received", year=year)

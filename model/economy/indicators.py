@@ -1,4 +1,4 @@
-"""Indicators: small pure functions over province arrays (DESIGN §4).
+"""Indicators: small pure functions over province arrays (docs/design.md §4).
 
 Region aggregates are computed from sums (GDP per head = Σ GDP / Σ population), never as means of
 provincial ratios; indexes are population-weighted.

@@ -1,5 +1,5 @@
 """Collect indicators per province and region group each year, inside the model (no per-agent
-collection), and turn them into the tidy table of DESIGN §8 at the end of a run."""
+collection), and turn them into the tidy table of docs/design.md §8 at the end of a run."""
 
 from __future__ import annotations
 
@@ -13,23 +13,9 @@ from westdev.policy.catalogue import LEVERS
 
 GROUPS: tuple[str, ...] = REGION_GROUPS + ("China",)
 
-# indicator → how a region group aggregates it
-SUMS = ("gdp_100m_yuan", "population_10k", "employment_10k", "firms", "firm_entries",
-        "firm_exits", "relocations_in", "relocations_out", "net_migration_10k", "migration_in_10k", "migration_out_10k", "births_10k",
-        "deaths_10k", "debt_100m_yuan", "own_revenue_100m_yuan", "central_transfers_100m_yuan",
-        "horizontal_net_100m_yuan", "budget_spending_100m_yuan", "net_central_support_100m_yuan",
-        "public_service_spending_100m_yuan", "infrastructure_spending_100m_yuan",
-        "new_borrowing_100m_yuan", "investment_100m_yuan", "infrastructure_capital_100m_yuan",
-        "public_service_capital_100m_yuan", "land_quota_km2", "land_used_km2", "land_sold_km2",
-        "land_bought_km2", "land_sales_100m_yuan", "si_fund_100m_yuan",
-        "agriculture_va_100m_yuan", "industry_va_100m_yuan", "services_va_100m_yuan",
-        "energy_intensive_capital_100m_yuan")
+# indicators aggregated over a region group as population-weighted means (the rest are sums)
 WEIGHTED = ("public_services_index", "infrastructure_access_index")
-DERIVED = ("gdp_per_capita_yuan", "disposable_income_per_capita_yuan",
-           "consumption_per_capita_yuan", "unemployment_rate", "debt_to_gdp",
-           "secondary_share", "tertiary_share", "network_km_per_100km2",
-           "network_km_per_10k_people", "skilled_share", "non_local_hukou_share", "wage_yuan",
-           "income_ratio_to_east")
+GOAL_YEAR = 2035  # the guideline's horizon: the goal test is recorded in this year
 GOAL_RATIOS = {"income": "disposable_income_per_capita_yuan",
                "public_services": "public_services_index",
                "infrastructure": "infrastructure_access_index"}
@@ -38,40 +24,49 @@ GOAL_RATIOS = {"income": "disposable_income_per_capita_yuan",
 class Recorder:
     """Accumulates one row of indicators per year and area."""
 
-    def __init__(self, model) -> None:
-        self.model = model
+    def __init__(self, geo, goal_thresholds: dict[str, float], goal_year: int = GOAL_YEAR) -> None:
+        self.geo = geo
+        self.goal_thresholds = goal_thresholds  # θ by goal dimension (the scenario's [goal])
+        self.goal_year = goal_year
         # rows in blocks of equal-length columns (year, area, indicator, value), in order
         self.blocks: list[tuple[list[int], list[str], list[str], np.ndarray]] = []
         self.rows: list[tuple[int, str, str, float]] = []  # scalar rows not yet in a block
-        geo = model.geo
         self.areas = list(geo.names)
         self.masks = [geo.mask(g) for g in REGION_GROUPS] + [np.ones(geo.n, dtype=bool)]
 
     def record(self, flows) -> None:
-        """Compute and store this year's indicators."""
-        m = self.model
-        geo = m.geo
-        n = geo.n
-        year = flows.year
-        census = m.census
-        pop = census.population
+        """Compute and store this year's indicators from the year's flows and stocks."""
+        per_area = self._per_area(flows, self._base(flows))
+        names = self.areas + list(GROUPS)
+        self._flush()
+        self.blocks.append(([flows.year] * (len(names) * len(per_area)), names * len(per_area),
+                            [name for name in per_area for _ in names],
+                            np.concatenate(list(per_area.values()))))
+        self._west_rows(flows, per_area)
+        self._china_rows(flows)
+
+    def _base(self, flows) -> dict[str, np.ndarray]:
+        """Indicators by province that region groups sum (or average, WEIGHTED)."""
+        n = self.geo.n
+        pop = flows.population
         b = flows.budgets
-        firms = m.firms
-        base: dict[str, np.ndarray] = {
+        land = flows.land
+        zeros = np.zeros(n)
+        return {
             "gdp_100m_yuan": flows.gdp,
             "population_10k": pop / 1e4,
             "employment_10k": flows.employed_persons / 1e4,
-            "firms": firms.totals(np.ones(firms.n), n),
+            "firms": flows.firms,
             "firm_entries": flows.entries,
             "firm_exits": flows.exits,
             "relocations_in": flows.relocations_in,
             "relocations_out": flows.relocations_out,
             "net_migration_10k": flows.net_migration / 1e4,
-            "migration_in_10k": m.migration_in / 1e4,
-            "migration_out_10k": m.migration_out / 1e4,
+            "migration_in_10k": flows.migration_in / 1e4,
+            "migration_out_10k": flows.migration_out / 1e4,
             "births_10k": flows.births / 1e4,
             "deaths_10k": flows.deaths / 1e4,
-            "debt_100m_yuan": m.debt,
+            "debt_100m_yuan": flows.debt,
             "own_revenue_100m_yuan": b.own_revenue(),
             "central_transfers_100m_yuan": b.central_transfers(),
             "horizontal_net_100m_yuan": b["horizontal_in"] - b["horizontal_out"],
@@ -79,39 +74,43 @@ class Recorder:
             "net_central_support_100m_yuan": b.spending() - b["own_tax"],
             "public_service_spending_100m_yuan": b["public_services"],
             "infrastructure_spending_100m_yuan": b["infrastructure"],
-            "new_borrowing_100m_yuan": m.net_new_debt,
-            "investment_100m_yuan": getattr(m, "investment", np.zeros(n)),
-            "infrastructure_capital_100m_yuan": m.k_infra,
-            "public_service_capital_100m_yuan": m.k_public,
-            "land_quota_km2": flows.land.quota if flows.land is not None else np.zeros(n),
-            "land_used_km2": flows.land.used if flows.land is not None else np.zeros(n),
-            "land_sold_km2": flows.land.sold if flows.land is not None else np.zeros(n),
-            "land_bought_km2": flows.land.bought if flows.land is not None else np.zeros(n),
+            "new_borrowing_100m_yuan": flows.net_new_debt,
+            "investment_100m_yuan": flows.investment,
+            "infrastructure_capital_100m_yuan": flows.infrastructure_capital,
+            "public_service_capital_100m_yuan": flows.public_service_capital,
+            "land_quota_km2": land.quota if land is not None else zeros,
+            "land_used_km2": land.used if land is not None else zeros,
+            "land_sold_km2": land.sold if land is not None else zeros,
+            "land_bought_km2": land.bought if land is not None else zeros,
             "land_sales_100m_yuan": b["land_sales"],
-            "si_fund_100m_yuan": m.si_fund,
+            "si_fund_100m_yuan": flows.si_fund,
             "agriculture_va_100m_yuan": flows.gdp_sector[:, 0],
             "industry_va_100m_yuan": flows.gdp_sector[:, 1],
             "services_va_100m_yuan": flows.gdp_sector[:, 2],
-            "energy_intensive_capital_100m_yuan": firms.totals(
-                firms.capital * firms.energy_intensive, n),
-            "public_services_index": m.public_services_index(),
-            "infrastructure_access_index": m.infrastructure_access_index(),
+            "energy_intensive_capital_100m_yuan": flows.energy_intensive_capital,
+            "public_services_index": flows.public_services_index,
+            "infrastructure_access_index": flows.infrastructure_access_index,
         }
+
+    def _per_area(self, flows, base: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Every indicator for the provinces and the region groups: sums, population-weighted
+        means, and ratios of sums (per head, shares, rates)."""
+        geo, n, pop = self.geo, self.geo.n, flows.population
         # components of derived ratios (numerator, denominator), aggregated by sums
-        network = (m.obs.network_km * (m.quality / m.quality0)[:, None]).sum(axis=1)
+        network = flows.network_km
         parts = {
             "gdp_per_capita_yuan": (flows.gdp * 1e8, pop),
             "disposable_income_per_capita_yuan": (flows.household_income * 1e8, pop),
             "consumption_per_capita_yuan": (flows.consumption * 1e8, pop),
             "unemployment_rate": (flows.labour_force_persons - flows.employed_persons,
                                   flows.labour_force_persons),
-            "debt_to_gdp": (m.debt, flows.gdp),
+            "debt_to_gdp": (flows.debt, flows.gdp),
             "secondary_share": (flows.gdp_sector[:, 1], flows.gdp),
             "tertiary_share": (flows.gdp_sector[:, 2], flows.gdp),
             "network_km_per_100km2": (network * 100.0, geo.area_km2),
             "network_km_per_10k_people": (network * 1e4, pop),
-            "skilled_share": (census.skilled_working, census.working),
-            "non_local_hukou_share": (census.non_local, pop),
+            "skilled_share": (flows.skilled_working, flows.working),
+            "non_local_hukou_share": (flows.non_local, pop),
             "wage_yuan": (flows.wage_bill * 1e8, flows.employed_persons),
         }
         per_area: dict[str, np.ndarray] = {}
@@ -134,14 +133,12 @@ class Recorder:
         income = per_area["disposable_income_per_capita_yuan"]
         east_i = n + REGION_GROUPS.index("East")
         per_area["income_ratio_to_east"] = income / income[east_i]
+        return per_area
 
-        names = self.areas + list(GROUPS)
-        self._flush()
-        self.blocks.append(([year] * (len(names) * len(per_area)), names * len(per_area),
-                            [name for name in per_area for _ in names],
-                            np.concatenate(list(per_area.values()))))
-
-        # West: the goal ratios, context ratio, worst province, goal test
+    def _west_rows(self, flows, per_area: dict[str, np.ndarray]) -> None:
+        """The West's goal ratios, GDP-per-head ratio, worst province and the goal test."""
+        year, n, geo = flows.year, self.geo.n, self.geo
+        east_i = n + REGION_GROUPS.index("East")
         west_i = n + REGION_GROUPS.index("West")
         ratios = {}
         for key, indicator in GOAL_RATIOS.items():
@@ -152,12 +149,15 @@ class Recorder:
                                     per_area["gdp_per_capita_yuan"][east_i])))
         self.rows.append((year, "West", "min_province_ratio_income",
                           float(np.min(per_area["income_ratio_to_east"][:n][geo.west]))))
-        theta = m.scenario.goal.as_dict()
-        if year == 2035:
+        theta = self.goal_thresholds
+        if year == self.goal_year:
             met = all(ratios[k] >= theta[k] for k in GOAL_RATIOS)
             self.rows.append((year, "West", "goal_2035_met", float(met)))
 
-        # China: Theil index and its split, prices, central and consolidated balances, lever costs
+    def _china_rows(self, flows) -> None:
+        """China: Theil index and its split, prices, central and consolidated balances, lever
+        costs."""
+        year, geo, pop = flows.year, self.geo, flows.population
         groups = {g: geo.mask(g) for g in REGION_GROUPS}
         th = ind.theil_decomposition(flows.gdp, pop, groups)
         self.rows += [
@@ -169,7 +169,7 @@ class Recorder:
             (year, "China", "gdp_deflator", flows.deflator),
             (year, "China", "central_balance_100m_yuan", flows.central["balance"]),
             (year, "China", "consolidated_balance_100m_yuan",
-             flows.central["balance"] - float(m.net_new_debt.sum())),
+             flows.central["balance"] - float(flows.net_new_debt.sum())),
         ]
         total_cost = 0.0
         for lever in LEVERS:

@@ -47,7 +47,7 @@ def simulate(scenario, parameters: Parameters | None = None, seed: int = 0, *,
     Returns
     -------
     DataFrame with columns year (int), area (str), indicator (str), value (float): one row per
-    province or region group, indicator and year (tidy, DESIGN §8).
+    province or region group, indicator and year (tidy, docs/design.md §8).
 
     Raises
     ------

@@ -1,8 +1,10 @@
 """Lever values of one year turned into the arrays the model's rules read.
 
-This is the one documented place where policy acts on the economy: every lever of the
-catalogue is read here (or, for the few that act on a single flow, named in the rule that uses
-it), so a reader can follow each lever from its article to its mechanism.
+This is the one place where policy enters the economy: every lever of the catalogue is read
+here, once a year, and each instrument names the lever it comes from, so a reader can follow a
+lever from its article to the instrument and from there to the rules that use it. The economy's
+rules read instruments only; the raw values are kept for the lever-cost counterfactuals
+(`westdev.policy.costs`).
 """
 
 from __future__ import annotations
@@ -21,44 +23,66 @@ POOLING_PORTABILITY = {"county": "migration.portability_cost_county",
 
 @dataclass(frozen=True)
 class Instruments:
-    """Policy of one year, as arrays over provinces (31) or scalars."""
+    """Policy of one year, as arrays over provinces (31) or scalars. Each field names the
+    lever(s) it comes from; "register:" marks the value outside the west (or a parameter that
+    turns the lever into the instrument)."""
 
-    values: dict  # raw lever values by dotted name
+    values: dict  # raw lever values by dotted name (for the lever-cost counterfactuals)
     west: np.ndarray
-    transfer_coefficient: np.ndarray  # formula-transfer weight by province
-    cofinancing: np.ndarray  # local share of centrally funded projects
-    cit_encouraged: np.ndarray  # CIT rate of eligible (encouraged) firms by province
-    catalogue_coverage: np.ndarray  # share of industry/service firms eligible, by province
-    capital_price_eligible: np.ndarray  # price of capital goods for eligible firms (1 = none)
-    bond_quota_multiplier: np.ndarray
-    project_intensity: np.ndarray  # central transport + water/information funds, share of GDP
-    spread_cut: np.ndarray  # cut in loan spreads for small firms (share, i.e. pp/100)
-    green_discount: np.ndarray  # average cost-of-capital cut from green credit (share)
-    debt_spread: np.ndarray  # spread on provincial debt over the real rate (share)
-    relocation_support: np.ndarray  # share of moving cost paid for moves into each province
-    public_service_share: np.ndarray  # share of discretionary budget on public services
-    wage_premium: np.ndarray  # public-servant wage premium by province
-    remote_coverage: np.ndarray
-    protected_share: np.ndarray  # protected share of land area by province
-    power_discount: np.ndarray  # power-price discount for energy-intensive firms
-    migrant_access: float
-    portability_cost: float
-    skilled_incentive: np.ndarray  # yuan per skilled migrant per year, by destination
-    young_upgrade: np.ndarray  # yearly skill-upgrade probability of the 15–29 band
-    adult_upgrade: np.ndarray  # yearly training probability of low-skill 30–64
-    entry_barrier: float
-    fdi_entry_boost: np.ndarray  # extra entry of foreign-invested industry firms (share), by province
-    catch_up_boost: np.ndarray  # innovation platforms
-    foreign_cost_cut: np.ndarray  # cut in foreign trade costs
-    foreign_reach: np.ndarray  # multiplier on the foreign-demand share of tradables
-    processing_share: np.ndarray  # local processing of resources (western resource provinces)
-    transmission: np.ndarray  # west→east power transmission index
-    vat_zone_relief: np.ndarray  # VAT relief for firms in customs special zones
-    energy_cap_growth: float
-    land_west_share: float
-    land_unused_quota: float
-    land_trading_share: float
-    pooling: str
+    # fiscal (§30, §35)
+    transfer_coefficient: np.ndarray  # fiscal.west_transfer_coefficient (1 elsewhere)
+    cofinancing: np.ndarray  # fiscal.west_cofinancing_share (register: fiscal.cofinancing_share_other)
+    cit_encouraged: np.ndarray  # fiscal.cit_rate_encouraged_west (standard rate elsewhere)
+    capital_price_eligible: np.ndarray  # fiscal.equipment_duty_exemption: price of eligible capital goods
+    duty_exemption: bool  # fiscal.equipment_duty_exemption
+    vat_zone_relief: np.ndarray  # fiscal.vat_general_taxpayer_special_zones (register: fiscal.zone_vat_relief)
+    bond_quota_multiplier: np.ndarray  # fiscal.west_bond_quota_multiplier (1 elsewhere)
+    transfers_in_bond_capacity: bool  # fiscal.transfers_in_bond_capacity
+    ecological_transfer_per_km2: float  # fiscal.ecological_transfer_yuan_per_km2 (yuan/km²)
+    pairing_share: float  # fiscal.pairing_assistance_pct_donor_revenue / 100 (share of donor revenue)
+    # finance (§31)
+    spread_cut: np.ndarray  # finance.small_firm_spread_cut_pp / 100 (share)
+    green_discount: np.ndarray  # finance.green_credit_share × register: finance.green_discount_pp / 100
+    debt_spread: np.ndarray  # spread on provincial debt, less finance.infrastructure_risk_sharing
+    # industry (§3, §4, §12, §13, §20, §32)
+    catalogue_coverage: np.ndarray  # industry.encouraged_catalogue_coverage (0 elsewhere)
+    fdi_entry_boost: np.ndarray  # industry.fdi_catalogue_entry_boost × opening.free_trade_zones_index
+    relocation_support: np.ndarray  # industry.relocation_support_share (moves into the west)
+    processing_share: np.ndarray  # industry.local_processing_share (western resource industry)
+    steer_energy_intensive: bool  # industry.energy_intensive_to_clean_west
+    enclave_tax_share: float  # industry.enclave_tax_share_to_origin
+    employer_si_rate: float  # industry.employer_si_rate (national)
+    entry_barrier: float  # industry.negative_list_entry_barrier (national)
+    # energy (§4, §17)
+    transmission: np.ndarray  # energy.west_east_transmission_index (1 elsewhere)
+    power_discount: np.ndarray  # energy.west_power_price_discount (0 elsewhere)
+    # land (§17, §33)
+    land_west_share: float  # land.west_quota_share
+    land_unused_quota: float  # land.unused_land_quota_km2
+    land_trading_share: float  # land.quota_trading_share
+    # talent (§2, §21, §22, §34)
+    wage_premium: np.ndarray  # talent.public_servant_wage_premium (0 elsewhere)
+    skilled_incentive: np.ndarray  # talent.skilled_migrant_incentive_yuan, yuan/yr (0 elsewhere)
+    young_upgrade: np.ndarray  # talent.higher_education_seats_growth → 15–29 upgrade probability
+    adult_upgrade: np.ndarray  # talent.vocational_training_rate (register: talent.training_rate_other)
+    return_support: float  # talent.return_entrepreneurship_support
+    # innovation (§2, §18)
+    catch_up_boost: np.ndarray  # innovation.platforms_index ^ register: innovation.platform_elasticity
+    # infrastructure (§5, §6, §9)
+    project_intensity: np.ndarray  # (infrastructure.transport_investment_pct_gdp + water_information) / 100
+    remote_coverage: np.ndarray  # infrastructure.remote_coverage (register: public.remote_coverage_other)
+    # opening (§8–§12)
+    foreign_cost_cut: np.ndarray  # opening.corridor_trade_cost_cut (0 elsewhere)
+    foreign_reach: np.ndarray  # opening.border_trade_boost and opening.free_trade_zones_index
+    # public services, hukou, social insurance (§5, §22–§27)
+    public_service_share: np.ndarray  # public_services.health_education_share_west
+    migrant_access: float  # public_services.migrant_access_share (national)
+    portability_cost: float  # public_services.pension_pooling → register: migration.portability_cost_*
+    pooling: str  # public_services.pension_pooling
+    # ecology (§14–§17)
+    protected_share: np.ndarray  # ecology.protected_share_west (register: ecology.protected_share_other)
+    eco_compensation_per_km2: float  # ecology.eco_compensation_yuan_per_km2 (yuan/km²)
+    energy_cap_growth: float  # ecology.energy_cap_growth / 100
 
 
 def instruments(values: dict, geo: Geography, p: Parameters) -> Instruments:
@@ -122,4 +146,13 @@ def instruments(values: dict, geo: Geography, p: Parameters) -> Instruments:
         land_unused_quota=float(v["land.unused_land_quota_km2"]),
         land_trading_share=float(v["land.quota_trading_share"]),
         pooling=str(v["public_services.pension_pooling"]),
+        duty_exemption=bool(v["fiscal.equipment_duty_exemption"]),
+        transfers_in_bond_capacity=bool(v["fiscal.transfers_in_bond_capacity"]),
+        ecological_transfer_per_km2=float(v["fiscal.ecological_transfer_yuan_per_km2"]),
+        pairing_share=float(v["fiscal.pairing_assistance_pct_donor_revenue"]) / 100.0,
+        steer_energy_intensive=bool(v["industry.energy_intensive_to_clean_west"]),
+        enclave_tax_share=float(v["industry.enclave_tax_share_to_origin"]),
+        employer_si_rate=float(v["industry.employer_si_rate"]),
+        return_support=float(v["talent.return_entrepreneurship_support"]),
+        eco_compensation_per_km2=float(v["ecology.eco_compensation_yuan_per_km2"]),
     )

@@ -37,7 +37,7 @@ def test_every_year_closes_its_accounts_and_conserves_people():
     pops = [model.workers.population(model.geo.n).sum()]
     while model.year < 2026:
         model.step()
-        b = model._last_budgets
+        b = model.state.last_budgets
         np.testing.assert_allclose(b.resources(), b.uses(), rtol=1e-9, atol=1e-6)
         assert b["horizontal_in"].sum() == pytest.approx(b["horizontal_out"].sum(), rel=1e-9)
         pops.append(model.workers.population(model.geo.n).sum())
@@ -51,22 +51,24 @@ def test_every_year_closes_its_accounts_and_conserves_people():
 
 
 def test_broken_identity_stops_the_run_with_a_diagnostic(monkeypatch):
+    import westdev.economy.model as economy_model
+
     model = build_model(_short("baseline", 2021), seed=1, resolution="small")
-    original = model._budgets
+    original = economy_model.budgets
 
     def leaky(*args, **kwargs):
-        b, central, costs = original(*args, **kwargs)
-        b["other"] = b["other"] + 1.0  # one extra 100m yuan spent out of nothing
-        return b, central, costs
+        year = original(*args, **kwargs)
+        year.budgets["other"] = year.budgets["other"] + 1.0  # 100m yuan spent out of nothing
+        return year
 
-    monkeypatch.setattr(model, "_budgets", leaky)
+    monkeypatch.setattr(economy_model, "budgets", leaky)
     with pytest.raises(RunFailure, match="fiscal identity"):
         model.step()
 
 
 def test_non_finite_state_stops_the_run(monkeypatch):
     model = build_model(_short("baseline", 2021), seed=1, resolution="small")
-    model.k_infra[0] = np.nan
+    model.state.k_infra[0] = np.nan
     with pytest.raises(RunFailure, match="not finite"):
         model.step()
 

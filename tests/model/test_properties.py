@@ -50,7 +50,7 @@ def _run_checked(levers: dict, exogenous: dict, seed: int, end_year: int = 2023)
     model = build_model(scenario, seed=seed, resolution="small")
     while model.year < end_year:
         model.step()  # check_year runs inside: identities to 1e-9, finite non-negative stocks
-        b = model._last_budgets
+        b = model.state.last_budgets
         scale = max(float(np.abs(b.resources()).sum()), 1.0)
         assert np.all(np.abs(b.resources() - b.uses()) <= 1e-9 * scale)
         assert abs(b["horizontal_in"].sum() - b["horizontal_out"].sum()) <= 1e-9 * scale

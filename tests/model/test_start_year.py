@@ -65,8 +65,8 @@ def test_start_year_sector_value_added_matches_data_shares(start):
 
 def test_migration_calibration_fits_targets(start):
     model, _ = start
-    assert model.migration_fit["gross_ratio"] == pytest.approx(1.0, abs=1e-3)
-    assert model.migration_fit["max_abs_error_persons"] < 1e-3 * model.obs.population.max()
+    assert model.calibrated.migration_fit["gross_ratio"] == pytest.approx(1.0, abs=1e-3)
+    assert model.calibrated.migration_fit["max_abs_error_persons"] < 1e-3 * model.obs.population.max()
 
 
 def test_national_deflator_is_one_in_2019_and_below_one_before():

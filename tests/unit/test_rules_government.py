@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from westdev.economy.government import (
+from westdev.economy.government.rules import (
     RESOURCE_ITEMS,
     USE_ITEMS,
     ProvincialBudgets,

@@ -13,7 +13,7 @@ Utility of destination d for a person in cell (o, h, s, a):
         + [d≠h, s high, d west]·b_inc·ln(1 + incentive/income_{d,s})
 
 with b_dist = `migration.distance_elasticity` × b_inc (to move 10 % further a migrant needs
-about 15 % more income: Zhang & Zhao 2011, EVIDENCE.md).
+about 15 % more income: Zhang & Zhao 2011, docs/evidence.md).
 """
 
 from __future__ import annotations

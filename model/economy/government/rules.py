@@ -1,7 +1,7 @@
 """Government: taxes by the legal sharing rules, central and horizontal transfers, borrowing
 under a debt ceiling, and the separate social-insurance fund.
 
-One identity per province per year (DESIGN §2), checked every step by `westdev.economy.accounting`:
+One identity per province per year (docs/design.md §2), checked every step by `westdev.economy.accounting`:
 
     resources = own taxes + non-tax revenue + land-quota sales + central transfers
                 + horizontal transfers received + gross borrowing
