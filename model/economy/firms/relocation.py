@@ -94,20 +94,18 @@ def relocate(state: EconomyState, setting: Setting, calib: Calibrated, ins: Inst
     # energy cap (§16) on inward moves of energy-intensive capital (what is left of the cap
     # after inflows limits investment growth later in the year)
     ei = firms.energy_intensive[movers]
-    hard_cap = programme_cap(state, setting)
     if ei.any():
-        cap = firms.totals(firms.capital * firms.energy_intensive, n) * ins.energy_cap_growth
+        energy_cap = firms.totals(firms.capital * firms.energy_intensive, n) * ins.energy_cap_growth
         want = np.bincount(dest[ei], weights=(firms.capital * firms.weight)[movers][ei], minlength=n)
-        allow = np.where(want > cap, np.divide(cap, want, out=np.zeros(n), where=want > 0), 1.0)
+        allow = np.where(want > energy_cap,
+                         np.divide(energy_cap, want, out=np.zeros(n), where=want > 0), 1.0)
         ok = ~ei | (rng.random(movers.size) < allow[dest])
         movers, dest = movers[ok], dest[ok]
-        hard_cap = cap  # REPLICATES A SHADOWING BUG, FIXED IN THE NEXT COMMIT
-    return _move(state, setting, ins, movers, dest, cum_dest, cum_origin, hard_cap)
+    return _move(state, setting, ins, movers, dest, cum_dest, cum_origin)
 
 
 def _move(state: EconomyState, setting: Setting, ins: Instruments, movers: np.ndarray,
-          dest: np.ndarray, cum_dest: np.ndarray, cum_origin: np.ndarray,
-          cap: np.ndarray) -> Relocation:
+          dest: np.ndarray, cum_dest: np.ndarray, cum_origin: np.ndarray) -> Relocation:
     """Move the firms `movers` to `dest` and book what the moves cost."""
     geo, firms = setting.geo, state.firms
     n = geo.n
@@ -122,7 +120,10 @@ def _move(state: EconomyState, setting: Setting, ins: Instruments, movers: np.nd
     cost = moving_cost(setting, firms.capital[movers], src, dest)
     parts = move_support(setting, ins, src, dest, firms.energy_intensive[movers], split=True)
     # what the firms decided on: the support shares scaled in the passes above; then a hard
-    # cap — a government never pays more than its cap, the firm bears the rest
+    # cap — a government never pays more than its programme cap, the firm bears the rest
+    # (before issue 17 this hard cap was, by a reused variable name, the energy cap whenever
+    # an energy-intensive firm moved)
+    cap = programme_cap(state, setting)
     reloc, ei_help = parts["relocation"] * cum_dest[dest], parts["energy_intensive"] * cum_dest[dest]
     enclave_help = parts["enclave"] * cum_origin[src]
     claim_d = np.bincount(dest, weights=cost * (reloc + ei_help) * w, minlength=n)
