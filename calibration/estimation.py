@@ -25,6 +25,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -161,26 +162,6 @@ def estimate(targets: Mapping[str, Target], names: Sequence[str],
         return run_points(points, out / label, replicates=replicates, resolution=resolution,
                           backend=backend, workers=workers, progress=progress, label=label)
 
-    def design_data(paths: Sequence[Path]) -> tuple[np.ndarray, np.ndarray]:
-        us, ys = [], []
-        for path in paths:
-            from westdev.experiments.store import read_manifest
-
-            pts = read_manifest(path)["request"]["points"]
-            means, _ = point_means(moments_of_store(path, recipes))
-            for i, row in means.iterrows():
-                if row[tnames].isna().any():
-                    continue
-                theta = np.array([pts[int(i)].get(n, np.nan) for n in names])
-                if np.isnan(theta).any():
-                    continue
-                us.append(_to_unit(theta, b))
-                ys.append(row[tnames].to_numpy(dtype=float))
-        u_all, y_all = np.array(us), np.array(ys)
-        keep = np.abs((y_all - observed) / tol).max(axis=1) <= RULED_OUT
-        ruled_out.append(int((~keep).sum()))
-        return u_all[keep], y_all[keep]
-
     # the weak prior: register value ± a quarter of the range (history scales: none)
     register = load_register()
     centre = np.array([_to_unit(np.array([register[n].value]), b[i:i + 1])[0]
@@ -190,7 +171,7 @@ def estimate(targets: Mapping[str, Target], names: Sequence[str],
     paths = list(stores)
     if design_points > 0:
         paths.append(run_wave(sampler.random(design_points), "wave1"))
-    u, y = design_data(paths)
+    u, y = _design_data(paths, recipes, names, b, observed, tol, ruled_out)
     em = QuadraticEmulator().fit(u, y)
     crit = Criterion(em, observed, tol, weight, centre, prior_sd)
     best_u, best_j, _, _ = _minimise(crit, k, rng, pool)
@@ -198,7 +179,7 @@ def estimate(targets: Mapping[str, Target], names: Sequence[str],
     if wave2_points > 0:
         draws = _plausible_draws(crit, best_u, best_j, k, rng, wave2_points, pool)
         paths.append(run_wave(draws, "wave2"))
-        u, y = design_data(paths)
+        u, y = _design_data(paths, recipes, names, b, observed, tol, ruled_out)
         em = QuadraticEmulator().fit(u, y)
         crit = Criterion(em, observed, tol, weight, centre, prior_sd)
         best_u, best_j, _, _ = _minimise(crit, k, rng, pool)
@@ -215,17 +196,7 @@ def estimate(targets: Mapping[str, Target], names: Sequence[str],
     sim_sd = vm[tnames].std(ddof=1).to_numpy() if len(vm) > 1 else np.full(len(tnames), np.nan)
     j_sim = float(objective(sim_mean, observed, tol, weight)[0])
 
-    # SMM standard errors (parameter units)
-    g = em.jacobian(best_u) / (b[:, 1] - b[:, 0])[None, :]
-    w = weight / tol**2
-    # the prior's precision, in parameter units (zero for history scales)
-    sd_param = prior_sd * (b[:, 1] - b[:, 0])
-    info = g.T @ (w[:, None] * g) + np.diag(1.0 / sd_param**2)
-    try:
-        cov = (1.0 + 1.0 / replicates) * np.linalg.inv(info)
-        se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-    except np.linalg.LinAlgError:
-        se = np.full(k, np.nan)
+    se = _standard_errors(em, best_u, b, weight / tol**2, prior_sd, replicates)
     draws = _plausible_draws(crit, best_u, best_j, k, rng, sample_size, pool)
     sample = pd.DataFrame(_from_unit(draws, b), columns=names)
     plausible = {n: (float(sample[n].quantile(0.05)), float(sample[n].quantile(0.95)))
@@ -246,3 +217,45 @@ def estimate(targets: Mapping[str, Target], names: Sequence[str],
                details={"stores": [str(p) for p in paths], "verify_store": str(verify),
                         "ruled_out_by_simulation": ruled_out[-1] if ruled_out else 0,
                         "prior_penalty": float(crit.prior(best_u)[0])})
+
+
+def _design_data(paths: Sequence[Path], recipes: Mapping[str, Any], names: Sequence[str],
+                 b: np.ndarray, observed: np.ndarray, tol: np.ndarray,
+                 ruled_out: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Design points (unit cube) and their mean simulated moments from the wave stores,
+    without the points more than RULED_OUT tolerances off (their count appended to
+    `ruled_out`): history matching rules them out by simulation."""
+    from westdev.experiments.store import read_manifest
+
+    tnames = list(recipes)
+    us, ys = [], []
+    for path in paths:
+        pts = read_manifest(path)["request"]["points"]
+        means, _ = point_means(moments_of_store(path, recipes))
+        for i, row in means.iterrows():
+            if row[tnames].isna().any():
+                continue
+            theta = np.array([pts[int(i)].get(n, np.nan) for n in names])
+            if np.isnan(theta).any():
+                continue
+            us.append(_to_unit(theta, b))
+            ys.append(row[tnames].to_numpy(dtype=float))
+    u_all, y_all = np.array(us), np.array(ys)
+    keep = np.abs((y_all - observed) / tol).max(axis=1) <= RULED_OUT
+    ruled_out.append(int((~keep).sum()))
+    return u_all[keep], y_all[keep]
+
+
+def _standard_errors(em: QuadraticEmulator, best_u: np.ndarray, b: np.ndarray, w: np.ndarray,
+                     prior_sd: np.ndarray, replicates: int) -> np.ndarray:
+    """SMM standard errors in parameter units: (1 + 1/R)(GᵀWG + Π)⁻¹, G the emulator's
+    Jacobian, W the moment weights / tolerance², Π the weak prior's precision (zero for
+    history scales)."""
+    g = em.jacobian(best_u) / (b[:, 1] - b[:, 0])[None, :]
+    sd_param = prior_sd * (b[:, 1] - b[:, 0])
+    info = g.T @ (w[:, None] * g) + np.diag(1.0 / sd_param**2)
+    try:
+        cov = (1.0 + 1.0 / replicates) * np.linalg.inv(info)
+        return np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    except np.linalg.LinAlgError:
+        return np.full(len(best_u), np.nan)
