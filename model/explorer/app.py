@@ -12,6 +12,7 @@ Served by `westdev.explorer.server` (``westdev explore``); ``SOLARA_APP`` names 
 from __future__ import annotations
 
 import html
+import math
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -104,8 +105,6 @@ def set_control(name: str, value: Any) -> None:
 
 def nice_step(lo: float, hi: float) -> float:
     """A slider step: a power of ten near a hundredth of the range."""
-    import math
-
     span = hi - lo
     return 10 ** math.floor(math.log10(span / 100)) if span > 0 else 1.0
 
@@ -338,7 +337,8 @@ def EnsembleBox(request: core.Request, lang_: str) -> None:
     Para(text("ensemble", lang_), "wd-h")
     Para(text("ensemble_help", lang_), "wd-help")
     draws = core.ENSEMBLE_DRAWS
-    solara.Button(text("ensemble_button", lang_, draws=draws), outlined=True,
+    solara.Button(text("ensemble_button", lang_, draws=draws,
+                       runs=draws * len(request.scenarios())), outlined=True,
                   on_click=lambda: ensemble_task(request, draws),
                   disabled=ensemble_task.pending or run_task.pending,
                   classes=["wd-ensemble"])

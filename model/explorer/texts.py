@@ -177,8 +177,8 @@ TEXT: dict[str, dict[str, str]] = {
               "zh": "成本效益需要一个不同于基准的情景。"},
     "ensemble": {"en": "Probability of the goal (quick ensemble)",
                  "zh": "达成目标的概率（快速集合模拟）"},
-    "ensemble_button": {"en": "Estimate P(goal): {draws} draws per scenario",
-                        "zh": "估计达标概率：每个情景 {draws} 次抽样"},
+    "ensemble_button": {"en": "Estimate P(goal): {draws} draws per scenario ({runs} runs)",
+                        "zh": "估计达标概率：每个情景 {draws} 次抽样（共 {runs} 次运行）"},
     "ensemble_help": {"en": "Draws the calibrated parameters from their fit and scales the "
                             "exogenous paths (as the shipped ensemble_baseline experiment "
                             "does), one run per draw, for the baseline and the scenario with "

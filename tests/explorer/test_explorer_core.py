@@ -234,6 +234,30 @@ def test_concurrent_requests_for_one_key_compute_it_once(tmp_path):
     assert ex._get("failed") is None  # not kept: the next request computes again
 
 
+def test_sessions_running_at_once_get_what_each_would_get_alone(tmp_path, comparison):
+    # two page sessions press Run together: one Explorer, two threads, the model runs
+    # concurrently; each result must equal the same scenario run on its own
+    ex = core.Explorer(tmp_path / "explorer")
+    requests = [core.Request("baseline", ((CIT, 0.1), (BOND, True)), replicates=REPS),
+                core.Request("no_policy", (), replicates=REPS)]
+    got: dict[str, core.Comparison] = {}
+    threads = [threading.Thread(target=lambda r=r: got.update({r.name: ex.compare(r)}))
+               for r in requests]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    together = got["baseline_edited"].results
+    pd.testing.assert_frame_equal(together.reset_index(drop=True),
+                                  comparison.results.reset_index(drop=True))
+    alone = wd.run(load_scenario("no_policy"), replicates=REPS, root_seed=requests[1].seed,
+                   resolution="small", out=tmp_path / "alone", backend="serial",
+                   progress=False).results
+    mine = got["no_policy"].results
+    pd.testing.assert_frame_equal(mine[mine["scenario"] == "no_policy"].reset_index(drop=True),
+                                  alone.reset_index(drop=True))
+
+
 def test_the_kept_results_are_bounded(tmp_path):
     ex = core.Explorer(tmp_path, capacity=2)
     for i in range(3):
