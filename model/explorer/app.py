@@ -192,8 +192,8 @@ def RunSettings(lang_: str) -> None:
 
 @solara.component
 def LeverAreas(lang_: str) -> None:
-    """The levers in one collapsible panel per guideline area (opened when a field in it is
-    bad); the count of changed levers and the preset."""
+    """The levers in one collapsible panel per guideline area (its title counts the changed
+    levers and shows ⚠ while a field in it is bad); the preset and the changes in all."""
     base = core.preset(preset.value)
     values = controls.value
     shown = {name: core.shown_value(base, name) for name in values}
