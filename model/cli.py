@@ -164,6 +164,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mesa-steps", type=_positive_int, default=100,
                    help="steps of the Mesa example (default 100)")
     p.set_defaults(func=_cmd_bench)
+
+    p = sub.add_parser("explore", help="serve the interactive scenario explorer (a web page)",
+                       description="Serve the scenario explorer: a web page on which you set "
+                       "the guideline's levers (presets: 2019, guideline, no policy), run the "
+                       "model against the baseline (small resolution, a few replicates, a few "
+                       "seconds) and download the scenario (TOML) and its results. Every file "
+                       "the page needs comes from this machine (no internet, no telemetry). "
+                       "Binds to 127.0.0.1: only this machine can open it; --host 0.0.0.0 "
+                       "exposes it to the network without any login (see README). Needs "
+                       "westdev[explore].")
+    p.add_argument("--port", type=_port, default=8765,
+                   help="TCP port (default 8765; 0 picks a free one)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1, this machine only)")
+    p.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of the page at first (default en; switchable on the page)")
+    p.set_defaults(func=_cmd_explore)
     return parser
 
 
@@ -195,6 +212,12 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     bench.run(args.configs, repeats=args.repeats, compare_mesa=args.compare_mesa,
               mesa_steps=args.mesa_steps)
     return 0
+
+
+def _cmd_explore(args: argparse.Namespace) -> int:
+    from westdev.explorer.server import serve
+
+    return serve(args.host, args.port, args.lang)
 
 
 def _batch_options(p: argparse.ArgumentParser) -> None:
@@ -461,6 +484,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: must be >= 1")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be in [0, 65535]")
     return value
 
 
