@@ -28,7 +28,7 @@ COUNTERFACTUAL = "history_no_western_development"
 INDICATORS = ("gdp_100m_yuan", "population_10k", "gdp_per_capita_yuan",
               "disposable_income_per_capita_yuan", "secondary_share", "tertiary_share",
               "net_central_support_100m_yuan", "network_km_per_100km2", "firm_entries",
-              "employment_10k")
+              "employment_10k", "investment_rate")
 ROOT_SEED = 20000101
 
 

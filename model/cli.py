@@ -137,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fit only this vintage (no validation or back-cast)")
     p.add_argument("--quick", action="store_true",
                    help="small sizes for a smoke test (tests, notebooks); installs nothing")
+    p.add_argument("--report", action="store_true",
+                   help="print the validation table of the calibration in --out (in-sample "
+                   "misses, out-of-sample errors beside the naive trend, province growth "
+                   "ranks, the back-cast) without running anything")
     p.add_argument("--install", action=argparse.BooleanOptionalAction, default=None,
                    help="write the package's calibration/fitted/<vintage>.toml "
                    "(default: yes in full mode, no with --quick)")
@@ -168,7 +172,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from westdev.calibration import validation_table
     from westdev.calibration.pipeline import calibrate, calibrate_all
+
+    if args.report:
+        folder = args.out / "report"
+        if not (folder / validation_table.TABLE_CSV).is_file():
+            raise InputError("no validation table in this folder: run `westdev calibrate "
+                             "--out DIR` first", file=str(folder), field="--out",
+                             allowed="a folder written by westdev calibrate (without --vintage)")
+        print(validation_table.to_markdown(validation_table.read(folder)))
+        return 0
 
     kw = {"quick": args.quick, "out": args.out, "install": args.install,
           "backend": args.backend, "workers": args.workers, "progress": not args.quiet}
@@ -179,6 +193,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     else:
         run = calibrate_all(**kw)
         fits = [run.main, run.early]
+        print(validation_table.to_markdown(run.table))
         print(f"report: {run.report}")
     for c in fits:
         print(f"{c.vintage}: objective {c.fit.objective:.2f} over {len(c.fit.table)} moments; "

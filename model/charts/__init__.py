@@ -27,12 +27,18 @@ function                                what it shows
 `plot_calibration_fit`                  (i) each target's miss, in tolerances
 `plot_screening`                        (i) Morris μ* of parameters on moments
 `plot_validation`                       (i) observed, model and naive paths out of sample
+`plot_province_growth`                  (i) provinces' predicted vs observed growth out of sample
 ======================================  ================================================
 """
 
 from __future__ import annotations
 
-from westdev.charts.calibration import plot_calibration_fit, plot_screening, plot_validation
+from westdev.charts.calibration import (
+    plot_calibration_fit,
+    plot_province_growth,
+    plot_screening,
+    plot_validation,
+)
 from westdev.charts.costs import (
     cost_effectiveness_table,
     frontier_table,
@@ -64,6 +70,6 @@ __all__ = [
     "plot_calibration_fit", "plot_frontier", "plot_gap_closed", "plot_goal_fans", "plot_goal_probability",
     "plot_goal_ratios", "plot_indicator_fan", "plot_lever_cost_effectiveness",
     "plot_province_tiles", "plot_screening", "plot_sensitivity_bars", "plot_sensitivity_heatmap",
-    "plot_theil_share", "plot_validation", "plot_worst_province", "province_values", "save_figure",
+    "plot_province_growth", "plot_theil_share", "plot_validation", "plot_worst_province", "province_values", "save_figure",
     "scenario_colours",
 ]

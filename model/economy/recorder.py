@@ -105,6 +105,9 @@ class Recorder:
             "unemployment_rate": (flows.labour_force_persons - flows.employed_persons,
                                   flows.labour_force_persons),
             "debt_to_gdp": (flows.debt, flows.gdp),
+            # gross fixed capital formation / GDP: firms' gross investment plus public
+            # infrastructure spending (housing is not in the model)
+            "investment_rate": (flows.investment + flows.budgets["infrastructure"], flows.gdp),
             "secondary_share": (flows.gdp_sector[:, 1], flows.gdp),
             "tertiary_share": (flows.gdp_sector[:, 2], flows.gdp),
             "network_km_per_100km2": (network * 100.0, geo.area_km2),

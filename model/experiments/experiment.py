@@ -84,6 +84,7 @@ from westdev.inputs.scenario import (  # one wording for bad-input messages
     load_scenario,
     shipped_path,
 )
+from westdev.inputs.schedule import ProvincialSchedule
 from westdev.policy.catalogue import LEVERS
 
 KINDS = ("sweep", "ensemble", "sensitivity", "decomposition")
@@ -440,12 +441,16 @@ def apply_design_point(scenario: Scenario,
 
 
 def _scaled(schedule: Any, factor: float) -> Any:
+    if isinstance(schedule, ProvincialSchedule):
+        return schedule.scaled(factor)
     if schedule.value is not None:
         return float(schedule.value) * factor
     return {str(y): float(v) * factor for y, v in schedule.points}
 
 
 def _path_extremes(schedule: Any) -> tuple[float, float]:
+    if isinstance(schedule, ProvincialSchedule):
+        return schedule.extremes()
     vals = [float(schedule.value)] if schedule.value is not None else [
         float(v) for _, v in schedule.points]
     return min(vals), max(vals)

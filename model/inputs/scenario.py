@@ -33,8 +33,9 @@ from typing import Any
 from westdev.errors import InputError
 from westdev.inputs.exogenous import EXOGENOUS
 from westdev.inputs.parameters import check_override
+from westdev.inputs.regions import province_codes
 from westdev.inputs.resolution import RESOLUTIONS
-from westdev.inputs.schedule import Schedule, Value
+from westdev.inputs.schedule import ProvincialSchedule, Schedule, Value
 from westdev.policy.catalogue import AREAS, LEVERS
 
 SECTIONS = ("meta", "run", "parameters", "exogenous", "levers", "goal")
@@ -130,9 +131,11 @@ class Scenario:
         """Every lever's value in `year`, by dotted name."""
         return {name: s.at(year) for name, s in self.levers.items()}
 
-    def exogenous_values(self, year: int) -> dict[str, float]:
-        """Every exogenous driver's value in `year`."""
-        return {name: float(s.at(year)) for name, s in self.exogenous.items()}
+    def exogenous_values(self, year: int) -> dict[str, Any]:
+        """Every exogenous driver's value in `year`: a float, or an array over the 31
+        provinces for a driver set by province."""
+        return {name: s.at(year) if isinstance(s, ProvincialSchedule) else float(s.at(year))
+                for name, s in self.exogenous.items()}
 
     @property
     def content_hash(self) -> str:
@@ -148,7 +151,7 @@ class Scenario:
 
     def to_dict(self, *, canonical: bool = False) -> dict[str, Any]:
         """The scenario as a nested dict in the file's layout (all levers and paths listed)."""
-        value = _canonical if canonical else Schedule.to_value
+        value = _canonical if canonical else (lambda s: s.to_value())
         levers: dict[str, dict[str, Any]] = {}
         for name, s in self.levers.items():
             area, key = name.split(".", 1)
@@ -445,9 +448,45 @@ def _parse_exogenous(table: Mapping[str, Any], file: str, base_dir: Path) -> dic
                              file=file, field=field,
                              allowed=f"a number in [{spec.bounds[0]:g}, {spec.bounds[1]:g}] "
                              f"{spec.unit}, a {{year = value}} table or a .csv file")
+        if spec.provincial and _by_province(val, base_dir):
+            out[name] = _provincial(val, spec, base_dir, file, field)
+            continue
         out[name] = Schedule.parse(val, kind="float", bounds=spec.bounds, base_dir=base_dir,
                                    file=file, field=field)
     return out
+
+
+def _by_province(val: Any, base_dir: Path) -> bool:
+    """Whether a driver's value is written by province: a table keyed by province codes, an
+    existing provincial schedule, or a CSV whose header is not 'year,value'."""
+    if isinstance(val, ProvincialSchedule):
+        return True
+    if isinstance(val, Mapping):
+        return bool(val) and all(len(str(k).strip()) == 2 for k in val)
+    if isinstance(val, str) and val.strip().lower().endswith(".csv"):
+        path = Path(val.strip())
+        path = path if path.is_absolute() else base_dir / path
+        try:
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    if line.strip() and not line.lstrip().startswith("#"):
+                        return [c.strip().lower() for c in line.split(",")] != ["year", "value"]
+        except (OSError, UnicodeDecodeError):
+            return False  # Schedule.parse reports the unreadable file
+    return False
+
+
+def _provincial(val: Any, spec: Any, base_dir: Path, file: str, field: str) -> ProvincialSchedule:
+    codes = province_codes()
+    if isinstance(val, ProvincialSchedule):
+        return ProvincialSchedule.from_table(val.to_value(), codes, bounds=spec.bounds, file=file,
+                                             field=field, source=val.source)
+    if isinstance(val, Mapping):
+        return ProvincialSchedule.from_table(val, codes, bounds=spec.bounds, file=file,
+                                             field=field)
+    path = Path(val.strip())
+    path = path if path.is_absolute() else base_dir / path
+    return ProvincialSchedule.from_csv(path, codes, bounds=spec.bounds, file=file, field=field)
 
 
 def _parse_levers_flat(flat: Mapping[str, Any], file: str, base_dir: Path) -> dict[str, Schedule]:
@@ -617,8 +656,13 @@ def _defaults_scenario() -> Scenario:
     return _resolve([_Layer(file="defaults", base_dir=Path("."))], file="defaults")
 
 
-def _canonical(s: Schedule) -> Any:
-    """One form per function of the year: constants as values, else {"year": value}."""
+def _canonical(s: Schedule | ProvincialSchedule) -> Any:
+    """One form per function of the year: constants as values, else {"year": value} (by
+    province: {"code": canonical form})."""
+    if isinstance(s, ProvincialSchedule):
+        if s.is_constant:
+            return s.value
+        return {str(c): _canonical(p) for c, p in zip(s.codes, s.by_province, strict=True)}
     if s.is_constant:
         return s.value if s.value is not None else s.points[0][1]
     return s.to_value()

@@ -66,7 +66,7 @@ def _raw():
     (lambda r: r["sets"]["CN2012"].append("gdp_pc_ratio_2019"), "sets.CN2012"),
     (lambda r: r["sets"]["CN2019"].append("no_such_moment"), "sets.CN2019"),
     (lambda r: r["calibration"]["candidates"].append("firms.no_such"),
-     "calibration.candidates[23]"),
+     "calibration.candidates[26]"),
 ])
 def test_bad_targets_name_file_and_field(edit, field):
     raw = _raw()
