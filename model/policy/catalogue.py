@@ -104,13 +104,15 @@ _LEVERS: list[LeverSpec] = [
        "Raises the debt ceiling of transfer-dependent provinces (ceiling = limit × capacity).",
        "westdev.economy.government.rules.debt_ceiling",
        "§30: 将中央财政一般性转移支付收入纳入地方政府财政承受能力计算范畴 — new in 2020."),
-    _f("fiscal", "ecological_transfer_yuan_per_km2", "yuan/km² protected", 20_000.0, 30_000.0,
-       20_000.0, [14, 30], (0.0, 200_000.0),
+    _f("fiscal", "ecological_transfer_yuan_per_km2", "yuan/km² protected", 23_000.0, 40_000.0,
+       23_000.0, [14, 30], (0.0, 200_000.0),
        "Central transfer per km² of key ecological function zone (重点生态功能区转移支付).",
        "Pays each province for its protected land; a national programme that the guideline raises.",
        "westdev.economy.government.budgets.budgets",
-       "2019: assumed ≈2×10^4 yuan/km² (order of the national programme divided by the zone area); "
-       "guideline '继续加大' → +50 %; no_policy keeps 2019 (national programme).",
+       "2019: the 2018 national total (721亿元, People's Daily 2018-07-28) over the model's "
+       "protected land (3.10 million km²) = 23,231 → 23,000; guideline: the 2023 total (1091亿元, "
+       "MoF 2024-05-17) = 35,150 already exceeds the old +50 %, so 40,000 by 2025; no_policy "
+       "keeps 2019 (national programme).",
        west_preference=False),
     _f("fiscal", "cit_rate_encouraged_west", "rate", 0.15, 0.15, 0.25, [30], (0.0, 0.25),
        "Corporate income tax rate for encouraged-industry firms in the west (standard rate 25 %).",
@@ -133,7 +135,7 @@ _LEVERS: list[LeverSpec] = [
        "Scales the yearly new-bond quota of western provinces (still capped by the debt ceiling).",
        "westdev.economy.government.rules.new_borrowing",
        "§30: 加大地方政府债券对基础设施建设的支持力度 → 1.3; 2019 1.0 (GDP-proportional)."),
-    _f("fiscal", "pairing_assistance_pct_donor_revenue", "% of donor own revenue", 0.1, 0.12, 0.0,
+    _f("fiscal", "pairing_assistance_pct_donor_revenue", "% of donor own revenue", 0.6, 0.72, 0.0,
        [35], (0.0, 1.0),
        "Pairing assistance (对口支援/东西部协作): horizontal transfer from named eastern donors, "
        "as a percentage of the donor's own budget revenue.",
@@ -141,8 +143,10 @@ _LEVERS: list[LeverSpec] = [
        "raises recipients' public-service staff quality and firm entry in proportion to the "
        "assistance received.",
        "westdev.economy.government.budgets.budgets",
-       "Rule of thumb of the programmes: donors give about 1‰ of own revenue (0.1 %); guideline "
-       "'深入开展' → 0.12 %; no_policy 0."),
+       "2019: east–west cooperation 229亿元 (2019) plus 188亿元 to Xinjiang (2019; the Xinjiang "
+       "programme asks 0.3–0.6 % of donor revenue) over the model's eastern donors' own revenue "
+       "(≈5.7 trillion yuan) = 0.4–0.73 % → 0.6; guideline '深入开展' → a fifth more (0.72); "
+       "no_policy 0."),
     # ------------------------------------------------------------------ finance (§31)
     _f("finance", "small_firm_spread_cut_pp", "percentage points", 0.0, 0.5, 0.0, [31], (0.0, 3.0),
        "Cut in the loan spread for small and micro firms in the west.",
@@ -201,18 +205,20 @@ _LEVERS: list[LeverSpec] = [
        "westdev.economy.government.rules.social_insurance",
        "§32: 适当降低社会保险费率 — cut to 16 % nationally in 2019; national, not a western preference.",
        west_preference=False),
-    _f("industry", "negative_list_entry_barrier", "share of potential entry blocked", 0.1, 0.05,
+    _f("industry", "negative_list_entry_barrier", "share of potential entry blocked", 0.1, 0.08,
        0.1, [20, 32], (0.0, 1.0),
        "National market-access negative list: share of potential entrants blocked.",
        "Scales entry in every province alike (national and uniform, not a western preference).",
        "westdev.economy.firms.entry.entrant_agents",
-       "§20/§32: 全国统一的市场准入负面清单, '非禁即入'.", west_preference=False),
+       "§20/§32: 全国统一的市场准入负面清单, '非禁即入'; blocked share proportional to the list's "
+       "items: 131 (2019) → 106 (2025 edition) gives 0.08.", west_preference=False),
     # ------------------------------------------------------------------ energy (§4, §17)
-    _f("energy", "west_east_transmission_index", "index 2019 = 1", 1.0, 1.6, 1.0, [4], (0.0, 5.0),
+    _f("energy", "west_east_transmission_index", "index 2019 = 1", 1.0, 2.0, 1.0, [4], (0.0, 5.0),
        "West-to-east power transmission capacity (西电东送), index.",
        "Raises the price western energy producers get (less curtailment, access to eastern demand).",
        "westdev.economy.trade.update_gate_prices",
-       "§4: 继续加大西电东送…建设 → +60 % by 2035 assumed."),
+       "§4: 继续加大西电东送…建设; clean power sent west→east rose 70 % over 2021–2025 (CCTV "
+       "2025-10-20), so 1.7 by 2025 and 2.0 by 2035."),
     _f("energy", "west_power_price_discount", "share", 0.2, 0.3, 0.1, [17], (0.0, 0.6),
        "How much cheaper industrial power is in the west under market-based pricing.",
        "Lowers costs of western energy-intensive firms (power-cost share × discount → productivity wedge).",
@@ -322,14 +328,15 @@ _LEVERS: list[LeverSpec] = [
        "Moves budget from other uses into public-service capital.",
        "westdev.economy.agents.province.Province.allocate_budget",
        "§22–§26; 2019 share assumed 0.35."),
-    LeverSpec("public_services", "pension_pooling", "choice", "level", "provincial", "national",
+    LeverSpec("public_services", "pension_pooling", "choice", "level", "provincial", "provincial",
               "provincial", (24,),
               "Level at which pensions are pooled and insurance made portable (§24).",
               "National pooling lowers the portability cost of migration and shares fund balances "
               "across provinces.",
               "westdev.economy.government.rules.social_insurance",
               choices=("county", "provincial", "national"),
-              basis="§24: 加快推进养老保险省级统筹…医疗保险关系转移接续; national reform.",
+              basis="§24: 加快推进养老保险省级统筹…医疗保险关系转移接续 — provincial pooling in the "
+                    "text; national pooling came in 2022 (enacted, beyond the text).",
               west_preference=False),
     # ------------------------------------------------------------------ ecology (§14–§16)
     _f("ecology", "protected_share_west", "share of land area", 0.4, 0.45, 0.4, [14, 15],
@@ -338,13 +345,14 @@ _LEVERS: list[LeverSpec] = [
        "Constrains unused-land quota and earns ecological transfers per km².",
        "westdev.economy.government.budgets.budgets",
        "§14: 自然保护地体系建设; 0.4 assumed for 2019."),
-    _f("ecology", "eco_compensation_yuan_per_km2", "yuan/km² protected", 0.0, 5_000.0, 0.0,
+    _f("ecology", "eco_compensation_yuan_per_km2", "yuan/km² protected", 0.0, 1_000.0, 0.0,
        [15, 17], (0.0, 100_000.0),
        "Market-based horizontal ecological compensation paid by downstream eastern provinces per "
        "km² of western protected land.",
        "Horizontal transfer east → west, booked in both budgets.",
        "westdev.economy.government.budgets.budgets",
-       "§17: 建立健全市场化、多元化生态保护补偿机制; 5,000 yuan/km² assumed."),
+       "§17: 建立健全市场化、多元化生态保护补偿机制; documented basin agreements pay 10^7–10^8 "
+       "yuan a year each (Henan–Shandong 2021); 1,000 yuan/km² (2.7 billion a year) assumed."),
     _f("ecology", "energy_cap_growth", "%/yr", 5.0, 3.0, 5.0, [16], (0.0, 20.0),
        "Energy-consumption control: maximum yearly growth of energy-intensive output per province.",
        "Caps expansion and inward relocation of energy-intensive firms.",
