@@ -174,7 +174,8 @@ class LeverSpec:
         steps for on/off and choices, flat outside the points)."""
         from westdev.inputs.schedule import Schedule  # inputs import this module: import late
 
-        return Schedule.from_points(self.enacted_points, kind=self.kind).at(year)
+        return Schedule.from_points(self.enacted_points, kind=self.kind, bounds=self.bounds,
+                                    choices=self.choices).at(year)
 
     def allowed(self) -> str:
         """Human-readable allowed values, for error messages."""
