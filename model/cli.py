@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("levers", help="list the policy levers (the catalogue)")
+    p = sub.add_parser("levers", help="list the policy levers (the catalogue) with the basis of "
+                       "each value and a count of the assumed magnitudes")
     p.add_argument("--area", help="only the levers of one area (fiscal, land...)")
     p.add_argument("--markdown", action="store_true",
                    help="print the catalogue as Markdown (the source of docs/levers.md)")
@@ -304,11 +305,18 @@ def _cmd_levers(args: argparse.Namespace) -> int:
 
         print(catalogue_markdown(), end="")
         return 0
+    from westdev.policy.docs import basis, enacted_text, status_text, summary_lines
+
     specs = [s for s in LEVERS.values() if args.area in (None, s.area)]
     width = max(len(s.name) for s in specs)
     for s in specs:
-        print(f"{s.name:<{width}}  {s.unit}  {_range(s)}  2019: {_fmt(s.value_2019)}  "
-              f"guideline: {_fmt(s.value_guideline)}  {s.cited}  {s.meaning}")
+        b = basis(s)  # each value's basis: [documented], [range low – high] or [definition]
+        print(f"{s.name:<{width}}  {s.unit}  {_range(s)}  "
+              f"2019: {_fmt(s.value_2019)} [{status_text(b.v2019)}]  "
+              f"guideline: {_fmt(s.value_guideline)} [{status_text(b.guideline)}]  "
+              f"enacted: {enacted_text(s, _fmt)} [{status_text(b.enacted)}]  "
+              f"{s.cited}  {s.meaning}")
+    print(*summary_lines(specs))
     return 0
 
 

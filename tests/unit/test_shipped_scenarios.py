@@ -1,6 +1,7 @@
 """The shipped scenario set: every file validates; the guideline reaches the catalogue's
 guideline values; each <area>_only file is the guideline's area alone; no_policy switches off
-exactly the western preferences."""
+exactly the western preferences; enacted_2020_2024 follows the catalogue's enacted schedules
+and runs."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ YEARS = range(2019, 2036)
 
 def test_the_shipped_set_is_complete():
     names = set(shipped_scenarios())
-    expected = {"baseline", "guideline", "no_policy", "history_2000_2019",
+    expected = {"baseline", "guideline", "no_policy", "enacted_2020_2024", "history_2000_2019",
                 "history_no_western_development"} | {f"{a}_only" for a in AREAS}
     assert expected <= names
 
@@ -70,3 +71,27 @@ def test_history_scenarios_start_in_2000_and_share_their_national_path():
     # national reforms are the same in both
     for name in ("public_services.migrant_access_share", "industry.negative_list_entry_barrier"):
         assert history.lever_values(2015)[name] == without.lever_values(2015)[name]
+
+
+def test_enacted_follows_the_catalogue_enacted_schedules():
+    """Every lever, every year: the file's value is the catalogue's value_enacted; the file
+    changes exactly the levers an enacted measure moved, and nothing before 2020."""
+    enacted = load_scenario("enacted_2020_2024")
+    for year in YEARS:
+        got = enacted.lever_values(year)
+        for name, spec in LEVERS.items():
+            assert got[name] == spec.enacted_at(year), (name, year)
+    changed = {n for n, spec in LEVERS.items() if spec.enacted_changes}
+    assert set(enacted.inputs()["levers"]) == changed
+    assert enacted.lever_values(2019) == load_scenario("baseline").lever_values(2019)
+    assert enacted.run == load_scenario("baseline").run
+
+
+def test_enacted_runs_a_few_years():
+    from westdev.api import simulate
+
+    scenario = load_scenario("enacted_2020_2024").with_overrides(run={"end_year": 2023})
+    frame = simulate(scenario, seed=3, resolution="small")
+    assert sorted(frame.year.unique()) == list(range(2019, 2024))
+    ratio = frame.query("area == 'West' and indicator == 'west_east_ratio_income'")
+    assert len(ratio) == 5 and ratio.value.between(0.1, 2.0).all()
