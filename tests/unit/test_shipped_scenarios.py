@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from westdev.inputs.datasets import load_provincial_data
 from westdev.inputs.scenario import load_scenario, shipped_scenarios
 from westdev.policy.catalogue import AREAS, LEVERS, default_values
 
@@ -65,7 +66,16 @@ def test_history_scenarios_start_in_2000_and_share_their_national_path():
     history = load_scenario("history_2000_2019")
     without = load_scenario("history_no_western_development")
     assert history.run.start_year == without.run.start_year == 2000
-    assert history.exogenous == without.exogenous
+    # the same national paths; the programme's state-led push is the one exogenous difference:
+    # without it the western provinces follow the rest of China's push, the others their own
+    differ = {k for k in history.exogenous if history.exogenous[k] != without.exogenous[k]}
+    assert differ == {"public_investment_index"}
+    west = [i for i, r in enumerate(load_provincial_data().provinces["region4"]) if r == "West"]
+    with_push = history.exogenous_values(2010)["public_investment_index"]
+    without_push = without.exogenous_values(2010)["public_investment_index"]
+    others = [i for i in range(31) if i not in west]
+    assert (with_push[others] == without_push[others]).all()
+    assert len(set(without_push[west])) == 1 and with_push[west].mean() > without_push[west][0]
     assert history.lever_values(2010)["fiscal.cit_rate_encouraged_west"] == 0.15
     assert without.lever_values(2010)["fiscal.cit_rate_encouraged_west"] == 0.25
     # national reforms are the same in both
