@@ -391,7 +391,7 @@ def _cmd_rerun(args: argparse.Namespace) -> int:
 
 
 def _dry_run(exp: Any, args: argparse.Namespace) -> int:
-    from westdev.experiments.experiment import estimate
+    from westdev.experiments.execute import estimate
 
     print(exp.describe())
     est = estimate(exp, backend=_backend(args), workers=args.workers)

@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from westdev.errors import InputError
+from westdev.experiments.designs import MAX_EXACT_SHAPLEY, sampled_permutations
 from westdev.experiments.store import ResultsStore, read_results, read_runs
 
 GOAL_RATIOS: dict[str, str] = {
@@ -337,9 +338,7 @@ def split_effects(source: Source, *, outcomes: Sequence[str] | None = None,
         for name, js in zip(runs["scenario"], runs["inputs_json"], strict=True):
             point = json.loads(js).get("design_point", {})
             subsets[name] = [k.split(".", 1)[1] for k in point if k.startswith("levers.")]
-        if permutations is None and len(levers) > 10:
-            from westdev.experiments.experiment import sampled_permutations
-
+        if permutations is None and len(levers) > MAX_EXACT_SHAPLEY:
             d = exp_req["decomposition"]
             permutations = sampled_permutations(levers, d["permutations"], d["seed"])
     levers = list(levers)

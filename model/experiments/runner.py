@@ -6,10 +6,10 @@ resolution=...)``, and its results stream into a results store as it finishes. A
 (`RunFailure` or any other exception inside ``simulate``) is recorded with status 'failed' and
 its error text; the batch goes on.
 
-A task's `design_point` (a sweep's lever values, an ensemble's parameter draws, ...; see
-`westdev.experiments.experiment`) is applied to its scenario inside the worker, so the parent holds one
-base scenario however many runs the batch has; the point and its index are recorded in the
-``inputs_json`` column of the runs table.
+A task's `design_point` (a sweep's lever values, an ensemble's parameter draws, ...) is applied
+to its scenario inside the worker (`westdev.experiments.factors.apply_design_point`), so the
+parent holds one base scenario however many runs the batch has; the point and its index are
+recorded in the ``inputs_json`` column of the runs table.
 
 Backends are small classes with one method, ``map(fn, tasks)``, yielding ``(task, outcome,
 error)`` in completion order: `SerialBackend` (in this process), `ProcessBackend`
@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from westdev.errors import InputError, RunFailure
+from westdev.experiments.factors import apply_design_point
 from westdev.experiments.store import PARTS as PARTS_DIR
 from westdev.experiments.store import ResultsStore, StoreWriter
 from westdev.inputs.scenario import FrozenMap, Scenario
@@ -161,8 +162,6 @@ def task_inputs(task: RunTask) -> tuple[Scenario, dict[str, float]]:
     overrides = dict(task.parameter_overrides)
     scenario = task.scenario
     if task.design_point:
-        from westdev.experiments.experiment import apply_design_point
-
         scenario, extra = apply_design_point(scenario, task.design_point)
         overrides.update(extra)
     return scenario, overrides

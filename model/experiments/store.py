@@ -282,7 +282,7 @@ class StoreWriter:
         if path.is_dir() and (path / MANIFEST).exists():
             old = read_manifest(path)
             if not overwrite:
-                diff = _first_difference({"kind": old.get("kind"), "request": old["request"]},
+                diff = first_difference({"kind": old.get("kind"), "request": old["request"]},
                                          {"kind": kind, "request": request})
                 if diff is not None:
                     field, had, wants = diff
@@ -423,7 +423,7 @@ def _finished_ok(path: Path) -> set[str]:
     return set(runs.loc[runs["status"] == "ok", "run_id"])
 
 
-def _first_difference(old: Any, new: Any, where: str = "") -> tuple[str, str, str] | None:
+def first_difference(old: Any, new: Any, where: str = "") -> tuple[str, str, str] | None:
     """The dotted path of the first difference between two JSON values, with both sides."""
     if isinstance(old, dict) and isinstance(new, dict):
         for key in sorted(set(old) | set(new), key=lambda k: (k not in old, k not in new, k)):
@@ -432,13 +432,13 @@ def _first_difference(old: Any, new: Any, where: str = "") -> tuple[str, str, st
                 return sub, "absent", _short(new[key])
             if key not in new:
                 return sub, _short(old[key]), "absent"
-            diff = _first_difference(old[key], new[key], sub)
+            diff = first_difference(old[key], new[key], sub)
             if diff is not None:
                 return diff
         return None
     if isinstance(old, list) and isinstance(new, list):
         for i, (a, b) in enumerate(zip(old, new, strict=False)):
-            diff = _first_difference(a, b, f"{where}[{i}]")
+            diff = first_difference(a, b, f"{where}[{i}]")
             if diff is not None:
                 return diff
         if len(old) != len(new):
