@@ -8,6 +8,13 @@ read by `westdev.inputs.parameters.load_parameters`). The public entry points:
   validation, back-cast; the `westdev calibrate` command);
 - `read_fitted`, `fitted_sample`, `history_scales`: what a fitted vintage holds;
 - `run_backcast`/`analyse_backcast` and `run_validation`/`validate` for the two analyses alone.
+
+It runs batches of the history scenarios and draws its own charts, so it sits beside the
+experiments and the analysis; the experiments read the fitted vintages' uncertainty
+(`fitted_file`), which imports nothing else from westdev.
+
+May import: ``westdev.errors``, ``westdev.inputs``, ``westdev.policy``, ``westdev.economy``,
+``westdev.experiments``, ``westdev.analysis`` and ``westdev.charts``.
 """
 
 from __future__ import annotations

@@ -48,6 +48,7 @@ def simulate(scenario: Scenario | str | Path, parameters: Any = None, seed: int 
              resolution: str | None = None) -> Any:
     """One run in this process: `westdev.economy.simulate.simulate` (a tidy DataFrame of
     year, area, indicator, value). `scenario` may be a shipped name or a file path."""
+    # Mesa and the economy load only when a run happens here (a batch's parent never needs them)
     from westdev.economy.simulate import simulate as run_one
 
     if not isinstance(scenario, Scenario):

@@ -27,6 +27,9 @@ embedded. Every file is written to a temporary name and moved into place.
 
 Heavy libraries are imported inside the functions, so that importing this module (as the
 command line does for ``westdev --help``) stays fast.
+
+May import: ``westdev.errors``, ``westdev.inputs``, ``westdev.policy``, ``westdev.experiments``,
+``westdev.analysis`` and ``westdev.charts``.
 """
 
 from __future__ import annotations

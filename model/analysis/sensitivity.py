@@ -41,7 +41,7 @@ import pandas as pd
 from westdev.errors import InputError
 from westdev.experiments.experiment import Experiment
 from westdev.experiments.spec import experiment_from_dict
-from westdev.experiments.store import ResultsStore, read_results, read_runs
+from westdev.experiments.store import ResultsStore, read_results, read_runs, write_frame
 
 COLUMNS = ["method", "outcome", "year", "factor", "factor2", "index", "value", "conf", "note",
            "kept", "dropped"]
@@ -281,8 +281,6 @@ def write_analysis(store: ResultsStore | str | Path, indices: pd.DataFrame,
                    noise: pd.DataFrame | None = None) -> list[Path]:
     """Write ``sensitivity.parquet``, ``sensitivity.csv`` and ``noise_share.csv`` beside the
     results (atomically)."""
-    from westdev.experiments.store import write_frame
-
     path = store.path if isinstance(store, ResultsStore) else Path(store)
     written = [write_frame(indices, path / "sensitivity.parquet"),
                write_frame(indices, path / "sensitivity.csv")]

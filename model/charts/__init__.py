@@ -7,6 +7,9 @@ chart function takes tidy results (a `ResultsStore.results` table or a selection
 summary / sensitivity DataFrame, an optional Axes to draw into, and ``lang`` ("en" or "zh");
 none touches a model object. The house style is in `westdev.charts.style`.
 
+May import: ``westdev.errors``, ``westdev.inputs`` (the provinces and the map),
+``westdev.policy`` and ``westdev.analysis.summaries`` (the tables some charts draw).
+
 ======================================  ================================================
 function                                what it shows
 ======================================  ================================================

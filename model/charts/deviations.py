@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from westdev.analysis import summaries
 from westdev.charts import _data as D
 from westdev.charts import labels as L
 from westdev.charts.style import (
@@ -37,8 +38,6 @@ def deviation_table(results: pd.DataFrame, *, baseline: str = "baseline",
     """Paired policy − reference summaries for every policy scenario (see
     `westdev.analysis.summaries.deviations`), stacked: ``policy, baseline, year, area, indicator,
     n_pairs, mean, sd, se, t, q05, q25, q50, q75, q95``."""
-    from westdev.analysis import summaries
-
     inds = list(indicators) if indicators is not None else [
         L.GOAL_INDICATORS.get(k, L.CONTEXT_INDICATOR) for k in PANELS]
     df = D.select(D.tidy(results), indicators=inds, areas=[area])

@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from westdev.analysis import summaries
 from westdev.charts import _data as D
 from westdev.charts import labels as L
 from westdev.charts.fans import theta_of
@@ -57,8 +58,6 @@ def plot_goal_probability(results: pd.DataFrame, *, year: int | None = None,
     line; `thetas` is the grid (default 0.50–1.20 in steps of 0.01, widened to cover every
     ratio of the year).
     """
-    from westdev.analysis import summaries
-
     if {"theta", "probability", "dimension"} <= set(results.columns):
         curve = results
         order = D.scenario_order(curve, scenarios)
@@ -125,8 +124,6 @@ def gap_closed_table(results: pd.DataFrame, *, year: int | None = None,
                      base_year: int | None = None) -> pd.DataFrame:
     """Share of the base-year gap closed in `year`, by scenario and dimension: ``scenario,
     dimension, year, base_year, n, q05, q50, q95, mean`` (shares, 1 = parity with the East)."""
-    from westdev.analysis import summaries
-
     df = D.select(D.tidy(results), indicators=L.GOAL_INDICATORS.values(), areas=["West"])
     year = _goal_year(df, year)
     base = int(df["year"].min()) if base_year is None else int(base_year)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 
+from westdev.inputs.datasets import load_provincial_data
+
 GOAL_KEYS = ("income", "public_services", "infrastructure")
 GOAL_INDICATORS = {"income": "west_east_ratio_income",
                    "public_services": "west_east_ratio_public_services",
@@ -252,8 +254,6 @@ def dimension_label(key: str, lang: str = "en") -> str:
 @functools.lru_cache(maxsize=1)
 def _provinces() -> dict[str, tuple[str, str, str]]:
     """name_en → (abbr, short Chinese name, region group)."""
-    from westdev.inputs.datasets import load_provincial_data
-
     data = load_provincial_data()
     prov = data.provinces
     tiles = data.tile_grid

@@ -42,6 +42,7 @@ from westdev.charts.style import (
     wrap,
 )
 from westdev.errors import InputError
+from westdev.inputs.datasets import load_provincial_data
 
 WEST_SHADE = "#ececec"
 
@@ -49,8 +50,6 @@ WEST_SHADE = "#ececec"
 @functools.lru_cache(maxsize=1)
 def _tiles() -> pd.DataFrame:
     """name_en → row, col (1-based), abbr, region."""
-    from westdev.inputs.datasets import load_provincial_data
-
     data = load_provincial_data()
     tiles = data.tile_grid.copy()
     tiles["region"] = data.provinces.loc[tiles.index, "region4"].to_numpy()
@@ -213,8 +212,6 @@ def _fmt(v: float) -> str:
 def _polygons() -> tuple[tuple[str, tuple[np.ndarray, ...]], ...]:
     """(name_en, exterior rings as (n, 2) lon/lat arrays), largest province first, so that
     small provinces inside or beside large ones are drawn on top."""
-    from westdev.inputs.datasets import load_provincial_data
-
     path = load_provincial_data().geojson_path
     features = json.loads(path.read_text(encoding="utf-8"))["features"]
     out = []

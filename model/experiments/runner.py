@@ -47,7 +47,9 @@ import pandas as pd
 from westdev.errors import InputError, RunFailure
 from westdev.experiments.factors import apply_design_point
 from westdev.experiments.store import PARTS as PARTS_DIR
-from westdev.experiments.store import ResultsStore, StoreWriter
+from westdev.experiments.store import RESULTS_WRITTEN, ResultsStore, StoreWriter, write_run_parts
+from westdev.inputs.datasets import load_provincial_data
+from westdev.inputs.parameters import load_parameters, load_register
 from westdev.inputs.scenario import FrozenMap, Scenario
 
 DEFAULT_SIMULATE = "westdev.economy.simulate:simulate"
@@ -116,8 +118,6 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
     try:
         parameters = None
         if overrides:
-            from westdev.inputs.parameters import load_parameters
-
             parameters = load_parameters(scenario.parameter_vintage,
                                          {**scenario.parameter_overrides, **overrides})
         # a run that breaks down raises RunFailure naming the year and what failed; numpy's
@@ -131,8 +131,6 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
         row.update(status="failed", error="".join(traceback.format_exception(exc)).strip())
     row["wall_s"] = time.perf_counter() - start
     if parts_dir is not None:
-        from westdev.experiments.store import RESULTS_WRITTEN, write_run_parts
-
         write_run_parts(Path(parts_dir), row, results)
         row[RESULTS_WRITTEN] = True
         results = None
@@ -148,9 +146,6 @@ def warm_up(simulate: str | Callable | None) -> None:
     try:
         resolve_callable(simulate)
         if simulate == DEFAULT_SIMULATE:
-            from westdev.inputs.datasets import load_provincial_data
-            from westdev.inputs.parameters import load_register
-
             load_provincial_data()
             load_register()
     except Exception:  # noqa: BLE001 - each run meets and reports the same problem itself

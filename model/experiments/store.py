@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from westdev import __version__
 from westdev.errors import InputError
 
 SCHEMA_VERSION = 1
@@ -390,8 +391,6 @@ def build_manifest(*, kind: str, request: Mapping[str, Any], root_seed: int,
                    goal_thresholds: Mapping[str, Any],
                    extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Provenance of a store: versions, git commit, root seed, θ, time and the request."""
-    from westdev import __version__
-
     commit, dirty = _git_state()
     libs = {}
     for lib in ("numpy", "pandas", "mesa", "pyarrow", "scipy", "matplotlib"):

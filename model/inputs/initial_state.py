@@ -6,6 +6,10 @@ province and sector, equals the data. Whatever the data do not give is a proxy o
 documented where it is built (and in docs/ODD.md §7, "Input data").
 
 All money is in 100m yuan (亿元) at 2019 prices, converted with one national deflator.
+
+May import: ``westdev.errors``, ``westdev.policy.catalogue`` and the agent populations
+``westdev.economy.agents`` that the start year is built as (the one import of the economy from
+the inputs layer).
 """
 
 from __future__ import annotations

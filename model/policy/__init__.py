@@ -1,0 +1,10 @@
+"""Policy: the levers of the 2020 guideline and how they act on the economy.
+
+- ``catalogue``: every lever as a typed, cited `LeverSpec` (``westdev levers``,
+  ``docs/levers.md``); a declaration that every layer may read;
+- ``docs``: the catalogue as Markdown;
+- ``instruments``: a year's lever values turned into the arrays the economy's rules read; it sits
+  above the inputs (it reads the parameter register and the regions).
+
+May import: ``westdev.errors`` and, for ``instruments``, ``westdev.inputs``.
+"""

@@ -6,6 +6,8 @@ own numbering （一）…（三十六） = §1…§36), its unit and allowed ra
 `no_policy` counterfactual (western preferences off; national measures stay as in 2019), the
 mechanism it drives in the model and the function where that mechanism lives.
 `westdev levers` and `docs/levers.md` are generated from this table.
+
+May import: nothing from westdev (the inputs and the economy read it).
 """
 
 from __future__ import annotations
