@@ -3,7 +3,8 @@
 The package is built in layers, each importing only from the layers before it
 (docs/design.md §1):
 
-1. ``errors`` and the policy declarations ``policy.catalogue``: import nothing from westdev;
+1. ``errors`` and the policy declarations ``policy.catalogue`` and ``policy.goal``: import
+   nothing from westdev;
 2. ``inputs``: packaged data, the parameter register, scenario files, the initial state;
 3. ``policy.instruments`` and ``economy``: the Mesa model and its yearly rules;
 4. ``experiments``: designs, the runner and the results store;

@@ -23,6 +23,7 @@ from westdev.inputs import parameters
 from westdev.inputs.scenario import known_vintages, load_scenario, validate_file
 from westdev.policy.catalogue import AREAS, LEVERS
 from westdev.policy.docs import catalogue_markdown
+from westdev.policy.goal import GOAL_YEAR
 
 PROG = "westdev"
 
@@ -337,12 +338,12 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     store = api.sweep(exp, out=args.out, backend=_backend(args), workers=args.workers,
                       scheduler=args.scheduler, overwrite=args.overwrite,
                       progress=not args.quiet)
-    if exp.kind == "ensemble" and exp.base.run.end_year >= 2035 and \
+    if exp.kind == "ensemble" and exp.base.run.end_year >= GOAL_YEAR and \
             (store.runs["status"] == "ok").any():
         from westdev.analysis.summaries import goal_probability
 
-        p = goal_probability(store, year=2035)
-        print("P(goal met in 2035), share of runs (θ from each scenario's [goal]):")
+        p = goal_probability(store, year=GOAL_YEAR)
+        print(f"P(goal met in {GOAL_YEAR}), share of runs (θ from each scenario's [goal]):")
         for _, row in p.iterrows():
             print(f"  {row['scenario']:<20} {row['dimension']:<16} θ = {row['theta']:g}  "
                   f"{row['probability']:.3f} ± {row['se']:.3f}  (n = {row['n']})")

@@ -44,6 +44,15 @@ from pathlib import Path
 from typing import Any
 
 from westdev.errors import InputError
+from westdev.policy.goal import (
+    CONTEXT_RATIO,
+    DEFAULT_THETA,
+    DIMENSIONS,
+    GOAL_AREA,
+    GOAL_MET,
+    GOAL_YEAR,
+    RATIO_INDICATORS,
+)
 
 FORMATS = ("png", "pdf", "svg")
 LANGS = ("en", "zh")
@@ -52,9 +61,8 @@ FIGURES = ("goal_fans", "deviations", "goal_probability", "gap_closed", "worst_p
            "theil_within_west", "cost_effectiveness", "frontier", "province_tiles",
            "map_income_ratio", "map_income_ratio_change", "sensitivity_bars",
            "sensitivity_heatmap", "lever_cost_effectiveness")
-GOAL = ("west_east_ratio_income", "west_east_ratio_public_services",
-        "west_east_ratio_infrastructure")
-CONTEXT = "west_east_ratio_gdp_per_capita"
+GOAL = tuple(RATIO_INDICATORS.values())
+CONTEXT = CONTEXT_RATIO
 COST_PREFIX = "lever_cost_100m_yuan."
 COST_TOTAL = "lever_cost_100m_yuan.total"
 MAX_MAP_SCENARIOS = 3
@@ -374,7 +382,7 @@ class _Context:
         from westdev.experiments.store import read_results
 
         indicators = [*GOAL, CONTEXT, "min_province_ratio_income", "income_ratio_to_east",
-                      "theil_within_west_share", "goal_2035_met"]
+                      "theil_within_west_share", GOAL_MET]
         parts = [read_results(self.store.path, indicators=indicators)]
         china = read_results(self.store.path, areas=["China"])
         keep = china["indicator"].str.startswith(COST_PREFIX) | (
@@ -396,13 +404,12 @@ class _Context:
             self.reference = self.order[0]
         years = sorted(int(y) for y in self.df["year"].unique())
         self.first = years[0]
-        self.year = 2035 if 2035 in years else years[-1]
+        self.year = GOAL_YEAR if GOAL_YEAR in years else years[-1]
 
     @property
     def theta(self) -> dict[str, float]:
         th = self.manifest.get("goal_thresholds") or {}
-        return {k: float(th.get(k, 0.8)) for k in ("income", "public_services",
-                                                   "infrastructure")}
+        return {k: float(th.get(k, DEFAULT_THETA)) for k in DIMENSIONS}
 
     # ------------------------------------------------------------------ figures
     def figure(self, name: str, make: Callable[[], Any]) -> None:
@@ -427,7 +434,7 @@ class _Context:
         df, lang, order, th = self.df, self.lang, self.order, self.theta
         colours = C.scenario_colours(order)
         extra = self._uncertainty_note("bands")
-        goal_rows = df[df["indicator"].isin(GOAL) & (df["area"] == "West")]
+        goal_rows = df[df["indicator"].isin(GOAL) & (df["area"] == GOAL_AREA)]
         if not goal_rows.empty:
             self.figure("goal_fans", lambda: C.plot_goal_fans(
                 df, theta=th, colours=colours, context=self._has(CONTEXT), note=extra,
@@ -502,7 +509,7 @@ class _Context:
         """Scenarios other than the reference with runs sharing its seeds."""
         if self.reference is None or len(self.order) < 2:
             return []
-        df = self.df[(self.df["indicator"] == GOAL[0]) & (self.df["area"] == "West")]
+        df = self.df[(self.df["indicator"] == GOAL[0]) & (self.df["area"] == GOAL_AREA)]
         ref = set(zip(df.loc[df["scenario"] == self.reference, "seed"],
                       df.loc[df["scenario"] == self.reference, "replicate"], strict=True))
         out = []
@@ -529,7 +536,7 @@ class _Context:
         return table
 
     def _frontier(self) -> Any:
-        if not self._has("gdp_100m_yuan", "China") or not self._has(GOAL[0], "West"):
+        if not self._has("gdp_100m_yuan", "China") or not self._has(GOAL[0], GOAL_AREA):
             return None
         from westdev.charts import frontier_table
 
@@ -557,7 +564,7 @@ class _Context:
         inds = [*GOAL, CONTEXT] if self._has(CONTEXT) else list(GOAL)
         b = ws.bands(self.df[(self.df["area"] == "West") & (self.df["year"] == self.year)],
                      indicators=inds, areas=["West"], years=[self.year])
-        keys = ["income", "public_services", "infrastructure", "gdp_per_capita"][:len(inds)]
+        keys = [*DIMENSIONS, "gdp_per_capita"][:len(inds)]
         head = [_t("scenario", lang)] + [DIM_HEAD[lang][k] for k in keys] + ["n"]
         rows = []
         for s in self.order:
@@ -584,7 +591,7 @@ class _Context:
             p = ws.goal_probability(self.store, year=self.year)
         except InputError:
             return
-        dims = ["income", "public_services", "infrastructure", "all"]
+        dims = [*DIMENSIONS, "all"]
         head = [_t("scenario", lang), "θ"] + [DIM_HEAD[lang][d] for d in dims] + ["n"]
         rows = []
         for s in self.order:
@@ -614,7 +621,7 @@ class _Context:
         g = gap_closed_table(self.df, year=self.year)
         if g.empty:
             return
-        dims = ["income", "public_services", "infrastructure"]
+        dims = list(DIMENSIONS)
         head = [_t("scenario", lang)] + [DIM_HEAD[lang][d] for d in dims]
         rows = []
         for s in self.order:
@@ -673,7 +680,7 @@ class _Context:
 
     def _ce_table(self, ce: Any) -> None:
         lang = self.lang
-        dims = ["income", "public_services", "infrastructure"]
+        dims = list(DIMENSIONS)
         head = [_t("scenario", lang), "Δ cost (tn yuan)" if lang == "en" else "Δ 成本（万亿元）"]
         for d in dims:
             head += [f"Δ {DIM_HEAD[lang][d]} (pp)", f"pp / tn ({DIM_HEAD[lang][d]})"]
@@ -764,7 +771,7 @@ class _Context:
                 indices, scenario=scenario, lang=lang))
         from westdev.analysis import sensitivity as sa
 
-        year = 2035 if 2035 in set(indices["year"]) else year
+        year = GOAL_YEAR if GOAL_YEAR in set(indices["year"]) else year
         top = sa.top_factors(indices, year=year, n=5)
         index = "mu_star" if method == "morris" else "ST"
         head = ["outcome", "factor", index, "±"]
@@ -840,8 +847,7 @@ class _Context:
             "lever")["mean"]
         outs = {}
         for o in dict.fromkeys(eff["outcome"]):
-            for dim, ind in zip(("income", "public_services", "infrastructure"), GOAL,
-                                strict=True):
+            for dim, ind in RATIO_INDICATORS.items():
                 if f":{ind}@" in o:
                     outs[dim] = o
         levers = [lv for lv in dict.fromkeys(eff["lever"]) if lv not in ("total",
@@ -892,7 +898,7 @@ class _Context:
         scen = list(dict.fromkeys(runs["scenario"].astype(str)))
         shown = ", ".join(scen[:12]) + (f", … ({len(scen)})" if len(scen) > 12 else "")
         th = m.get("goal_thresholds") or {}
-        th_text = ", ".join(f"{k} {v:g}" for k, v in th.items()) or "0.8"
+        th_text = ", ".join(f"{k} {v:g}" for k, v in th.items()) or f"{DEFAULT_THETA:g}"
         lines = [f"# {_t('title', lang)}: {Path(self.store.path).name}", ""]
         info = [(_t("store", lang), f"`{self.store.path}`"),
                 (_t("kind", lang), self.kind + (f" ({self.design})" if self.design else "")),

@@ -43,6 +43,7 @@ from westdev.charts.style import (
 )
 from westdev.errors import InputError
 from westdev.inputs.datasets import load_provincial_data
+from westdev.policy.goal import GOAL_YEAR
 
 WEST_SHADE = "#ececec"
 
@@ -238,7 +239,8 @@ def province_values(results: pd.DataFrame, indicator: str = "income_ratio_to_eas
     rows = _province_rows(results, indicator)
     order = D.scenario_order(rows, scenarios)
     years = set(int(y) for y in rows["year"].unique())
-    year = D.final_year(rows, year if year is not None else (2035 if 2035 in years else None))
+    year = D.final_year(rows, year if year is not None else
+                        (GOAL_YEAR if GOAL_YEAR in years else None))
     at = rows[rows["year"] == year].groupby(["scenario", "area"])["value"].mean()
     if since is not None:
         if int(since) not in years:

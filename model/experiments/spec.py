@@ -69,6 +69,7 @@ from westdev.inputs.validate import (
     unknown_value,
 )
 from westdev.policy.catalogue import LEVERS
+from westdev.policy.goal import OUTCOMES as GOAL_OUTCOMES
 
 KINDS = ("sweep", "ensemble", "sensitivity", "decomposition")
 SAMPLERS = ("lhs", "sobol", "morris")
@@ -83,8 +84,6 @@ TABLES = ("experiment", "run", "outputs", "grid", "sample", "factors", "ensemble
 DESIGN_TABLES = ("grid", "sample", "ensemble", "decomposition")
 EXPERIMENT_KEYS = ("name", "description", "kind", "scenario", "scenarios",
                    "common_random_numbers")
-GOAL_OUTCOMES = ("West:west_east_ratio_income", "West:west_east_ratio_public_services",
-                 "West:west_east_ratio_infrastructure")
 DEFAULT_EXOGENOUS_SCALES: dict[str, tuple[float, float]] = {
     "frontier_tfp_growth": (0.5, 1.5),
     "world_demand_growth": (0.5, 1.5),
@@ -624,13 +623,13 @@ def _parse_outputs(table: Mapping[str, Any], run: Any,
     if not isinstance(outcomes, list) or not outcomes:
         raise InputError(f"expected a non-empty list, got {show_value(outcomes)}", file=file,
                          field="outputs.outcomes", allowed='"Area:indicator" strings, e.g. '
-                         '"West:west_east_ratio_income"')
+                         f'"{GOAL_OUTCOMES[0]}"')
     areas = known_areas()
     for i, item in enumerate(outcomes):
         where = f"outputs.outcomes[{i}]"
         if not isinstance(item, str) or item.count(":") != 1:
             raise InputError(f"{show_value(item)} is not an outcome", file=file, field=where,
-                             allowed='"Area:indicator", e.g. "West:west_east_ratio_income"')
+                             allowed=f'"Area:indicator", e.g. "{GOAL_OUTCOMES[0]}"')
         area, indicator = item.split(":")
         if area not in areas:
             close = difflib.get_close_matches(area, areas, n=1)

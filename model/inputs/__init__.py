@@ -8,7 +8,8 @@
 - ``resolution``: the named agent-count presets;
 - ``initial_state``: the observed start-year economy (CN2019, CN2000) as agents.
 
-May import: ``westdev.errors`` and the lever declarations ``westdev.policy.catalogue``.
+May import: ``westdev.errors`` and the policy declarations ``westdev.policy.catalogue`` (the
+levers) and ``westdev.policy.goal`` (the goal).
 Nothing here imports the economy (but ``initial_state``, which builds the agent populations),
 experiments, analysis or charts.
 """

@@ -10,8 +10,9 @@ bad schedules, broken ``extends`` and bad TOML each raise one `InputError` that 
 the dotted field and what is allowed, and suggests the closest valid name for typos.
 
 The goal of the guideline is that the West be "roughly equal" (大体相当) to the East by 2035.
-We read it as the West at or above θ = 80 % of the East on each of the three ratios (income,
-public services, infrastructure access); θ is a scenario setting, recorded in every manifest.
+The ``[goal]`` table sets θ for each of the three ratios (income, public services,
+infrastructure access; default 0.8: the West at or above 80 % of the East); θ is recorded in
+every manifest. The goal's dimensions and default are defined in `westdev.policy.goal`.
 """
 
 from __future__ import annotations
@@ -37,14 +38,13 @@ from westdev.inputs.resolution import RESOLUTIONS
 from westdev.inputs.schedule import Schedule, Value
 from westdev.inputs.validate import show_value, unknown_key
 from westdev.policy.catalogue import AREAS, LEVERS
+from westdev.policy.goal import DEFAULT_THETA, DIMENSIONS, GOAL_YEAR
 
 SECTIONS = ("meta", "run", "parameters", "exogenous", "levers", "goal")
 META_KEYS = ("name", "description", "extends")
 START_YEARS = (2000, 2019)  # the two initial-state vintages, CN2000 and CN2019
 MAX_END_YEAR = 2060
 MAX_SEED = 2**63 - 1
-GOAL_KEYS = ("income", "public_services", "infrastructure")
-DEFAULT_THETA = 0.8
 DEFAULT_VINTAGE = "CN2019"
 BASE_VINTAGES = ("CN2019", "CN2000")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -86,7 +86,7 @@ class RunSettings:
     """The ``[run]`` table: simulated years, agent resolution, replicates and root seed."""
 
     start_year: int = 2019
-    end_year: int = 2035
+    end_year: int = GOAL_YEAR
     resolution: str = "default"
     replicates: int = 1
     root_seed: int = 0
@@ -107,7 +107,7 @@ class GoalThresholds:
 
     def as_dict(self) -> dict[str, float]:
         """``{"income": θ, "public_services": θ, "infrastructure": θ}``."""
-        return {k: getattr(self, k) for k in GOAL_KEYS}
+        return {k: getattr(self, k) for k in DIMENSIONS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,13 +507,13 @@ def _parse_goal(table: Mapping[str, Any], file: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for key, val in table.items():
         field = f"goal.{key}"
-        if key not in GOAL_KEYS:
-            raise unknown_key(key, GOAL_KEYS, file=file, field=field, what="goal ratio")
+        if key not in DIMENSIONS:
+            raise unknown_key(key, DIMENSIONS, file=file, field=field, what="goal ratio")
         ok = isinstance(val, int | float) and not isinstance(val, bool)
         if not ok or not math.isfinite(val) or not (0 < val <= 2):
             raise InputError(f"{show_value(val)} is not a threshold", file=file, field=field,
-                             allowed="a number θ in (0, 2]; 0.8 reads 'roughly equal' as "
-                             "the West at >= 80 % of the East")
+                             allowed=f"a number θ in (0, 2]; {DEFAULT_THETA:g} reads 'roughly "
+                             f"equal' as the West at >= {100 * DEFAULT_THETA:g} % of the East")
         out[key] = float(val)
     return out
 
