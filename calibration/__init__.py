@@ -1,4 +1,5 @@
-"""Calibration and validation (DESIGN §5): targets, screening, estimation, back-cast, validation.
+"""Calibration and validation (docs/design.md §5): targets, screening, estimation, back-cast and
+validation.
 
 The folder ships the targets (`targets.toml`) and the fitted vintages (`fitted/<vintage>.toml`,
 read by `westdev.inputs.parameters.load_parameters`). The public entry points:

@@ -169,7 +169,7 @@ class CalibrationRun:
 def calibrate_all(*, quick: bool = False, out: str | Path = "results/calibration",
                   install: bool | None = None, backend: str = "processes",
                   workers: int | None = None, progress: bool = False) -> CalibrationRun:
-    """The whole calibration of issue/DESIGN §5: fit CN2019 (2000–2019), fit CN2012
+    """The whole calibration (docs/design.md §5): fit CN2019 (2000–2019), fit CN2012
     (2000–2012, reusing CN2019's design runs for its emulator), validate CN2012 on 2013–2019
     against the naive trend, and back-cast the 2000 programme with CN2019; one report."""
     from westdev.charts.calibration import plot_validation  # Matplotlib, for the report only

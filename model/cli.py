@@ -1,4 +1,4 @@
-"""The ``westdev`` command line — DESIGN §8.
+"""The ``westdev`` command line — docs/design.md §8.
 
 Exit codes: 0 success; 2 bad input (a scenario file, an argument, an output directory: one line
 ``westdev: error: <file: field: what, allowed>`` on stderr, no traceback); 1 a failure inside a

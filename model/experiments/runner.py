@@ -1,4 +1,5 @@
-"""The batch runner: every experiment is a list of run tasks executed by a backend — DESIGN §6.
+"""The batch runner: every experiment is a list of run tasks executed by a backend
+(docs/design.md §6).
 
 A task is ``(run_id, scenario, replicate, seed, resolution, parameter_overrides, design_point,
 point)``. Each task calls the one seam of the model, ``simulate(scenario, parameters, seed,

@@ -678,7 +678,8 @@ def _check_scaled_paths(exp: Experiment, file: str) -> None:
 @lru_cache(maxsize=1)
 def known_areas() -> tuple[str, ...]:
     """Areas of the results table: provinces (English names), region groups and China."""
-    text = resources.files("westdev.inputs.data").joinpath("provinces.csv").read_text(encoding="utf-8")
+    text = resources.files("westdev.inputs.data").joinpath("provinces.csv").read_text(
+        encoding="utf-8")
     names = [row["name_en"].strip() for row in csv.DictReader(text.splitlines())]
     return tuple(names) + tuple(REGION_GROUPS) + ("China",)
 

@@ -1,4 +1,4 @@
-"""The results store: one directory per experiment — DESIGN §8.
+"""The results store: one directory per experiment — docs/design.md §8.
 
 ::
 
@@ -268,7 +268,7 @@ class StoreWriter:
     def open(cls, path: str | Path, *, kind: str, request: Mapping[str, Any], root_seed: int,
              goal_thresholds: Mapping[str, Any], overwrite: bool = False,
              extra: Mapping[str, Any] | None = None) -> StoreWriter:
-        """Apply the output-directory rule and return a writer (DESIGN §8).
+        """Apply the output-directory rule and return a writer (docs/design.md §8).
 
         `request` is the canonical description of what was asked (JSON-serialisable); an
         existing store resumes only if its request and kind are equal to these.

@@ -280,7 +280,7 @@ def _build_workers(obs: ObservedEconomy, geo: Geography, p: Parameters, n_agents
 
     # Hukou: a stock of inter-provincial migrants (national share, register) hosted in
     # proportion to how far GDP per head exceeds the national level (proxy), from origins in
-    # proportion to population over distance^1.5 (the gravity shape of EVIDENCE.md).
+    # proportion to population over distance^1.5 (the gravity shape of docs/evidence.md).
     hukou = residence.copy()
     gdp_pc = obs.gdp / obs.population
     pull = np.maximum(np.log(gdp_pc / np.average(gdp_pc, weights=obs.population))

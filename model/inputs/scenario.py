@@ -1,13 +1,13 @@
-"""Scenario files (TOML) mapped onto frozen, typed dataclasses — DESIGN §8.
+"""Scenario files (TOML) mapped onto frozen, typed dataclasses — docs/design.md §8.
 
 A scenario says what the model is asked: run settings, parameter vintage and overrides,
 exogenous paths, the policy levers (constants or yearly schedules) and the goal thresholds.
 Unset levers take their 2019 values (policy as it stood in 2019); unset exogenous drivers take
 their default paths. ``extends`` builds a scenario on another one (child wins, per field).
 
-Validation is strict (DESIGN §9): unknown keys, wrong types, values out of range or not finite,
-bad schedules, broken ``extends`` and bad TOML each raise one `InputError` that names the file,
-the dotted field and what is allowed, and suggests the closest valid name for typos.
+Validation is strict (docs/design.md §9): unknown keys, wrong types, values out of range or not
+finite, bad schedules, broken ``extends`` and bad TOML each raise one `InputError` that names the
+file, the dotted field and what is allowed, and suggests the closest valid name for typos.
 
 The goal of the guideline is that the West be "roughly equal" (大体相当) to the East by 2035.
 The ``[goal]`` table sets θ for each of the three ratios (income, public services,
