@@ -39,9 +39,10 @@ import pandas as pd
 
 from westdev.calibration.design import COUNTERFACTUAL, HISTORY, INDICATORS, design_point
 from westdev.calibration.moments import Table, programme_premium
+from westdev.economy.recorder import GROUPS
 from westdev.experiments.runner import RunTask, run_batch
 from westdev.experiments.seeds import run_seed
-from westdev.experiments.store import read_results
+from westdev.experiments.store import read_manifest, read_results
 from westdev.inputs.regions import REGION_GROUPS
 from westdev.inputs.scenario import Scenario, load_scenario
 
@@ -71,7 +72,7 @@ SIMULATE = "westdev.calibration.backcast:simulate_accounts"
 def simulate_accounts(scenario: Scenario, parameters=None, seed: int = 0, *,
                       resolution: str | None = None) -> pd.DataFrame:
     """A history run's moment indicators plus firm capital by area (for growth accounting)."""
-    from westdev.economy.recorder import GROUPS
+    # Mesa and the economy load only in the worker processes that run the back-cast
     from westdev.economy.simulate import build_model, release
 
     model = build_model(scenario, parameters, seed, resolution=resolution)
@@ -169,8 +170,6 @@ def _growth_terms(t: Table, alpha: float, beta: float, years=YEARS) -> dict[str,
 def analyse_backcast(store: str | Path, alpha: float, beta: float) -> dict[str, pd.DataFrame]:
     """Premium, channels and the CIT check from a back-cast store (means over replicates,
     with the standard error of the mean across the paired replicates)."""
-    from westdev.experiments.store import read_manifest
-
     worlds = read_manifest(store)["request"]["worlds"]
     df = read_results(store)
     tables = {}

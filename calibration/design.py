@@ -35,7 +35,7 @@ ROOT_SEED = 20000101
 def simulate_history(scenario: Scenario, parameters=None, seed: int = 0, *,
                      resolution: str | None = None) -> pd.DataFrame:
     """`westdev.economy.simulate.simulate`, keeping only the rows the moments read (smaller stores)."""
-    from westdev.economy.simulate import simulate
+    from westdev.economy.simulate import simulate  # Mesa: loaded in the worker that runs
 
     out = simulate(scenario, parameters, seed, resolution=resolution)
     return out[out["indicator"].isin(INDICATORS)].reset_index(drop=True)

@@ -20,10 +20,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from westdev.calibration import validation_table
+from westdev.calibration.backcast import analyse_backcast, run_backcast
 from westdev.calibration.estimation import Fit, estimate
 from westdev.calibration.fitted_file import fitted_dir, write_fitted
 from westdev.calibration.screening import Screening, bounds_of, screen
 from westdev.calibration.targets import TargetFile, load_targets
+from westdev.calibration.validation import province_ranks, run_validation, validate
 from westdev.errors import InputError
 from westdev.inputs.parameters import load_register
 
@@ -169,12 +172,10 @@ class CalibrationRun:
 def calibrate_all(*, quick: bool = False, out: str | Path = "results/calibration",
                   install: bool | None = None, backend: str = "processes",
                   workers: int | None = None, progress: bool = False) -> CalibrationRun:
-    """The whole calibration of issue/DESIGN §5: fit CN2019 (2000–2019), fit CN2012
+    """The whole calibration (docs/design.md §5): fit CN2019 (2000–2019), fit CN2012
     (2000–2012, reusing CN2019's design runs for its emulator), validate CN2012 on 2013–2019
     against the naive trend, and back-cast the 2000 programme with CN2019; one report."""
-    from westdev.calibration import validation_table
-    from westdev.calibration.backcast import analyse_backcast, run_backcast
-    from westdev.calibration.validation import province_ranks, run_validation, validate
+    # Matplotlib, for the report only
     from westdev.charts.calibration import plot_province_growth, plot_validation
 
     start = time.perf_counter()

@@ -28,6 +28,7 @@ import pandas as pd
 from westdev.calibration.design import HISTORY, run_points
 from westdev.calibration.observed import observed_frame
 from westdev.experiments.store import read_results
+from westdev.inputs.datasets import load_provincial_data
 from westdev.inputs.regions import REGION_GROUPS
 from westdev.inputs.scenario import Scenario, load_scenario
 from westdev.inputs.schedule import ProvincialSchedule
@@ -59,8 +60,6 @@ def naive_trend_frame(observed: pd.DataFrame, fit_end: int = FIT_END) -> pd.Data
     """Each province's log-linear trend up to `fit_end`, extended to 2019, as a tidy frame
     with group aggregates (sums; income weighted by the trend population)."""
     provinces = sorted(set(observed["area"]) - set(REGION_GROUPS) - {"China"})
-    from westdev.inputs.datasets import load_provincial_data
-
     region = load_provincial_data().provinces.set_index("name_en")["region4"]
     years = np.arange(2000, 2020)
 

@@ -1,9 +1,10 @@
-"""The ``westdev`` command line — DESIGN §8.
+"""The ``westdev`` command line — docs/design.md §8.
 
 Exit codes: 0 success; 2 bad input (a scenario file, an argument, an output directory: one line
 ``westdev: error: <file: field: what, allowed>`` on stderr, no traceback); 1 a failure inside a
-run (the runs that failed are named). Heavy libraries (pandas, matplotlib) are imported inside
-the commands so that ``westdev --help`` stays fast.
+run (the runs that failed are named). The batch machinery and its heavy libraries (pandas,
+pyarrow, Matplotlib, SciPy; `westdev.api`, the charts, the calibration) are imported inside the
+commands that use them, so that ``westdev --help`` and ``westdev levers`` stay fast.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from westdev import __version__, bench
+from westdev.analysis.report import add_report_parser
 from westdev.errors import DataError, InputError, RunFailure
+from westdev.inputs import parameters
+from westdev.inputs.scenario import known_vintages, load_scenario, validate_file
+from westdev.policy.catalogue import AREAS, LEVERS
+from westdev.policy.docs import catalogue_markdown
+from westdev.policy.goal import GOAL_YEAR
 
 PROG = "westdev"
 
@@ -46,14 +54,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with its subcommands."""
-    from westdev import __version__
-
     parser = argparse.ArgumentParser(
         prog=PROG, description="Agent-based simulation of China's western development: "
         "West/East convergence to 2035 under policy scenarios.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_run_commands(sub)
+    _add_info_commands(sub)
+    _add_experiment_commands(sub)
+    _add_calibrate_command(sub)
+    add_report_parser(sub)
+    _add_bench_command(sub)
+    return parser
 
+
+def _add_run_commands(sub: Any) -> None:
+    """``run`` and ``compare``."""
     p = sub.add_parser("run", help="run one scenario (with its replicates) into a results store",
                        description="Run one scenario into a results store (default "
                        "./results/<scenario name>). An existing store with the same request "
@@ -75,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write DIR/goal_ratios.png and .pdf (default: yes)")
     p.set_defaults(func=_cmd_compare)
 
+
+def _add_info_commands(sub: Any) -> None:
+    """``validate``, ``levers`` and ``params``: files and catalogues, no runs."""
     p = sub.add_parser("validate", help="check scenario files without running them")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=_cmd_validate)
@@ -92,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parameter vintage whose fitted values are shown (default CN2019)")
     p.set_defaults(func=_cmd_params)
 
+
+def _add_experiment_commands(sub: Any) -> None:
+    """``sweep``, ``sensitivity`` and ``rerun``."""
     p = sub.add_parser("sweep", help="run an experiment file (sweep, ensemble, sensitivity "
                        "design, decomposition) into a results store",
                        description="Run an experiment file (scenarios/experiments/, schema in "
@@ -121,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     _runner_options(p, dry_run=False)
     p.set_defaults(func=_cmd_rerun)
 
+
+def _add_calibrate_command(sub: Any) -> None:
+    """``calibrate``."""
     p = sub.add_parser("calibrate", help="fit the calibrated parameters to 2000–2019, "
                        "validate out of sample, back-cast the 2000 programme",
                        description="Morris screening, history matching with an emulator and "
@@ -152,10 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_calibrate)
 
-    from westdev.analysis.report import add_report_parser
 
-    add_report_parser(sub)
-
+def _add_bench_command(sub: Any) -> None:
+    """``bench``."""
     p = sub.add_parser("bench", help="benchmark: agent-steps per second at 10^4–10^6 workers",
                        description="Time the baseline 2019→2035 at 10^4, 10^5 and 10^6 workers "
                        "(firms a tenth), each in a fresh process; one JSON line per "
@@ -169,7 +193,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mesa-steps", type=_positive_int, default=100,
                    help="steps of the Mesa example (default 100)")
     p.set_defaults(func=_cmd_bench)
-    return parser
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
@@ -206,8 +229,6 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from westdev import bench
-
     bench.run(args.configs, repeats=args.repeats, compare_mesa=args.compare_mesa,
               mesa_steps=args.mesa_steps)
     return 0
@@ -247,7 +268,6 @@ def _backend(args: argparse.Namespace) -> str:
 # ---------------------------------------------------------------------- commands
 def _cmd_run(args: argparse.Namespace) -> int:
     from westdev import api
-    from westdev.inputs.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     out = args.out if args.out is not None else Path("results") / scenario.name
@@ -260,7 +280,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from westdev import api
-    from westdev.inputs.scenario import load_scenario
 
     if len(args.scenarios) < 2:
         raise InputError("compare needs at least two scenarios", field="SCENARIO",
@@ -281,8 +300,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from westdev.inputs.scenario import validate_file
-
     bad = 0
     for file in args.files:
         try:
@@ -296,13 +313,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_levers(args: argparse.Namespace) -> int:
-    from westdev.policy.catalogue import AREAS, LEVERS
-
     if args.area is not None and args.area not in AREAS:
         raise InputError(f"unknown area {args.area!r}", field="--area", allowed=", ".join(AREAS))
     if getattr(args, "markdown", False):
-        from westdev.policy.docs import catalogue_markdown
-
         print(catalogue_markdown(), end="")
         return 0
     from westdev.policy.docs import basis, enacted_text, status_text, summary_lines
@@ -321,20 +334,15 @@ def _cmd_levers(args: argparse.Namespace) -> int:
 
 
 def _cmd_params(args: argparse.Namespace) -> int:
-    from westdev.inputs.parameters import load_register
-
     try:
-        register = load_register()
+        register = parameters.load_register()
     except FileNotFoundError as exc:
         raise DataError(f"the parameter register is missing (broken install): {exc}",
                         file="westdev/data/parameters.toml") from None
-    from westdev.inputs.parameters import load_fitted
-    from westdev.inputs.scenario import known_vintages
-
     if args.vintage not in known_vintages():
         raise InputError(f"unknown parameter vintage {args.vintage!r}", field="--vintage",
                          allowed=", ".join(known_vintages()))
-    fitted = load_fitted(args.vintage)
+    fitted = parameters.load_fitted(args.vintage)
     width = max((len(name) for name in register), default=0)
     for name, spec in register.items():
         # a calibrated parameter runs at its fitted value; the register's is the starting value
@@ -353,12 +361,12 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     store = api.sweep(exp, out=args.out, backend=_backend(args), workers=args.workers,
                       scheduler=args.scheduler, overwrite=args.overwrite,
                       progress=not args.quiet)
-    if exp.kind == "ensemble" and exp.base.run.end_year >= 2035 and \
+    if exp.kind == "ensemble" and exp.base.run.end_year >= GOAL_YEAR and \
             (store.runs["status"] == "ok").any():
         from westdev.analysis.summaries import goal_probability
 
-        p = goal_probability(store, year=2035)
-        print("P(goal met in 2035), share of runs (θ from each scenario's [goal]):")
+        p = goal_probability(store, year=GOAL_YEAR)
+        print(f"P(goal met in {GOAL_YEAR}), share of runs (θ from each scenario's [goal]):")
         for _, row in p.iterrows():
             print(f"  {row['scenario']:<20} {row['dimension']:<16} θ = {row['theta']:g}  "
                   f"{row['probability']:.3f} ± {row['se']:.3f}  (n = {row['n']})")
@@ -414,7 +422,7 @@ def _cmd_rerun(args: argparse.Namespace) -> int:
 
 
 def _dry_run(exp: Any, args: argparse.Namespace) -> int:
-    from westdev.experiments.experiment import estimate
+    from westdev.experiments.execute import estimate
 
     print(exp.describe())
     est = estimate(exp, backend=_backend(args), workers=args.workers)

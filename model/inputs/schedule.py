@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from westdev.errors import InputError
+from westdev.inputs.validate import show_value
 
 Kind = Literal["float", "bool", "choice"]
 Value = float | bool | str
@@ -208,17 +209,17 @@ def _check_value(raw: object, kind: Kind, bounds: tuple[float, float] | None,
     at = f" in {year}" if year is not None else ""
     if kind == "bool":
         if not isinstance(raw, bool):
-            raise InputError(f"expected true or false{at}, got {_show(raw)}", file=file,
+            raise InputError(f"expected true or false{at}, got {show_value(raw)}", file=file,
                              field=field, allowed="true or false")
         return raw
     if kind == "choice":
         if not isinstance(raw, str) or raw not in choices:
-            raise InputError(f"{_show(raw)}{at} is not one of the choices", file=file,
+            raise InputError(f"{show_value(raw)}{at} is not one of the choices", file=file,
                              field=field, allowed=" | ".join(repr(c) for c in choices))
         return raw
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         allowed = _forms("float") if year is None else "a number"
-        raise InputError(f"expected a number{at}, got {_show(raw)}", file=file, field=field,
+        raise InputError(f"expected a number{at}, got {show_value(raw)}", file=file, field=field,
                          allowed=allowed)
     value = float(raw)
     if not math.isfinite(value):
@@ -247,16 +248,6 @@ def _csv_value(text: str, kind: Kind, file: str | None, field: str | None, where
 def _range(bounds: tuple[float, float] | None) -> str:
     return "a finite number" if bounds is None else f"a number in [{bounds[0]:g}, {bounds[1]:g}]"
 
-
-def _show(raw: object) -> str:
-    kind = {bool: "boolean", str: "string", int: "integer", float: "number"}.get(type(raw))
-    if isinstance(raw, Mapping):
-        return "a table"
-    if isinstance(raw, list | tuple):
-        return "a list"
-    if kind is None:
-        return type(raw).__name__
-    return f"{kind} {raw!r}"
 
 
 # ---------------------------------------------------------------------- by province
@@ -330,7 +321,7 @@ class ProvincialSchedule:
             except ValueError:
                 code = -1
             if code not in codes:
-                raise InputError(f"{_show(key)} is not a province code", file=file, field=field,
+                raise InputError(f"{show_value(key)} is not a province code", file=file, field=field,
                                  allowed="the 31 province codes (GB/T 2260), e.g. 11 for "
                                  "Beijing, 65 for Xinjiang")
             given[code] = raw

@@ -13,6 +13,9 @@ was read and the number it sets), or a range with its reasoning (`range`: an ass
 `definition` (an index, a measure that did not exist, a value carried unchanged). The bases live
 in `bases.toml` next to this file; they are checked when this module is imported.
 `westdev levers` and `docs/levers.md` are generated from this table.
+
+May import: ``westdev.inputs.schedule`` (a yearly schedule, for the enacted values; imported
+late, since the inputs read this table) and nothing else from westdev.
 """
 
 from __future__ import annotations

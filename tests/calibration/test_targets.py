@@ -34,7 +34,7 @@ def test_literature_targets_cite_their_source(targets):
 
 
 def test_the_documented_gap_is_what_the_data_say(targets):
-    # EVIDENCE.md: West/East GDP per head 0.587 and income 0.604 in 2019
+    # docs/evidence.md: West/East GDP per head 0.587 and income 0.604 in 2019
     assert targets.targets["gdp_pc_ratio_2019"].value == pytest.approx(0.587, abs=5e-4)
     assert targets.targets["income_ratio_2019"].value == pytest.approx(0.604, abs=5e-4)
 
