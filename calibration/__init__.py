@@ -1,4 +1,5 @@
-"""Calibration and validation (DESIGN §5): targets, screening, estimation, back-cast, validation.
+"""Calibration and validation (docs/design.md §5): targets, screening, estimation, back-cast and
+validation.
 
 The folder ships the targets (`targets.toml`) and the fitted vintages (`fitted/<vintage>.toml`,
 read by `westdev.inputs.parameters.load_parameters`). The public entry points:
@@ -8,6 +9,13 @@ read by `westdev.inputs.parameters.load_parameters`). The public entry points:
   validation, back-cast; the `westdev calibrate` command);
 - `read_fitted`, `fitted_sample`, `history_scales`: what a fitted vintage holds;
 - `run_backcast`/`analyse_backcast` and `run_validation`/`validate` for the two analyses alone.
+
+It runs batches of the history scenarios and draws its own charts, so it sits beside the
+experiments and the analysis; the experiments read the fitted vintages' uncertainty
+(`fitted_file`), which imports nothing else from westdev.
+
+May import: ``westdev.errors``, ``westdev.inputs``, ``westdev.policy``, ``westdev.economy``,
+``westdev.experiments``, ``westdev.analysis`` and ``westdev.charts``.
 """
 
 from __future__ import annotations

@@ -39,9 +39,10 @@ import pandas as pd
 
 from westdev.calibration.design import COUNTERFACTUAL, HISTORY, INDICATORS, design_point
 from westdev.calibration.moments import Table, programme_premium
+from westdev.economy.recorder import GROUPS
 from westdev.experiments.runner import RunTask, run_batch
 from westdev.experiments.seeds import run_seed
-from westdev.experiments.store import read_results
+from westdev.experiments.store import read_manifest, read_results
 from westdev.inputs.regions import REGION_GROUPS
 from westdev.inputs.scenario import Scenario, load_scenario
 
@@ -62,6 +63,7 @@ CHANNEL_OF_LEVER = {
     "talent.public_servant_wage_premium": "transfers",
 }
 CHANNELS = ("state investment", "private investment", "transfers")
+CHANNEL_OF_PATH = {"public_investment_index": "state investment"}
 YEARS = (2000, 2019)
 CIT_YEARS = range(2001, 2011)  # the decade the border-county studies cover
 SIMULATE = "westdev.calibration.backcast:simulate_accounts"
@@ -70,7 +72,7 @@ SIMULATE = "westdev.calibration.backcast:simulate_accounts"
 def simulate_accounts(scenario: Scenario, parameters=None, seed: int = 0, *,
                       resolution: str | None = None) -> pd.DataFrame:
     """A history run's moment indicators plus firm capital by area (for growth accounting)."""
-    from westdev.economy.recorder import GROUPS
+    # Mesa and the economy load only in the worker processes that run the back-cast
     from westdev.economy.simulate import build_model, release
 
     model = build_model(scenario, parameters, seed, resolution=resolution)
@@ -110,11 +112,19 @@ def scenarios() -> dict[str, Scenario]:
     unknown = set(levers) - set(CHANNEL_OF_LEVER)
     if unknown:
         raise ValueError(f"programme levers without a channel: {sorted(unknown)}")
+    # the state-led investment push of the programme is an exogenous path (the west's observed
+    # push against the rest of China's): it belongs to the state-investment channel
+    paths = {k: history.exogenous[k] for k in history.exogenous
+             if history.exogenous[k] != cf.exogenous[k]}
+    unknown_paths = set(paths) - set(CHANNEL_OF_PATH)
+    if unknown_paths:
+        raise ValueError(f"programme paths without a channel: {sorted(unknown_paths)}")
     worlds = {"programme": history, "none": cf}
     for channel in CHANNELS:
         on = {k: v for k, v in levers.items() if CHANNEL_OF_LEVER[k] == channel}
+        exo = {k: v for k, v in paths.items() if CHANNEL_OF_PATH[k] == channel}
         worlds[f"none + {channel}"] = cf.with_overrides(
-            name=f"history_only_{channel.replace(' ', '_')}", levers=on)
+            name=f"history_only_{channel.replace(' ', '_')}", levers=on, exogenous=exo or None)
     worlds["programme without CIT"] = history.with_overrides(
         name="history_without_cit_preference", levers={"fiscal.cit_rate_encouraged_west": 0.25})
     return worlds
@@ -160,8 +170,6 @@ def _growth_terms(t: Table, alpha: float, beta: float, years=YEARS) -> dict[str,
 def analyse_backcast(store: str | Path, alpha: float, beta: float) -> dict[str, pd.DataFrame]:
     """Premium, channels and the CIT check from a back-cast store (means over replicates,
     with the standard error of the mean across the paired replicates)."""
-    from westdev.experiments.store import read_manifest
-
     worlds = read_manifest(store)["request"]["worlds"]
     df = read_results(store)
     tables = {}
@@ -193,7 +201,7 @@ def analyse_backcast(store: str | Path, alpha: float, beta: float) -> dict[str, 
         sem = grouped.std(ddof=1) / np.sqrt(len(reps))
         if by is None:
             return pd.DataFrame({"mean": mean, "sem": sem})
-        return mean.join(sem, rsuffix="_sem")
+        return mean.join(sem.add_suffix("_sem"))
 
     premium = summarise(pd.DataFrame(rows), "channel")
     premium = premium.reindex(["whole programme", *CHANNELS])

@@ -28,14 +28,14 @@ COUNTERFACTUAL = "history_no_western_development"
 INDICATORS = ("gdp_100m_yuan", "population_10k", "gdp_per_capita_yuan",
               "disposable_income_per_capita_yuan", "secondary_share", "tertiary_share",
               "net_central_support_100m_yuan", "network_km_per_100km2", "firm_entries",
-              "employment_10k")
+              "employment_10k", "investment_rate")
 ROOT_SEED = 20000101
 
 
 def simulate_history(scenario: Scenario, parameters=None, seed: int = 0, *,
                      resolution: str | None = None) -> pd.DataFrame:
     """`westdev.economy.simulate.simulate`, keeping only the rows the moments read (smaller stores)."""
-    from westdev.economy.simulate import simulate
+    from westdev.economy.simulate import simulate  # Mesa: loaded in the worker that runs
 
     out = simulate(scenario, parameters, seed, resolution=resolution)
     return out[out["indicator"].isin(INDICATORS)].reset_index(drop=True)

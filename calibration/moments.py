@@ -9,6 +9,7 @@ makes the comparison fair. Kinds:
 ``share``         value(area) / value("China") in `years[0]` (a sum indicator);
 ``share_change``  share in `years[1]` minus share in `years[0]`, in percentage points;
 ``change``        value(area) in `years[1]` minus in `years[0]` (× `scale`);
+``relative_change``  value(area) in `years[1]` / in `years[0]` (e.g. an investment rate's rise);
 ``growth``        mean annual log growth of value(area) over `years`, % a year;
 ``growth_gap``    growth(area) − growth(base), percentage points a year;
 ``log_change_gap``  ln change of value(area) minus ln change of value(base) over `years`;
@@ -30,7 +31,7 @@ import pandas as pd
 
 from westdev.inputs.regions import REGION_GROUPS
 
-AREA_KINDS = ("ratio", "share", "share_change", "change", "growth", "growth_gap",
+AREA_KINDS = ("ratio", "share", "share_change", "change", "relative_change", "growth", "growth_gap",
               "log_change_gap", "per_gdp")
 PROVINCE_KINDS = ("dispersion_change", "beta")
 KINDS = AREA_KINDS + PROVINCE_KINDS + ("premium",)
@@ -88,6 +89,8 @@ def compute(recipe: Recipe, table: Table, *, observed: bool = False) -> float:
                         - v(ind, recipe.area, y[0]) / v(ind, "China", y[0]))
     if k == "change":
         return recipe.scale * (v(ind, recipe.area, y[1]) - v(ind, recipe.area, y[0]))
+    if k == "relative_change":
+        return v(ind, recipe.area, y[1]) / v(ind, recipe.area, y[0])
     if k in ("growth", "growth_gap", "log_change_gap"):
         def dlog(area: str) -> float:
             return float(np.log(v(ind, area, y[1]) / v(ind, area, y[0])))

@@ -103,6 +103,10 @@ def _observed(data: ProvincialData) -> pd.DataFrame:
     spend = data.series("budget_expenditure_100m_yuan")
     tax = data.series("tax_revenue_100m_yuan").loc[spend.index]
     add(spend - tax, "net_central_support_100m_yuan")
+    # gross fixed capital formation / GDP (current prices), groups as ratios of sums; the
+    # model's counterpart is firms' gross investment plus public infrastructure spending
+    gfcf = data.series("gfcf_100m_yuan").loc[list(YEARS)]
+    add(gfcf / gdp, "investment_rate", groups=_groups(gfcf, region, None) / gdp_g)
     network = sum(data.series(v).loc[2006:2019] for v in
                   ("highway_length_km", "railway_operating_length_km"))
     add(network.dropna(), "network_km")

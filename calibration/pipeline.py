@@ -20,10 +20,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from westdev.calibration import validation_table
+from westdev.calibration.backcast import analyse_backcast, run_backcast
 from westdev.calibration.estimation import Fit, estimate
 from westdev.calibration.fitted_file import fitted_dir, write_fitted
 from westdev.calibration.screening import Screening, bounds_of, screen
 from westdev.calibration.targets import TargetFile, load_targets
+from westdev.calibration.validation import province_ranks, run_validation, validate
 from westdev.errors import InputError
 from westdev.inputs.parameters import load_register
 
@@ -94,8 +97,9 @@ def calibrate(vintage: str = "CN2019", *, quick: bool = False, out: str | Path =
                            max_parameters=settings.max_parameters, backend=backend,
                            workers=workers, progress=progress)
         names = list(screening.selected)
-        # the history scale is always estimated: it stands for an unobserved path
-        names += [s for s in tf.history_scales if s not in names]
+        # the history scales are always estimated (they stand for unobserved paths), and so
+        # are the candidates the targets file lists under `always`
+        names += [s for s in (*tf.always, *tf.history_scales) if s not in names]
     else:
         known = set(tf.candidates) | set(tf.history_scales)
         bad = [p for p in parameters if p not in known]
@@ -162,17 +166,17 @@ class CalibrationRun:
     backcast: dict[str, pd.DataFrame] | None
     report: Path
     wall_s: float
+    table: pd.DataFrame | None = None  # the validation table (`validation_table.build`)
 
 
 def calibrate_all(*, quick: bool = False, out: str | Path = "results/calibration",
                   install: bool | None = None, backend: str = "processes",
                   workers: int | None = None, progress: bool = False) -> CalibrationRun:
-    """The whole calibration of issue/DESIGN §5: fit CN2019 (2000–2019), fit CN2012
+    """The whole calibration (docs/design.md §5): fit CN2019 (2000–2019), fit CN2012
     (2000–2012, reusing CN2019's design runs for its emulator), validate CN2012 on 2013–2019
     against the naive trend, and back-cast the 2000 programme with CN2019; one report."""
-    from westdev.calibration.backcast import analyse_backcast, run_backcast
-    from westdev.calibration.validation import run_validation, validate
-    from westdev.charts.calibration import plot_validation
+    # Matplotlib, for the report only
+    from westdev.charts.calibration import plot_province_growth, plot_validation
 
     start = time.perf_counter()
     out = Path(out)
@@ -186,6 +190,7 @@ def calibrate_all(*, quick: bool = False, out: str | Path = "results/calibration
                             replicates=settings.verify_replicates,
                             resolution=settings.resolution, **kw)
     errors, paths = validate(vstore)
+    ranks = province_ranks(vstore)
     register = load_register()
     bstore = run_backcast(out / "backcast", main.fit.theta, replicates=settings.verify_replicates,
                           resolution=settings.resolution, **kw)
@@ -198,13 +203,18 @@ def calibrate_all(*, quick: bool = False, out: str | Path = "results/calibration
     folder.mkdir(parents=True, exist_ok=True)
     errors.to_csv(folder / "validation_errors.csv")
     paths.to_csv(folder / "validation_paths.csv", index=False)
+    ranks.to_csv(folder / "validation_province_ranks.csv")
     plot_validation(paths, folder / "validation.png")
+    plot_province_growth(ranks, folder / "province_growth.png")
     for name, frame in back.items():
         frame.to_csv(folder / f"backcast_{name}.csv")
+    table = validation_table.build(main.fit.table, errors, ranks, back)
+    validation_table.write(table, folder)
     wall = time.perf_counter() - start
     lines = ["# westdev calibration report", "",
              f"Wall time {wall:.0f} s ({'quick' if quick else 'full'} mode); fits: "
              f"{main.fitted_path}, {early.fitted_path}.", "",
+             "## Validation table", "", validation_table.to_markdown(table), "",
              "## CN2019 fit (2000–2019)", "", f"Objective {main.fit.objective:.2f}; see "
              f"{main.report_dir / 'fit_report.md'}.", "",
              markdown_table(main.fit.table[["observed", "simulated", "tolerance",
@@ -217,7 +227,7 @@ def calibrate_all(*, quick: bool = False, out: str | Path = "results/calibration
              "CIT preference: relative change of firm entries 2001–2010 (programme vs "
              "programme without the 15 % rate):", "", markdown_table(back["cit_entry"]), ""]
     (folder / "report.md").write_text("\n".join(lines), encoding="utf-8")
-    return CalibrationRun(main, early, errors, back, folder / "report.md", wall)
+    return CalibrationRun(main, early, errors, back, folder / "report.md", wall, table)
 
 
 def markdown_table(df: pd.DataFrame, digits: int = 4) -> str:

@@ -55,6 +55,9 @@ class TargetFile:
     path: str
     candidates: tuple[str, ...] = ()
     history_scales: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    # candidates estimated whatever the screening finds (the channels the targets were added
+    # for: the screening's one seed per point can miss them)
+    always: tuple[str, ...] = ()
 
     def select(self, name: str) -> dict[str, Target]:
         """The targets of set `name` (e.g. "CN2019", "CN2012")."""
@@ -132,6 +135,12 @@ def parse_targets(raw: Mapping, file: str) -> TargetFile:
             raise InputError(f"{name!r} is not a register parameter with a range", file=file,
                              field=f"calibration.candidates[{i}]",
                              allowed="a dotted name from `westdev params` whose range is not a point")
+    always = tuple(cal.get("always", ()))
+    for i, name in enumerate(always):
+        if name not in candidates:
+            raise InputError(f"{name!r} is not a candidate", file=file,
+                             field=f"calibration.always[{i}]",
+                             allowed="names listed in calibration.candidates")
     scales = {}
     for name, rng in (cal.get("history_scales") or {}).items():
         if (not name.startswith("exogenous.") or not name.endswith(".scale")
@@ -141,7 +150,7 @@ def parse_targets(raw: Mapping, file: str) -> TargetFile:
                              allowed='"exogenous.<driver>.scale" = [low, high], 0 < low < high')
         scales[name] = (float(rng[0]), float(rng[1]))
     return TargetFile(MappingProxyType(targets), MappingProxyType(sets), file, candidates,
-                      MappingProxyType(scales))
+                      MappingProxyType(scales), always)
 
 
 def load_targets(path: str | Path | None = None) -> TargetFile:

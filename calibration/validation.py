@@ -1,12 +1,20 @@
 """Out-of-sample validation: fit on 2000–2012 (vintage CN2012), predict 2013–2019.
 
-The model with the CN2012 fit runs the history to 2019 (the levers and exogenous paths of
-2013–2019 are inputs, as they would be in a projection made with policy known). Its
-West/East ratios of GDP per head and of disposable income, and the four regions' shares of GDP
-and of population, are compared year by year with the data, beside a naive benchmark: each
-province's own log-linear trend of 2000–2012 (GDP, population; income from its 2005–2012
-series, flagged unverified in the data) extended to 2019 and aggregated the same way. Errors:
-root mean square over 2013–2019 and the error in 2019, in the measure's own units.
+The model with the CN2012 fit runs the history to 2019. The levers of 2013–2019 are inputs, as
+they would be in a projection made with policy known; the exogenous paths observed in the data
+(the investment push and the central transfer index, `history_paths`) are **held at their 2012
+values** — a forecaster in 2012 did not know them — so the forecast is unconditional on them
+(`conditional=True` feeds the observed paths instead, for comparison). Its West/East ratios of
+GDP per head and of disposable income, and the four regions' shares of GDP and of population,
+are compared year by year with the data, beside a naive benchmark: each province's own
+log-linear trend of 2000–2012 (GDP, population; income from its 2005–2012 series, flagged
+unverified in the data) extended to 2019 and aggregated the same way. Errors: root mean square
+over 2013–2019 and the error in 2019, in the measure's own units.
+
+Provinces, not only regions: the Spearman rank correlation between each province's predicted
+and observed growth of GDP per head, 2012–2019 (mean annual log growth), for the model, the
+naive trend (each province's own 2000–2012 growth) and β-convergence (the 2000–2012 cross-
+section's regression of growth on the initial level, applied to 2012 levels).
 """
 
 from __future__ import annotations
@@ -20,7 +28,10 @@ import pandas as pd
 from westdev.calibration.design import HISTORY, run_points
 from westdev.calibration.observed import observed_frame
 from westdev.experiments.store import read_results
+from westdev.inputs.datasets import load_provincial_data
 from westdev.inputs.regions import REGION_GROUPS
+from westdev.inputs.scenario import Scenario, load_scenario
+from westdev.inputs.schedule import ProvincialSchedule
 
 PREDICTED = range(2013, 2020)
 FIT_END = 2012
@@ -49,8 +60,6 @@ def naive_trend_frame(observed: pd.DataFrame, fit_end: int = FIT_END) -> pd.Data
     """Each province's log-linear trend up to `fit_end`, extended to 2019, as a tidy frame
     with group aggregates (sums; income weighted by the trend population)."""
     provinces = sorted(set(observed["area"]) - set(REGION_GROUPS) - {"China"})
-    from westdev.inputs.datasets import load_provincial_data
-
     region = load_provincial_data().provinces.set_index("name_en")["region4"]
     years = np.arange(2000, 2020)
 
@@ -77,13 +86,71 @@ def naive_trend_frame(observed: pd.DataFrame, fit_end: int = FIT_END) -> pd.Data
     return pd.DataFrame(rows, columns=["year", "area", "indicator", "value"])
 
 
+OBSERVED_PATHS = ("public_investment_index", "central_transfer_index")
+
+
+def forecast_scenario(conditional: bool = False, fit_end: int = FIT_END) -> Scenario:
+    """The history scenario as a forecaster at the end of `fit_end` would run it: the paths
+    observed in the data held at their `fit_end` values afterwards (unless `conditional`)."""
+    history = load_scenario(HISTORY)
+    if conditional:
+        return history.with_overrides(name=f"{HISTORY}_conditional")
+    held = {name: _held(history.exogenous[name], fit_end) for name in OBSERVED_PATHS}
+    return history.with_overrides(name=f"{HISTORY}_forecast_{fit_end}", exogenous=held)
+
+
+def _held(schedule, year: int):
+    """A schedule's points up to `year` (values afterwards held flat at `year`'s)."""
+    if isinstance(schedule, ProvincialSchedule):
+        return {str(c): _held(s, year) for c, s in zip(schedule.codes, schedule.by_province,
+                                                        strict=True)}
+    if schedule.value is not None:
+        return schedule.value
+    points = {str(y): v for y, v in schedule.points if y <= year}
+    points[str(year)] = schedule.at(year)
+    return points
+
+
 def run_validation(out: str | Path, fitted: Mapping[str, float], *, replicates: int = 8,
                    resolution: str = "small", backend: str = "processes",
-                   workers: int | None = None, progress: bool = False) -> Path:
+                   workers: int | None = None, progress: bool = False,
+                   conditional: bool = False) -> Path:
     """Run the history to 2019 with the CN2012 fit (parameters and history scales)."""
     return run_points([fitted], out, replicates=replicates, resolution=resolution,
                       backend=backend, workers=workers, progress=progress,
-                      label="validation", scenarios=(HISTORY,))
+                      label="validation", scenarios=(forecast_scenario(conditional),))
+
+
+def province_ranks(store: str | Path, fit_end: int = FIT_END, last: int = 2019) -> pd.DataFrame:
+    """Spearman rank correlation of provinces' growth of GDP per head, `fit_end`–`last`
+    (mean annual log growth), predicted vs observed: the model (mean over replicates), the
+    naive trend and β-convergence. One row per predictor: rho and the provinces' predicted
+    and observed growth (for the scatter chart)."""
+    from scipy.stats import spearmanr
+
+    obs = observed_frame()
+    provinces = sorted(set(obs["area"]) - set(REGION_GROUPS) - {"China"})
+
+    def level(frame: pd.DataFrame, year: int) -> pd.Series:
+        sub = frame[(frame["indicator"] == "gdp_per_capita_yuan") & (frame["year"] == year)
+                    & frame["area"].isin(provinces)]
+        return sub.groupby("area")["value"].mean().reindex(provinces)
+
+    span = last - fit_end
+    observed = np.log(level(obs, last) / level(obs, fit_end)) / span * 100
+    model = read_results(store, indicators=["gdp_per_capita_yuan"], years=[fit_end, last])
+    predicted = {"model": np.log(level(model, last) / level(model, fit_end)) / span * 100}
+    first = 2000
+    past = np.log(level(obs, fit_end) / level(obs, first)) / (fit_end - first) * 100
+    predicted["naive trend"] = past
+    slope, intercept = np.polyfit(np.log(level(obs, first)), past, 1)
+    predicted["beta-convergence"] = intercept + slope * np.log(level(obs, fit_end))
+    rows = []
+    for name, pred in predicted.items():
+        rho = float(spearmanr(pred.to_numpy(), observed.to_numpy()).statistic)
+        rows.append({"predictor": name, "spearman_rho": rho,
+                     "predicted": pred.round(3).to_dict(), "observed": observed.round(3).to_dict()})
+    return pd.DataFrame(rows).set_index("predictor")
 
 
 def validate(store: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -16,7 +16,8 @@ store), besides the batch functions below. What a store says is in `westdev.anal
 `run` and `compare` build run tasks, hand them to the runner and return the `ResultsStore`.
 Every replicate r of every scenario gets the same seed, ``run_seed(root_seed, {}, r)``:
 scenarios are compared with common random numbers, and the baseline of a comparison is the
-baseline of a plain ``run`` with the same root seed. Experiments follow `westdev.experiments.experiment`.
+baseline of a plain ``run`` with the same root seed (`westdev.experiments.execute.plan_runs`,
+re-exported here as `plan`). Experiment files are read by `westdev.experiments.spec`.
 Every function takes ``backend`` ("processes", the default, "serial" or "dask"), ``workers``
 and, for dask, ``scheduler`` (an address; default a LocalCluster).
 """
@@ -28,18 +29,16 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from westdev.analysis import sensitivity as sa
 from westdev.errors import InputError
-from westdev.experiments.runner import (
-    DEFAULT_SIMULATE,
-    RunTask,
-    get_backend,
-    run_batch,
-    simulate_name,
-)
-from westdev.experiments.seeds import run_seed
+from westdev.experiments.execute import plan_runs as plan
+from westdev.experiments.execute import rerun as _rerun
+from westdev.experiments.execute import run_experiment
+from westdev.experiments.experiment import Experiment
+from westdev.experiments.runner import DEFAULT_SIMULATE, get_backend, run_batch, simulate_name
+from westdev.experiments.spec import experiment_from_dict, load_experiment
 from westdev.experiments.store import ResultsStore
-from westdev.inputs.resolution import RESOLUTIONS
-from westdev.inputs.scenario import MAX_SEED, Scenario, load_scenario, shipped_scenarios
+from westdev.inputs.scenario import Scenario, load_scenario, shipped_scenarios
 
 __all__ = ["ResultsStore", "compare", "decompose", "experiment", "load_scenario", "plan", "rerun",
            "run", "sensitivity", "shipped_scenarios", "simulate", "sweep"]
@@ -49,6 +48,7 @@ def simulate(scenario: Scenario | str | Path, parameters: Any = None, seed: int 
              resolution: str | None = None) -> Any:
     """One run in this process: `westdev.economy.simulate.simulate` (a tidy DataFrame of
     year, area, indicator, value). `scenario` may be a shipped name or a file path."""
+    # Mesa and the economy load only when a run happens here (a batch's parent never needs them)
     from westdev.economy.simulate import simulate as run_one
 
     if not isinstance(scenario, Scenario):
@@ -94,37 +94,6 @@ def compare(scenarios: Sequence[ScenarioLike], *, replicates: int | None = None,
                   scheduler=scheduler)
 
 
-def plan(scenarios: Sequence[ScenarioLike], *, replicates: int | None = None,
-         root_seed: int | None = None,
-         resolution: str | None = None) -> tuple[list[RunTask], dict[str, Any], int]:
-    """The run tasks, the canonical request and the root seed of a run or comparison."""
-    loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
-    names = [s.name for s in loaded]
-    for name in names:
-        if names.count(name) > 1:
-            raise InputError(f"two scenarios are named {name!r}", field="meta.name",
-                             allowed="distinct scenario names in one comparison")
-    _check_int(replicates, "replicates", 1, None)
-    _check_int(root_seed, "root_seed", 0, MAX_SEED)
-    if resolution is not None and resolution not in RESOLUTIONS:
-        raise InputError(f"unknown resolution {resolution!r}", field="resolution",
-                         allowed=" | ".join(RESOLUTIONS))
-    n_rep = replicates if replicates is not None else max(s.run.replicates for s in loaded)
-    seed0 = root_seed if root_seed is not None else loaded[0].run.root_seed
-    seeds = [run_seed(seed0, {}, r) for r in range(n_rep)]
-    tasks = [RunTask(f"{s.name}-r{r:04d}", s, r, seeds[r], resolution or s.run.resolution)
-             for s in loaded for r in range(n_rep)]
-    request = {
-        "scenarios": [{"name": s.name, "hash": s.content_hash,
-                       "resolution": resolution or s.run.resolution,
-                       "content": _content(s)} for s in loaded],
-        "replicates": n_rep,
-        "root_seed": seed0,
-        "seed_rule": "run_seed(root_seed, {}, replicate)",
-    }
-    return tasks, request, seed0
-
-
 def _batch(scenarios: list[ScenarioLike], *, kind: str, replicates: int | None,
            root_seed: int | None, resolution: str | None, out: str | Path | None,
            backend: str, workers: int | None, overwrite: bool, progress: bool,
@@ -145,11 +114,9 @@ def _batch(scenarios: list[ScenarioLike], *, kind: str, replicates: int | None,
 ExperimentLike = Any  # an Experiment, a file path, a shipped experiment name or a dict
 
 
-def experiment(spec: ExperimentLike) -> Any:
+def experiment(spec: ExperimentLike) -> Experiment:
     """A checked `Experiment` from a file path, a shipped name ("smoke") or a dict in the
     experiment-file layout (scenarios may be given as `Scenario` objects)."""
-    from westdev.experiments.experiment import Experiment, experiment_from_dict, load_experiment
-
     if isinstance(spec, Experiment):
         return spec
     if isinstance(spec, Mapping):
@@ -165,8 +132,6 @@ def sweep(spec: ExperimentLike, *, out: str | Path | None = None, backend: str =
     `out` defaults to a new temporary directory; an existing store with the same request
     resumes (finished runs are kept), one with another request is an `InputError`.
     """
-    from westdev.experiments.experiment import run_experiment
-
     exp = experiment(spec)
     get_backend(backend, workers, scheduler)
     if out is None:
@@ -192,8 +157,6 @@ def sensitivity(spec: ExperimentLike, *, out: str | Path | None = None,
 
     Writes ``sensitivity.parquet``, ``sensitivity.csv`` and ``noise_share.csv`` into the store.
     """
-    from westdev.analysis import sensitivity as sa
-
     exp = experiment(spec)
     if exp.design not in ("sobol", "morris"):
         raise InputError(f"{exp.name} is a {exp.kind} experiment ({exp.design} design)",
@@ -249,24 +212,6 @@ def decompose(package: ScenarioLike, base: ScenarioLike = "baseline", *,
 def rerun(manifest: str | Path, *, out: str | Path | None = None, backend: str = "processes",
           workers: int | None = None, scheduler: str | None = None, overwrite: bool = False,
           progress: bool = True) -> ResultsStore:
-    """Repeat a stored batch from its manifest (see `westdev.experiments.experiment.rerun`)."""
-    from westdev.experiments.experiment import rerun as _rerun
-
+    """Repeat a stored batch from its manifest (see `westdev.experiments.execute.rerun`)."""
     return _rerun(manifest, out, backend=backend, workers=workers, scheduler=scheduler,
                   overwrite=overwrite, progress=progress)
-
-
-def _content(scenario: Scenario) -> dict[str, Any]:
-    """The resolved scenario, so that a mismatch on resume names the field that changed."""
-    content = scenario.to_dict(canonical=True)
-    del content["meta"]
-    return content
-
-
-def _check_int(value: Any, field: str, low: int, high: int | None) -> None:
-    if value is None:
-        return
-    ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
-    if not ok or (high is not None and value > high):
-        allowed = f"an integer >= {low}" if high is None else f"an integer in [{low}, {high}]"
-        raise InputError(f"{value!r} is not allowed", field=field, allowed=allowed)

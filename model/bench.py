@@ -20,6 +20,8 @@ import sys
 import time
 
 from westdev.errors import InputError
+from westdev.inputs.resolution import RESOLUTIONS, Resolution
+from westdev.inputs.scenario import load_scenario
 
 CONFIGS = {"10^4": (10_000, 1_000), "10^5": (100_000, 10_000), "10^6": (1_000_000, 100_000)}
 
@@ -36,9 +38,8 @@ def _peak_rss_mb() -> float:
 
 def time_westdev(workers: int, firms: int, repeats: int) -> dict:
     """Time the baseline 2019→2035 at the given agent counts (in this process)."""
+    # the model (Mesa and the economy) is imported only in the process that times it
     from westdev.economy.simulate import build_model, release
-    from westdev.inputs.resolution import RESOLUTIONS, Resolution
-    from westdev.inputs.scenario import load_scenario
 
     RESOLUTIONS["_bench"] = Resolution("_bench", workers=workers, firms=firms)
     scenario = load_scenario("baseline")

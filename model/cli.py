@@ -1,9 +1,10 @@
-"""The ``westdev`` command line — DESIGN §8.
+"""The ``westdev`` command line — docs/design.md §8.
 
 Exit codes: 0 success; 2 bad input (a scenario file, an argument, an output directory: one line
 ``westdev: error: <file: field: what, allowed>`` on stderr, no traceback); 1 a failure inside a
-run (the runs that failed are named). Heavy libraries (pandas, matplotlib) are imported inside
-the commands so that ``westdev --help`` stays fast.
+run (the runs that failed are named). The batch machinery and its heavy libraries (pandas,
+pyarrow, Matplotlib, SciPy; `westdev.api`, the charts, the calibration) are imported inside the
+commands that use them, so that ``westdev --help`` and ``westdev levers`` stay fast.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from westdev import __version__, bench
+from westdev.analysis.report import add_report_parser
 from westdev.errors import DataError, InputError, RunFailure
+from westdev.inputs import parameters
+from westdev.inputs.scenario import known_vintages, load_scenario, validate_file
+from westdev.policy.catalogue import AREAS, LEVERS
+from westdev.policy.docs import catalogue_markdown
+from westdev.policy.goal import GOAL_YEAR
 
 PROG = "westdev"
 
@@ -46,14 +54,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with its subcommands."""
-    from westdev import __version__
-
     parser = argparse.ArgumentParser(
         prog=PROG, description="Agent-based simulation of China's western development: "
         "West/East convergence to 2035 under policy scenarios.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_run_commands(sub)
+    _add_info_commands(sub)
+    _add_experiment_commands(sub)
+    _add_calibrate_command(sub)
+    add_report_parser(sub)
+    _add_bench_command(sub)
+    _add_explore_command(sub)
+    return parser
 
+
+def _add_run_commands(sub: Any) -> None:
+    """``run`` and ``compare``."""
     p = sub.add_parser("run", help="run one scenario (with its replicates) into a results store",
                        description="Run one scenario into a results store (default "
                        "./results/<scenario name>). An existing store with the same request "
@@ -75,11 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write DIR/goal_ratios.png and .pdf (default: yes)")
     p.set_defaults(func=_cmd_compare)
 
+
+def _add_info_commands(sub: Any) -> None:
+    """``validate``, ``levers`` and ``params``: files and catalogues, no runs."""
     p = sub.add_parser("validate", help="check scenario files without running them")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("levers", help="list the policy levers (the catalogue)")
+    p = sub.add_parser("levers", help="list the policy levers (the catalogue) with the basis of "
+                       "each value and a count of the assumed magnitudes")
     p.add_argument("--area", help="only the levers of one area (fiscal, land...)")
     p.add_argument("--markdown", action="store_true",
                    help="print the catalogue as Markdown (the source of docs/levers.md)")
@@ -91,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parameter vintage whose fitted values are shown (default CN2019)")
     p.set_defaults(func=_cmd_params)
 
+
+def _add_experiment_commands(sub: Any) -> None:
+    """``sweep``, ``sensitivity`` and ``rerun``."""
     p = sub.add_parser("sweep", help="run an experiment file (sweep, ensemble, sensitivity "
                        "design, decomposition) into a results store",
                        description="Run an experiment file (scenarios/experiments/, schema in "
@@ -120,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     _runner_options(p, dry_run=False)
     p.set_defaults(func=_cmd_rerun)
 
+
+def _add_calibrate_command(sub: Any) -> None:
+    """``calibrate``."""
     p = sub.add_parser("calibrate", help="fit the calibrated parameters to 2000–2019, "
                        "validate out of sample, back-cast the 2000 programme",
                        description="Morris screening, history matching with an emulator and "
@@ -137,6 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fit only this vintage (no validation or back-cast)")
     p.add_argument("--quick", action="store_true",
                    help="small sizes for a smoke test (tests, notebooks); installs nothing")
+    p.add_argument("--report", action="store_true",
+                   help="print the validation table of the calibration in --out (in-sample "
+                   "misses, out-of-sample errors beside the naive trend, province growth "
+                   "ranks, the back-cast) without running anything")
     p.add_argument("--install", action=argparse.BooleanOptionalAction, default=None,
                    help="write the package's calibration/fitted/<vintage>.toml "
                    "(default: yes in full mode, no with --quick)")
@@ -147,10 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_calibrate)
 
-    from westdev.analysis.report import add_report_parser
 
-    add_report_parser(sub)
-
+def _add_bench_command(sub: Any) -> None:
+    """``bench``."""
     p = sub.add_parser("bench", help="benchmark: agent-steps per second at 10^4–10^6 workers",
                        description="Time the baseline 2019→2035 at 10^4, 10^5 and 10^6 workers "
                        "(firms a tenth), each in a fresh process; one JSON line per "
@@ -165,6 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="steps of the Mesa example (default 100)")
     p.set_defaults(func=_cmd_bench)
 
+
+def _add_explore_command(sub: Any) -> None:
+    """``explore``: the interactive explorer (westdev.explorer)."""
     p = sub.add_parser("explore", help="serve the interactive scenario explorer (a web page)",
                        description="Serve the scenario explorer: a web page on which you set "
                        "the guideline's levers (presets: 2019, guideline, no policy), run the "
@@ -181,11 +214,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "zh"), default="en",
                    help="language of the page at first (default en; switchable on the page)")
     p.set_defaults(func=_cmd_explore)
-    return parser
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from westdev.calibration import validation_table
     from westdev.calibration.pipeline import calibrate, calibrate_all
+
+    if args.report:
+        folder = args.out / "report"
+        if not (folder / validation_table.TABLE_CSV).is_file():
+            raise InputError("no validation table in this folder: run `westdev calibrate "
+                             "--out DIR` first", file=str(folder), field="--out",
+                             allowed="a folder written by westdev calibrate (without --vintage)")
+        print(validation_table.to_markdown(validation_table.read(folder)))
+        return 0
 
     kw = {"quick": args.quick, "out": args.out, "install": args.install,
           "backend": args.backend, "workers": args.workers, "progress": not args.quiet}
@@ -196,6 +238,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     else:
         run = calibrate_all(**kw)
         fits = [run.main, run.early]
+        print(validation_table.to_markdown(run.table))
         print(f"report: {run.report}")
     for c in fits:
         print(f"{c.vintage}: objective {c.fit.objective:.2f} over {len(c.fit.table)} moments; "
@@ -207,8 +250,6 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from westdev import bench
-
     bench.run(args.configs, repeats=args.repeats, compare_mesa=args.compare_mesa,
               mesa_steps=args.mesa_steps)
     return 0
@@ -254,7 +295,6 @@ def _backend(args: argparse.Namespace) -> str:
 # ---------------------------------------------------------------------- commands
 def _cmd_run(args: argparse.Namespace) -> int:
     from westdev import api
-    from westdev.inputs.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     out = args.out if args.out is not None else Path("results") / scenario.name
@@ -267,7 +307,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from westdev import api
-    from westdev.inputs.scenario import load_scenario
 
     if len(args.scenarios) < 2:
         raise InputError("compare needs at least two scenarios", field="SCENARIO",
@@ -288,8 +327,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from westdev.inputs.scenario import validate_file
-
     bad = 0
     for file in args.files:
         try:
@@ -303,38 +340,36 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_levers(args: argparse.Namespace) -> int:
-    from westdev.policy.catalogue import AREAS, LEVERS
-
     if args.area is not None and args.area not in AREAS:
         raise InputError(f"unknown area {args.area!r}", field="--area", allowed=", ".join(AREAS))
     if getattr(args, "markdown", False):
-        from westdev.policy.docs import catalogue_markdown
-
         print(catalogue_markdown(), end="")
         return 0
+    from westdev.policy.docs import basis, enacted_text, status_text, summary_lines
+
     specs = [s for s in LEVERS.values() if args.area in (None, s.area)]
     width = max(len(s.name) for s in specs)
     for s in specs:
-        print(f"{s.name:<{width}}  {s.unit}  {_range(s)}  2019: {_fmt(s.value_2019)}  "
-              f"guideline: {_fmt(s.value_guideline)}  {s.cited}  {s.meaning}")
+        b = basis(s)  # each value's basis: [documented], [range low – high] or [definition]
+        print(f"{s.name:<{width}}  {s.unit}  {_range(s)}  "
+              f"2019: {_fmt(s.value_2019)} [{status_text(b.v2019)}]  "
+              f"guideline: {_fmt(s.value_guideline)} [{status_text(b.guideline)}]  "
+              f"enacted: {enacted_text(s, _fmt)} [{status_text(b.enacted)}]  "
+              f"{s.cited}  {s.meaning}")
+    print(*summary_lines(specs))
     return 0
 
 
 def _cmd_params(args: argparse.Namespace) -> int:
-    from westdev.inputs.parameters import load_register
-
     try:
-        register = load_register()
+        register = parameters.load_register()
     except FileNotFoundError as exc:
         raise DataError(f"the parameter register is missing (broken install): {exc}",
                         file="westdev/data/parameters.toml") from None
-    from westdev.inputs.parameters import load_fitted
-    from westdev.inputs.scenario import known_vintages
-
     if args.vintage not in known_vintages():
         raise InputError(f"unknown parameter vintage {args.vintage!r}", field="--vintage",
                          allowed=", ".join(known_vintages()))
-    fitted = load_fitted(args.vintage)
+    fitted = parameters.load_fitted(args.vintage)
     width = max((len(name) for name in register), default=0)
     for name, spec in register.items():
         # a calibrated parameter runs at its fitted value; the register's is the starting value
@@ -353,12 +388,12 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     store = api.sweep(exp, out=args.out, backend=_backend(args), workers=args.workers,
                       scheduler=args.scheduler, overwrite=args.overwrite,
                       progress=not args.quiet)
-    if exp.kind == "ensemble" and exp.base.run.end_year >= 2035 and \
+    if exp.kind == "ensemble" and exp.base.run.end_year >= GOAL_YEAR and \
             (store.runs["status"] == "ok").any():
         from westdev.analysis.summaries import goal_probability
 
-        p = goal_probability(store, year=2035)
-        print("P(goal met in 2035), share of runs (θ from each scenario's [goal]):")
+        p = goal_probability(store, year=GOAL_YEAR)
+        print(f"P(goal met in {GOAL_YEAR}), share of runs (θ from each scenario's [goal]):")
         for _, row in p.iterrows():
             print(f"  {row['scenario']:<20} {row['dimension']:<16} θ = {row['theta']:g}  "
                   f"{row['probability']:.3f} ± {row['se']:.3f}  (n = {row['n']})")
@@ -414,7 +449,7 @@ def _cmd_rerun(args: argparse.Namespace) -> int:
 
 
 def _dry_run(exp: Any, args: argparse.Namespace) -> int:
-    from westdev.experiments.experiment import estimate
+    from westdev.experiments.execute import estimate
 
     print(exp.describe())
     est = estimate(exp, backend=_backend(args), workers=args.workers)

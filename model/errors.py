@@ -3,6 +3,8 @@
 `InputError` is bad input (a scenario, experiment or data file, or a command-line argument):
 the CLI prints its one-line message and exits with code 2. `RunFailure` is a failure inside a
 run (an economy that broke down): exit code 1. Everything else is a bug.
+
+May import: nothing from westdev (every layer uses these errors).
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 - ``summaries``: tidy tables from a store — bands, goal probabilities, gaps closed, effects
   and costs of levers;
 - ``sensitivity``: Sobol' and Morris indices of a sensitivity store (SALib);
-- ``report``: every figure that applies to a store and a Markdown summary (`westdev report`).
+- ``report``: every figure that applies to a store and a Markdown summary (`westdev report`);
+  it sits above `westdev.charts`, which draws from the summaries.
 
 May import: ``westdev.errors``, ``westdev.inputs``, ``westdev.policy``, ``westdev.experiments``
-(stores and designs), ``westdev.economy.indicators`` and, for the report, ``westdev.charts``.
+(stores and designs) and ``westdev.economy.indicators``.
 """

@@ -1,7 +1,7 @@
 """Global sensitivity analysis of an experiment's results with SALib (Sobol' and Morris).
 
-The design comes from a ``sensitivity`` experiment (`westdev.experiments.experiment`: ``[sample] method =
-"sobol" | "morris"`` over ``[factors.*]``); its runs are read from the results store. Each
+The design comes from a ``sensitivity`` experiment (`westdev.experiments.spec`: ``[sample]
+method = "sobol" | "morris"`` over ``[factors.*]``); its runs are read from the results store. Each
 outcome ("Area:indicator") in each analysed year is one output (time series are analysed year by
 year). With several replicates per design point the indices are computed on the replicate mean,
 and `noise_share` reports how much of the output's variance is seed noise.
@@ -39,8 +39,9 @@ import numpy as np
 import pandas as pd
 
 from westdev.errors import InputError
-from westdev.experiments.experiment import Experiment, experiment_from_dict
-from westdev.experiments.store import ResultsStore, read_results, read_runs
+from westdev.experiments.experiment import Experiment
+from westdev.experiments.spec import experiment_from_dict
+from westdev.experiments.store import ResultsStore, read_results, read_runs, write_frame
 
 COLUMNS = ["method", "outcome", "year", "factor", "factor2", "index", "value", "conf", "note",
            "kept", "dropped"]
@@ -280,8 +281,6 @@ def write_analysis(store: ResultsStore | str | Path, indices: pd.DataFrame,
                    noise: pd.DataFrame | None = None) -> list[Path]:
     """Write ``sensitivity.parquet``, ``sensitivity.csv`` and ``noise_share.csv`` beside the
     results (atomically)."""
-    from westdev.experiments.store import write_frame
-
     path = store.path if isinstance(store, ResultsStore) else Path(store)
     written = [write_frame(indices, path / "sensitivity.parquet"),
                write_frame(indices, path / "sensitivity.csv")]

@@ -12,10 +12,11 @@ indicator, value``) and returns a tidy DataFrame. From a store only the rows nee
 >>> ws.deviations("results/cmp", "guideline", "baseline")   # paired differences, with bands
 >>> ws.split_effects("results/split")                       # one-at-a-time and Shapley splits
 
-**The goal.** Each of the three West/East ratios (``west_east_ratio_income``,
-``west_east_ratio_public_services``, ``west_east_ratio_infrastructure``, area ``West``) meets
-the goal in a year when it is at least θ; the goal is met when all three are. θ defaults to the
-thresholds recorded in the store's manifest for each scenario (0.8 for a bare DataFrame).
+**The goal** (`westdev.policy.goal`). Each of the three West/East ratios
+(``west_east_ratio_income``, ``west_east_ratio_public_services``,
+``west_east_ratio_infrastructure``, area ``West``) meets the goal in a year when it is at least
+θ; the goal is met when all three are. θ defaults to the thresholds recorded in the store's
+manifest for each scenario (`DEFAULT_THETA`, 0.8, for a bare DataFrame).
 
 **Common random numbers.** Runs of different scenarios with the same seed (replicate r of a
 comparison, draw d and replicate r of an ensemble over several scenarios, every subset of a
@@ -55,18 +56,20 @@ import numpy as np
 import pandas as pd
 
 from westdev.errors import InputError
+from westdev.experiments.designs import MAX_EXACT_SHAPLEY, sampled_permutations
 from westdev.experiments.store import ResultsStore, read_results, read_runs
+from westdev.policy.goal import (
+    DEFAULT_THETA,
+    DIMENSIONS,
+    GOAL_AREA,
+    GOAL_MET,
+    GOAL_YEAR,
+    OUTCOMES,
+    RATIO_INDICATORS,
+)
 
-GOAL_RATIOS: dict[str, str] = {
-    "income": "west_east_ratio_income",
-    "public_services": "west_east_ratio_public_services",
-    "infrastructure": "west_east_ratio_infrastructure",
-}
-GOAL_AREA = "West"
-GOAL_MET = "goal_2035_met"
 COST_PREFIX = "lever_cost_100m_yuan."
 COST_TOTAL = "China:lever_cost_100m_yuan.total"
-DEFAULT_THETA = 0.8
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
 Source = ResultsStore | str | Path | pd.DataFrame
 
@@ -127,30 +130,30 @@ def bands(source: Source, *, indicators: Iterable[str] | None = None,
 # ---------------------------------------------------------------------- goal
 def _thresholds(source: Source, theta: float | Mapping[str, float] | None,
                 scenarios: Iterable[str]) -> dict[str, dict[str, float]]:
-    """θ per scenario and dimension: the argument, else the manifest's, else 0.8."""
+    """θ per scenario and dimension: the argument, else the manifest's, else the default."""
     if theta is not None:
-        th = theta if isinstance(theta, Mapping) else {k: float(theta) for k in GOAL_RATIOS}
-        return {s: {k: float(th.get(k, DEFAULT_THETA)) for k in GOAL_RATIOS} for s in scenarios}
+        th = theta if isinstance(theta, Mapping) else {k: float(theta) for k in DIMENSIONS}
+        return {s: {k: float(th.get(k, DEFAULT_THETA)) for k in DIMENSIONS} for s in scenarios}
     manifest = _manifest(source)
     per = manifest.get("goal_thresholds_by_scenario", {})
     default = manifest.get("goal_thresholds") or {}
-    return {s: {k: float(per.get(s, default).get(k, DEFAULT_THETA)) for k in GOAL_RATIOS}
+    return {s: {k: float(per.get(s, default).get(k, DEFAULT_THETA)) for k in DIMENSIONS}
             for s in scenarios}
 
 
 def _goal_table(source: Source, year: int) -> pd.DataFrame:
     """One row per run: scenario, run_id and the three ratios in `year` (+ goal_met if any)."""
-    df = results_frame(source, indicators=[*GOAL_RATIOS.values(), GOAL_MET], areas=[GOAL_AREA],
+    df = results_frame(source, indicators=[*RATIO_INDICATORS.values(), GOAL_MET], areas=[GOAL_AREA],
                        years=[year])
     if df.empty:
         raise InputError(f"no goal ratios in {year}", field="year",
-                         allowed="a year the runs simulated (the goal year is 2035)")
+                         allowed=f"a year the runs simulated (the goal year is {GOAL_YEAR})")
     wide = df.pivot_table(index=["scenario", "run_id"], columns="indicator", values="value",
                           aggfunc="first")
     return wide.reset_index()
 
 
-def goal_probability(source: Source, *, year: int = 2035,
+def goal_probability(source: Source, *, year: int = GOAL_YEAR,
                      theta: float | Mapping[str, float] | None = None) -> pd.DataFrame:
     """Probability of meeting the goal by scenario: ``scenario, dimension, theta, probability,
     n, se`` with one row per dimension (income, public_services, infrastructure) and ``all``.
@@ -165,7 +168,7 @@ def goal_probability(source: Source, *, year: int = 2035,
     for scenario, g in wide.groupby("scenario", sort=True):
         th = ths[scenario]
         met_all = np.ones(len(g), dtype=bool)
-        for dim, ind in GOAL_RATIOS.items():
+        for dim, ind in RATIO_INDICATORS.items():
             ok = (g[ind] >= th[dim]).to_numpy() if ind in g else np.zeros(len(g), bool)
             met_all &= ok
             rows.append(_prob_row(scenario, dim, th[dim], ok))
@@ -186,7 +189,7 @@ def _prob_row(scenario: str, dim: str, theta: float, ok: np.ndarray) -> dict[str
 
 
 def goal_probability_curve(source: Source, *, thetas: Sequence[float] | None = None,
-                           year: int = 2035) -> pd.DataFrame:
+                           year: int = GOAL_YEAR) -> pd.DataFrame:
     """P(ratio ≥ θ) over a grid of θ (default 0.50, 0.51, …, 1.20), by scenario and dimension
     (``all``: all three ratios ≥ θ): ``scenario, dimension, theta, probability, n``."""
     grid = np.round(np.arange(0.5, 1.2 + 1e-9, 0.01), 2) if thetas is None else \
@@ -195,7 +198,7 @@ def goal_probability_curve(source: Source, *, thetas: Sequence[float] | None = N
     rows = []
     for scenario, g in wide.groupby("scenario", sort=True):
         ratios = {dim: g[ind].to_numpy() if ind in g else np.full(len(g), np.nan)
-                  for dim, ind in GOAL_RATIOS.items()}
+                  for dim, ind in RATIO_INDICATORS.items()}
         ratios["all"] = np.nanmin(np.vstack(list(ratios.values())), axis=0) \
             if len(g) else np.array([])
         for dim, r in ratios.items():
@@ -208,7 +211,7 @@ def goal_probability_curve(source: Source, *, thetas: Sequence[float] | None = N
 
 
 def gap_closed(source: Source, *, base_year: int | None = None,
-               indicators: Iterable[str] = tuple(GOAL_RATIOS.values()),
+               indicators: Iterable[str] = tuple(RATIO_INDICATORS.values()),
                area: str = GOAL_AREA) -> pd.DataFrame:
     """Share of the base-year gap closed, per run and year: (ratio_t − ratio_b)/(1 − ratio_b).
 
@@ -337,15 +340,12 @@ def split_effects(source: Source, *, outcomes: Sequence[str] | None = None,
         for name, js in zip(runs["scenario"], runs["inputs_json"], strict=True):
             point = json.loads(js).get("design_point", {})
             subsets[name] = [k.split(".", 1)[1] for k in point if k.startswith("levers.")]
-        if permutations is None and len(levers) > 10:
-            from westdev.experiments.experiment import sampled_permutations
-
+        if permutations is None and len(levers) > MAX_EXACT_SHAPLEY:
             d = exp_req["decomposition"]
             permutations = sampled_permutations(levers, d["permutations"], d["seed"])
     levers = list(levers)
     mask = {name: frozenset(s) for name, s in subsets.items()}
-    outcomes = list(outcomes) if outcomes is not None else [f"{GOAL_AREA}:{i}" for i in
-                                                            GOAL_RATIOS.values()]
+    outcomes = list(outcomes) if outcomes is not None else list(OUTCOMES)
     items = [(o, "year") for o in outcomes] + ([(cost, "sum")] if cost else [])
     indicators = sorted({o.split(":", 1)[1] for o, _ in items} |
                         ({f"{COST_PREFIX}{lv}" for lv in levers} if cost else set()))

@@ -7,6 +7,9 @@ chart function takes tidy results (a `ResultsStore.results` table or a selection
 summary / sensitivity DataFrame, an optional Axes to draw into, and ``lang`` ("en" or "zh");
 none touches a model object. The house style is in `westdev.charts.style`.
 
+May import: ``westdev.errors``, ``westdev.inputs`` (the provinces and the map),
+``westdev.policy`` and ``westdev.analysis.summaries`` (the tables some charts draw).
+
 ======================================  ================================================
 function                                what it shows
 ======================================  ================================================
@@ -27,12 +30,18 @@ function                                what it shows
 `plot_calibration_fit`                  (i) each target's miss, in tolerances
 `plot_screening`                        (i) Morris μ* of parameters on moments
 `plot_validation`                       (i) observed, model and naive paths out of sample
+`plot_province_growth`                  (i) provinces' predicted vs observed growth out of sample
 ======================================  ================================================
 """
 
 from __future__ import annotations
 
-from westdev.charts.calibration import plot_calibration_fit, plot_screening, plot_validation
+from westdev.charts.calibration import (
+    plot_calibration_fit,
+    plot_province_growth,
+    plot_screening,
+    plot_validation,
+)
 from westdev.charts.costs import (
     cost_effectiveness_table,
     frontier_table,
@@ -43,7 +52,7 @@ from westdev.charts.costs import (
 from westdev.charts.deviations import deviation_table, plot_deviations
 from westdev.charts.fans import plot_goal_fans, plot_indicator_fan
 from westdev.charts.goal import gap_closed_table, plot_gap_closed, plot_goal_probability
-from westdev.charts.goal_ratios import GOAL_RATIOS, plot_goal_ratios
+from westdev.charts.goal_ratios import GOAL_RATIO_TITLES, plot_goal_ratios
 from westdev.charts.maps import plot_choropleth, plot_province_tiles, province_values
 from westdev.charts.provinces import plot_theil_share, plot_worst_province
 from westdev.charts.sensitivity import plot_sensitivity_bars, plot_sensitivity_heatmap
@@ -58,12 +67,12 @@ from westdev.charts.style import (
 )
 
 __all__ = [
-    "GOAL_RATIOS", "OKABE_ITO", "ONE_COLUMN", "TWO_COLUMN", "cjk_font",
+    "GOAL_RATIO_TITLES", "OKABE_ITO", "ONE_COLUMN", "TWO_COLUMN", "cjk_font",
     "cost_effectiveness_table", "deviation_table", "frontier_table", "gap_closed_table",
     "house_style", "plot_choropleth", "plot_cost_effectiveness", "plot_deviations",
     "plot_calibration_fit", "plot_frontier", "plot_gap_closed", "plot_goal_fans", "plot_goal_probability",
     "plot_goal_ratios", "plot_indicator_fan", "plot_lever_cost_effectiveness",
     "plot_province_tiles", "plot_screening", "plot_sensitivity_bars", "plot_sensitivity_heatmap",
-    "plot_theil_share", "plot_validation", "plot_worst_province", "province_values", "save_figure",
+    "plot_province_growth", "plot_theil_share", "plot_validation", "plot_worst_province", "province_values", "save_figure",
     "scenario_colours",
 ]

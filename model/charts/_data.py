@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from westdev.charts import labels as L
+from westdev.charts.style import finish
 from westdev.errors import InputError
 
 REQUIRED = ("year", "area", "indicator", "value")
@@ -146,8 +147,6 @@ def close_figure(fig, parts: Sequence[str], note: str | None, lang: str, *, own:
                  ncols: int | None = None) -> None:
     """Footnote (the chart's sentences, then the caller's `note`), legend and title on a figure
     the chart made itself; into a caller's Axes only the legend goes (on `legend_ax`)."""
-    from westdev.charts.style import finish
-
     parts = [*parts, note] if note else list(parts)
     if own:
         finish(fig, join(parts, lang), lang=lang, title=title, ncols=ncols,

@@ -104,3 +104,30 @@ def plot_validation(paths: pd.DataFrame, path: str | Path | None = None, *,
         if path is not None:
             save_figure(fig, path, formats=("png",))
     return fig
+
+
+def plot_province_growth(ranks: pd.DataFrame, path: str | Path | None = None, *,
+                         period: str = "2012–2019") -> Figure:
+    """Provinces' predicted against observed growth of GDP per head out of sample, one panel
+    per predictor (model, naive trend, β-convergence), with the Spearman rank correlation
+    (`ranks` from `westdev.calibration.validation.province_ranks`)."""
+    with house_style():
+        fig = new_figure(TWO_COLUMN, 2.6)
+        axes = fig.subplots(1, len(ranks), squeeze=False).ravel()
+        for ax, (name, row), colour in zip(axes, ranks.iterrows(), OKABE_ITO, strict=False):
+            pred, obs = pd.Series(row["predicted"]), pd.Series(row["observed"])
+            obs = obs.reindex(pred.index)
+            ax.scatter(obs, pred, s=12, color=colour, zorder=3)
+            lo = float(min(obs.min(), pred.min())) - 0.5
+            hi = float(max(obs.max(), pred.max())) + 0.5
+            ax.plot([lo, hi], [lo, hi], color=GREY, lw=0.8, ls=":")
+            ax.set_xlabel("observed, % a year")
+            if ax is axes[0]:
+                ax.set_ylabel("predicted, % a year")
+            panel_title(ax, f"{name}: Spearman ρ = {row['spearman_rho']:.2f}", TWO_COLUMN / len(ranks))
+        finish(fig, f"Each dot a province: mean annual growth of GDP per head, {period}. "
+               "Model: the CN2012 fit with the observed paths held at 2012. Dotted: 45°.",
+               title="Provinces out of sample: predicted vs observed growth")
+        if path is not None:
+            save_figure(fig, path, formats=("png",))
+    return fig

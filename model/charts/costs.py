@@ -26,7 +26,6 @@ from matplotlib.figure import Figure
 
 from westdev.charts import _data as D
 from westdev.charts import labels as L
-from westdev.charts.fans import theta_of
 from westdev.charts.goal import _goal_year
 from westdev.charts.style import (
     GREY,
@@ -40,6 +39,7 @@ from westdev.charts.style import (
     new_figure,
 )
 from westdev.errors import InputError
+from westdev.policy.goal import DIMENSIONS, GOAL_AREA, GOAL_YEAR, RATIO_INDICATORS, theta_for
 
 COST = "lever_cost_100m_yuan.total"
 TRILLION = 1e4  # 100m yuan per trillion yuan
@@ -60,7 +60,7 @@ def cost_effectiveness_table(results: pd.DataFrame, *, baseline: str = "baseline
     of the per-pair ratios). NaN where the cost does not change.
     """
     df = D.tidy(results)
-    goal = D.select(df, indicators=L.GOAL_INDICATORS.values(), areas=["West"])
+    goal = D.select(df, indicators=RATIO_INDICATORS.values(), areas=[GOAL_AREA])
     costs = D.select(df, indicators=[cost], areas=["China"])
     present = D.scenario_order(goal)
     if baseline not in present:
@@ -82,7 +82,7 @@ def cost_effectiveness_table(results: pd.DataFrame, *, baseline: str = "baseline
             dc = (cum.loc[p] - cum.loc[baseline]).dropna()
         except KeyError:
             continue
-        for dim, ind in L.GOAL_INDICATORS.items():
+        for dim, ind in RATIO_INDICATORS.items():
             try:
                 dr = (at.xs((p, ind), level=("scenario", "indicator"))
                       - at.xs((baseline, ind), level=("scenario", "indicator"))).dropna()
@@ -134,9 +134,9 @@ def plot_cost_effectiveness(results: pd.DataFrame, *, baseline: str = "baseline"
         order = list(scenario_order or D.scenario_order(df))
         table = cost_effectiveness_table(df, baseline=baseline, policies=policies, year=year)
     pols = list(dict.fromkeys(table["policy"])) if len(table) else []
-    year = int(table["year"].iloc[0]) if len(table) else (year or 2035)
+    year = int(table["year"].iloc[0]) if len(table) else (year or GOAL_YEAR)
     first = int(table["first_year"].iloc[0]) if len(table) else 2019
-    dims = list(L.GOAL_KEYS)
+    dims = list(DIMENSIONS)
     with house_style(lang):
         if ax is None:
             fig = new_figure(TWO_COLUMN, 1.6 + 0.32 * max(len(pols), 1))
@@ -202,8 +202,8 @@ def plot_lever_cost_effectiveness(split: pd.DataFrame, *, outcome: str | None = 
         effects = split[split["method"] == "oat_on"]
     outs = list(dict.fromkeys(effects["outcome"]))
     if outcome is None:
-        outcome = next((o for o in outs if "west_east_ratio_income@" in o), outs[0] if outs
-                       else None)
+        outcome = next((o for o in outs if f"{RATIO_INDICATORS['income']}@" in o),
+                       outs[0] if outs else None)
     eff = effects[effects["outcome"] == outcome].set_index("lever")["mean"]
     eff = eff.drop(index=["interaction", "total"], errors="ignore")
     acc = split[split["method"] == "accounting"].drop_duplicates("lever").set_index(
@@ -259,7 +259,7 @@ def plot_lever_cost_effectiveness(split: pd.DataFrame, *, outcome: str | None = 
 # ---------------------------------------------------------------------- frontier
 def frontier_table(results: pd.DataFrame, *, year: int | None = None,
                    reference: str | None = "baseline",
-                   x: str = "west_east_ratio_income", x_area: str = "West",
+                   x: str = RATIO_INDICATORS["income"], x_area: str = GOAL_AREA,
                    y: str = "gdp_100m_yuan", y_area: str = "China",
                    by: str = "auto") -> pd.DataFrame:
     """Per policy mix (scenario, or scenario and design point of a sweep): median and 5–95 %
@@ -344,7 +344,7 @@ def plot_frontier(results: pd.DataFrame, *, year: int | None = None,
         df = D.tidy(results)
         order = list(scenario_order or D.scenario_order(df))
         table = frontier_table(df, year=year, reference=reference)
-    year = int(table["year"].iloc[0]) if len(table) else (year or 2035)
+    year = int(table["year"].iloc[0]) if len(table) else (year or GOAL_YEAR)
     kind = table["y_kind"].iloc[0] if len(table) else "level"
     ref = table["reference"].iloc[0] if len(table) and "reference" in table else reference
     many = len(table) > 12
@@ -373,7 +373,7 @@ def plot_frontier(results: pd.DataFrame, *, year: int | None = None,
                                linestyle="-", zorder=0)
             handles[L.text("frontier_line", lang)] = fl
         if theta is not None:
-            level = theta_of(theta, "income")
+            level = theta_for(theta, "income")
             lo, hi = (table["x_q05"].min(), table["x_q95"].max()) if len(table) else (0, 1)
             if lo - 0.05 <= level <= hi + 0.05:
                 g = panel.axvline(level, color=GREY, linestyle="--", linewidth=0.9)

@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from westdev.analysis import summaries
 from westdev.charts import _data as D
 from westdev.charts import labels as L
 from westdev.charts.style import (
@@ -25,22 +26,21 @@ from westdev.charts.style import (
     integer_years,
 )
 from westdev.errors import InputError
+from westdev.policy.goal import CONTEXT_RATIO, DIMENSIONS, GOAL_AREA, RATIO_INDICATORS
 
-PANELS = ("income", "public_services", "infrastructure", "gdp_per_capita")
+PANELS = (*DIMENSIONS, "gdp_per_capita")
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
 def deviation_table(results: pd.DataFrame, *, baseline: str = "baseline",
                     policies: Sequence[str] | None = None,
                     indicators: Sequence[str] | None = None,
-                    area: str = "West") -> pd.DataFrame:
+                    area: str = GOAL_AREA) -> pd.DataFrame:
     """Paired policy − reference summaries for every policy scenario (see
     `westdev.analysis.summaries.deviations`), stacked: ``policy, baseline, year, area, indicator,
     n_pairs, mean, sd, se, t, q05, q25, q50, q75, q95``."""
-    from westdev.analysis import summaries
-
     inds = list(indicators) if indicators is not None else [
-        L.GOAL_INDICATORS.get(k, L.CONTEXT_INDICATOR) for k in PANELS]
+        RATIO_INDICATORS.get(k, CONTEXT_RATIO) for k in PANELS]
     df = D.select(D.tidy(results), indicators=inds, areas=[area])
     present = D.scenario_order(df)
     if baseline not in present:
@@ -66,7 +66,7 @@ def plot_deviations(results: pd.DataFrame, *, baseline: str = "baseline",
     (default: the scenarios in order of appearance, so colours match the other charts).
     """
     keys = list(PANELS if context else PANELS[:3])
-    inds = {k: L.GOAL_INDICATORS.get(k, L.CONTEXT_INDICATOR) for k in keys}
+    inds = {k: RATIO_INDICATORS.get(k, CONTEXT_RATIO) for k in keys}
     if "n_pairs" in results.columns:
         table = results
         order = list(scenario_order or [baseline, *dict.fromkeys(table["policy"])])

@@ -26,9 +26,9 @@ from westdev.charts.style import (
     integer_years,
     new_figure,
 )
+from westdev.policy.goal import CONTEXT_RATIO, DIMENSIONS, GOAL_AREA, RATIO_INDICATORS, theta_for
 
-DEFAULT_THETA = 0.8
-FAN_PANELS = ("income", "public_services", "infrastructure", "gdp_per_capita")
+FAN_PANELS = (*DIMENSIONS, "gdp_per_capita")
 
 
 def draw_fan(ax: Axes, stats: pd.DataFrame, colour: str, label: str, *,
@@ -46,16 +46,6 @@ def draw_fan(ax: Axes, stats: pd.DataFrame, colour: str, label: str, *,
     return handle
 
 
-def theta_of(theta: float | Mapping[str, float] | None, key: str) -> float:
-    """θ of a goal dimension from a number or a mapping (a manifest's goal_thresholds)."""
-    if theta is None:
-        return DEFAULT_THETA
-    if isinstance(theta, Mapping):
-        ind = L.GOAL_INDICATORS.get(key, key)
-        return float(theta.get(key, theta.get(ind, DEFAULT_THETA)))
-    return float(theta)
-
-
 def plot_goal_fans(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
                    theta: float | Mapping[str, float] | None = None,
                    scenarios: Sequence[str] | None = None,
@@ -68,7 +58,8 @@ def plot_goal_fans(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
     results : tidy results (``ResultsStore.results``, a selection of it, or one ``simulate``
         output); rows of area 'West' and the ratio indicators are used.
     ax : Axes to draw into: 4 (3 with ``context=False``); default a new 7.2 × 4.8 in figure.
-    theta : θ as one number or per dimension (``{"income": 0.8, ...}``); default 0.8.
+    theta : θ as one number or per dimension (``{"income": 0.8, ...}``); default
+        `westdev.policy.goal.DEFAULT_THETA` (0.8).
     scenarios : scenarios to show, in order (default: all, in order of appearance).
     colours : scenario → colour (default: the Okabe–Ito palette in scenario order).
     context : add the West/East GDP per head panel (context, not a goal).
@@ -76,8 +67,8 @@ def plot_goal_fans(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
     lang : 'en' or 'zh'.
     """
     keys = list(FAN_PANELS if context else FAN_PANELS[:3])
-    inds = {k: L.GOAL_INDICATORS.get(k, L.CONTEXT_INDICATOR) for k in keys}
-    df = D.select(D.tidy(results), indicators=inds.values(), areas=["West"])
+    inds = {k: RATIO_INDICATORS.get(k, CONTEXT_RATIO) for k in keys}
+    df = D.select(D.tidy(results), indicators=inds.values(), areas=[GOAL_AREA])
     order = D.scenario_order(df, scenarios)
     with house_style(lang):
         fig, axes, own = goal_panels(ax, len(keys))
@@ -90,7 +81,7 @@ def plot_goal_fans(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
                 if h is not None:
                     handles.setdefault(name, h)
             if key != "gdp_per_capita":
-                level = theta_of(theta, key)
+                level = theta_for(theta, key)
                 g = panel.axhline(level, color=GREY, linestyle="--", linewidth=0.9)
                 handles.setdefault(L.text("theta", lang, theta=level), g)
             if sub.empty:

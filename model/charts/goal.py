@@ -18,9 +18,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from westdev.analysis import summaries
 from westdev.charts import _data as D
 from westdev.charts import labels as L
-from westdev.charts.fans import theta_of
 from westdev.charts.style import (
     GREY,
     ONE_COLUMN,
@@ -30,9 +30,9 @@ from westdev.charts.style import (
     house_style,
     new_figure,
 )
+from westdev.policy.goal import DIMENSIONS, GOAL_AREA, GOAL_YEAR, RATIO_INDICATORS, theta_for
 
-PROB_PANELS = ("income", "public_services", "infrastructure", "all")
-GOAL_YEAR = 2035
+PROB_PANELS = (*DIMENSIONS, "all")
 
 
 def _goal_year(df: pd.DataFrame, year: int | None) -> int:
@@ -57,15 +57,14 @@ def plot_goal_probability(results: pd.DataFrame, *, year: int | None = None,
     line; `thetas` is the grid (default 0.50–1.20 in steps of 0.01, widened to cover every
     ratio of the year).
     """
-    from westdev.analysis import summaries
-
     if {"theta", "probability", "dimension"} <= set(results.columns):
         curve = results
         order = D.scenario_order(curve, scenarios)
         year = year if year is not None else GOAL_YEAR
         df = None
     else:
-        df = D.select(D.tidy(results), indicators=L.GOAL_INDICATORS.values(), areas=["West"])
+        df = D.select(D.tidy(results), indicators=RATIO_INDICATORS.values(),
+                      areas=[GOAL_AREA])
         year = _goal_year(df, year)
         order = D.scenario_order(df, scenarios)
         if thetas is None:  # 0.50–1.20, widened to every ratio of the year (steps of 0.01)
@@ -96,9 +95,9 @@ def plot_goal_probability(results: pd.DataFrame, *, year: int | None = None,
                                   color=colour_for(name, order, colours), drawstyle="steps-mid")
                 handles.setdefault(name, h)
             if key == "all":
-                levels = sorted({theta_of(theta, k) for k in L.GOAL_KEYS})
+                levels = sorted({theta_for(theta, k) for k in DIMENSIONS})
             else:
-                levels = [theta_of(theta, key)]
+                levels = [theta_for(theta, key)]
             for level in levels:
                 g = panel.axvline(level, color=GREY, linestyle="--", linewidth=0.9)
                 handles.setdefault(L.text("goal_line", lang), g)
@@ -125,9 +124,7 @@ def gap_closed_table(results: pd.DataFrame, *, year: int | None = None,
                      base_year: int | None = None) -> pd.DataFrame:
     """Share of the base-year gap closed in `year`, by scenario and dimension: ``scenario,
     dimension, year, base_year, n, q05, q50, q95, mean`` (shares, 1 = parity with the East)."""
-    from westdev.analysis import summaries
-
-    df = D.select(D.tidy(results), indicators=L.GOAL_INDICATORS.values(), areas=["West"])
+    df = D.select(D.tidy(results), indicators=RATIO_INDICATORS.values(), areas=[GOAL_AREA])
     year = _goal_year(df, year)
     base = int(df["year"].min()) if base_year is None else int(base_year)
     gc = summaries.gap_closed(df, base_year=base)
@@ -135,7 +132,7 @@ def gap_closed_table(results: pd.DataFrame, *, year: int | None = None,
     rows = []
     for (scen, ind), g in gc.groupby(["scenario", "indicator"], sort=False):
         v = g["value"].dropna().to_numpy()
-        key = next(k for k, i in L.GOAL_INDICATORS.items() if ind.endswith(i))
+        key = next(k for k, i in RATIO_INDICATORS.items() if ind.endswith(i))
         q = np.quantile(v, [0.05, 0.5, 0.95]) if v.size else [np.nan] * 3
         rows.append({"scenario": scen, "dimension": key, "year": year, "base_year": base,
                      "n": int(v.size), "q05": q[0], "q50": q[1], "q95": q[2],
@@ -155,11 +152,11 @@ def plot_gap_closed(results: pd.DataFrame, *, year: int | None = None,
         order = D.scenario_order(table, scenarios)
     else:
         df = D.tidy(results)
-        order = D.scenario_order(D.select(df, areas=["West"]), scenarios)
+        order = D.scenario_order(D.select(df, areas=[GOAL_AREA]), scenarios)
         table = gap_closed_table(df, year=year, base_year=base_year)
     year = int(table["year"].iloc[0]) if len(table) else (year or GOAL_YEAR)
     base = int(table["base_year"].iloc[0]) if len(table) else (base_year or 2019)
-    dims = list(L.GOAL_KEYS)
+    dims = list(DIMENSIONS)
     k = max(len(order), 1)
     with house_style(lang):
         if ax is None:

@@ -15,20 +15,16 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from westdev.charts import labels as L
 from westdev.charts.style import NOTE_SIZE, OKABE_ITO, TWO_COLUMN, save_figure
 from westdev.charts.style import STYLE as HOUSE_STYLE
+from westdev.policy.goal import DIMENSIONS, GOAL_AREA, RATIO_INDICATORS, theta_for
 
-__all__ = ["GOAL_RATIOS", "OKABE_ITO", "plot_goal_ratios", "save_figure"]
+__all__ = ["GOAL_RATIO_TITLES", "OKABE_ITO", "plot_goal_ratios", "save_figure"]
 
-GOAL_RATIOS: dict[str, str] = {
-    "west_east_ratio_income": "Living standards (income)",
-    "west_east_ratio_public_services": "Basic public services",
-    "west_east_ratio_infrastructure": "Infrastructure access",
-}
-_THETA_KEYS = {"west_east_ratio_income": "income",
-               "west_east_ratio_public_services": "public_services",
-               "west_east_ratio_infrastructure": "infrastructure"}
-DEFAULT_THETA = 0.8
+# ratio indicator → panel title, in the goal's order
+GOAL_RATIO_TITLES: dict[str, str] = {RATIO_INDICATORS[d]: L.text(f"dim.{d}", "en")
+                                     for d in DIMENSIONS}
 FIGSIZE = (TWO_COLUMN, 2.6)  # inches: full width of a two-column page
 STYLE = dict(HOUSE_STYLE)
 
@@ -47,7 +43,8 @@ def plot_goal_ratios(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
         Panels to draw into; by default a new 7.2 × 2.6 in figure.
     theta : float or mapping, optional
         Goal threshold(s) θ: one number, or ``{"income": θ, "public_services": θ,
-        "infrastructure": θ}`` (a manifest's ``goal_thresholds``). Default 0.8.
+        "infrastructure": θ}`` (a manifest's ``goal_thresholds``). Default
+        `westdev.policy.goal.DEFAULT_THETA` (0.8).
     scenarios : list of str, optional
         Scenarios to show, in this order (default: all, in order of appearance).
 
@@ -69,7 +66,8 @@ def plot_goal_ratios(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
             fig = axes[0].figure
             own = False
         handles: dict[str, object] = {}
-        for panel, (indicator, title) in zip(axes, GOAL_RATIOS.items(), strict=True):
+        for panel, (dim, indicator) in zip(axes, RATIO_INDICATORS.items(), strict=True):
+            title = GOAL_RATIO_TITLES[indicator]
             sub = data[data["indicator"] == indicator]
             for i, name in enumerate(order):
                 stats = _band(sub[sub["scenario"] == name])
@@ -81,7 +79,7 @@ def plot_goal_ratios(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
                                        alpha=0.2, linewidth=0)
                 (line,) = panel.plot(stats.index, stats["mean"], color=colour, label=name)
                 handles.setdefault(name, line)
-            level = _theta(theta, indicator)
+            level = theta_for(theta, dim)
             guide = panel.axhline(level, color="#555555", linestyle="--", linewidth=0.9,
                                   label=f"θ = {level:g}")
             handles.setdefault(f"θ = {level:g}", guide)
@@ -107,7 +105,8 @@ def _goal_rows(results: pd.DataFrame) -> pd.DataFrame:
     missing = {"year", "area", "indicator", "value"} - set(results.columns)
     if missing:
         raise ValueError(f"results lack the columns {sorted(missing)}")
-    rows = results[(results["area"] == "West") & results["indicator"].isin(list(GOAL_RATIOS))]
+    rows = results[(results["area"] == GOAL_AREA)
+                   & results["indicator"].isin(list(RATIO_INDICATORS.values()))]
     rows = rows.assign(
         scenario=rows["scenario"].astype(str) if "scenario" in rows else "run",
         replicate=rows["replicate"] if "replicate" in rows else 0,
@@ -120,14 +119,6 @@ def _band(rows: pd.DataFrame) -> pd.DataFrame:
     grouped = rows.groupby("year")["value"]
     return pd.DataFrame({"mean": grouped.mean(), "q05": grouped.quantile(0.05),
                          "q95": grouped.quantile(0.95), "n": grouped.count()}).sort_index()
-
-
-def _theta(theta: float | Mapping[str, float] | None, indicator: str) -> float:
-    if theta is None:
-        return DEFAULT_THETA
-    if isinstance(theta, Mapping):
-        return float(theta.get(_THETA_KEYS[indicator], theta.get(indicator, DEFAULT_THETA)))
-    return float(theta)
 
 
 def _source_note(data: pd.DataFrame, order: Sequence[str]) -> str:

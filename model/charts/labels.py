@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import functools
 
-GOAL_KEYS = ("income", "public_services", "infrastructure")
-GOAL_INDICATORS = {"income": "west_east_ratio_income",
-                   "public_services": "west_east_ratio_public_services",
-                   "infrastructure": "west_east_ratio_infrastructure"}
-CONTEXT_INDICATOR = "west_east_ratio_gdp_per_capita"
+from westdev.inputs.datasets import load_provincial_data
+from westdev.policy.goal import CONTEXT_RATIO, RATIO_INDICATORS
 
 TEXT: dict[str, dict[str, str]] = {
     "year": {"en": "Year", "zh": "年份"},
@@ -166,13 +163,12 @@ TEXT: dict[str, dict[str, str]] = {
 
 # label, unit (en, zh)
 INDICATORS: dict[str, tuple[str, str, str, str]] = {
-    "west_east_ratio_income": ("West / East income ratio", "西部 / 东部收入比", "ratio", "比值"),
-    "west_east_ratio_public_services": ("West / East public-services ratio",
-                                        "西部 / 东部公共服务比", "ratio", "比值"),
-    "west_east_ratio_infrastructure": ("West / East infrastructure-access ratio",
-                                       "西部 / 东部基础设施通达比", "ratio", "比值"),
-    "west_east_ratio_gdp_per_capita": ("West / East GDP per head", "西部 / 东部人均GDP比",
-                                       "ratio", "比值"),
+    RATIO_INDICATORS["income"]: ("West / East income ratio", "西部 / 东部收入比", "ratio", "比值"),
+    RATIO_INDICATORS["public_services"]: ("West / East public-services ratio",
+                                          "西部 / 东部公共服务比", "ratio", "比值"),
+    RATIO_INDICATORS["infrastructure"]: ("West / East infrastructure-access ratio",
+                                         "西部 / 东部基础设施通达比", "ratio", "比值"),
+    CONTEXT_RATIO: ("West / East GDP per head", "西部 / 东部人均GDP比", "ratio", "比值"),
     "min_province_ratio_income": ("Worst western province's income / East",
                                   "最低西部省份收入 / 东部", "ratio", "比值"),
     "income_ratio_to_east": ("Income per head relative to the East", "人均收入相对东部",
@@ -252,8 +248,6 @@ def dimension_label(key: str, lang: str = "en") -> str:
 @functools.lru_cache(maxsize=1)
 def _provinces() -> dict[str, tuple[str, str, str]]:
     """name_en → (abbr, short Chinese name, region group)."""
-    from westdev.inputs.datasets import load_provincial_data
-
     data = load_provincial_data()
     prov = data.provinces
     tiles = data.tile_grid
@@ -270,12 +264,6 @@ def province_label(name_en: str, lang: str = "en", *, short: bool = False) -> st
     if lang == "zh" and info is not None:
         return info[1]
     return SHORT_EN.get(name_en, name_en) if short else name_en
-
-
-def province_region(name_en: str) -> str | None:
-    """The province's region group (West, East, Central, Northeast)."""
-    info = _provinces().get(name_en)
-    return info[2] if info else None
 
 
 def west_provinces() -> list[str]:

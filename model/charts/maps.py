@@ -42,6 +42,8 @@ from westdev.charts.style import (
     wrap,
 )
 from westdev.errors import InputError
+from westdev.inputs.datasets import load_provincial_data
+from westdev.policy.goal import GOAL_YEAR
 
 WEST_SHADE = "#ececec"
 
@@ -49,8 +51,6 @@ WEST_SHADE = "#ececec"
 @functools.lru_cache(maxsize=1)
 def _tiles() -> pd.DataFrame:
     """name_en → row, col (1-based), abbr, region."""
-    from westdev.inputs.datasets import load_provincial_data
-
     data = load_provincial_data()
     tiles = data.tile_grid.copy()
     tiles["region"] = data.provinces.loc[tiles.index, "region4"].to_numpy()
@@ -213,8 +213,6 @@ def _fmt(v: float) -> str:
 def _polygons() -> tuple[tuple[str, tuple[np.ndarray, ...]], ...]:
     """(name_en, exterior rings as (n, 2) lon/lat arrays), largest province first, so that
     small provinces inside or beside large ones are drawn on top."""
-    from westdev.inputs.datasets import load_provincial_data
-
     path = load_provincial_data().geojson_path
     features = json.loads(path.read_text(encoding="utf-8"))["features"]
     out = []
@@ -241,7 +239,8 @@ def province_values(results: pd.DataFrame, indicator: str = "income_ratio_to_eas
     rows = _province_rows(results, indicator)
     order = D.scenario_order(rows, scenarios)
     years = set(int(y) for y in rows["year"].unique())
-    year = D.final_year(rows, year if year is not None else (2035 if 2035 in years else None))
+    year = D.final_year(rows, year if year is not None else
+                        (GOAL_YEAR if GOAL_YEAR in years else None))
     at = rows[rows["year"] == year].groupby(["scenario", "area"])["value"].mean()
     if since is not None:
         if int(since) not in years:

@@ -35,6 +35,7 @@ from westdev.charts.style import (
     panel_title,
 )
 from westdev.errors import InputError
+from westdev.policy.goal import GOAL_YEAR, RATIO_INDICATORS
 
 COLUMNS = ("method", "outcome", "year", "factor", "index", "value", "conf")
 
@@ -65,7 +66,7 @@ def factor_label(name: str) -> str:
 def outcome_label(outcome: str, lang: str = "en") -> str:
     """'West:west_east_ratio_income' → the dimension's title (or the indicator's label)."""
     area, _, ind = outcome.partition(":")
-    for key, goal in L.GOAL_INDICATORS.items():
+    for key, goal in RATIO_INDICATORS.items():
         if ind == goal:
             return L.text(f"short.{key}", lang)
     label = L.indicator_label(ind or outcome, lang)
@@ -75,7 +76,7 @@ def outcome_label(outcome: str, lang: str = "en") -> str:
 def _year(indices: pd.DataFrame, year: int | None) -> int:
     years = sorted(int(y) for y in indices["year"].unique())
     if year is None:
-        return 2035 if 2035 in years else years[-1]
+        return GOAL_YEAR if GOAL_YEAR in years else years[-1]
     if int(year) not in years:
         raise InputError(f"no indices for {year}", field="year",
                          allowed=", ".join(map(str, years)))

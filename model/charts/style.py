@@ -36,6 +36,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from westdev import __version__
 from westdev.errors import InputError
 
 ONE_COLUMN = 3.5  # inches
@@ -324,8 +325,6 @@ def save_figure(fig: Figure, path: str | Path, *, formats: Sequence[str] = ("png
 
 
 def _metadata(fmt: str) -> dict[str, str] | None:
-    from westdev import __version__
-
     creator = f"westdev {__version__} (matplotlib {mpl.__version__})"
     if fmt == "pdf":
         return {"Creator": creator}

@@ -10,15 +10,20 @@ from westdev.economy import indicators as ind
 from westdev.errors import RunFailure
 from westdev.inputs.regions import REGION_GROUPS
 from westdev.policy.catalogue import LEVERS
+from westdev.policy.goal import (
+    CONTEXT_RATIO,
+    DIMENSIONS,
+    GOAL_AREA,
+    GOAL_MET,
+    GOAL_YEAR,
+    PER_HEAD_INDICATORS,
+    RATIO_INDICATORS,
+)
 
 GROUPS: tuple[str, ...] = REGION_GROUPS + ("China",)
 
 # indicators aggregated over a region group as population-weighted means (the rest are sums)
 WEIGHTED = ("public_services_index", "infrastructure_access_index")
-GOAL_YEAR = 2035  # the guideline's horizon: the goal test is recorded in this year
-GOAL_RATIOS = {"income": "disposable_income_per_capita_yuan",
-               "public_services": "public_services_index",
-               "infrastructure": "infrastructure_access_index"}
 
 
 class Recorder:
@@ -105,6 +110,9 @@ class Recorder:
             "unemployment_rate": (flows.labour_force_persons - flows.employed_persons,
                                   flows.labour_force_persons),
             "debt_to_gdp": (flows.debt, flows.gdp),
+            # gross fixed capital formation / GDP: firms' gross investment plus public
+            # infrastructure spending (housing is not in the model)
+            "investment_rate": (flows.investment + flows.budgets["infrastructure"], flows.gdp),
             "secondary_share": (flows.gdp_sector[:, 1], flows.gdp),
             "tertiary_share": (flows.gdp_sector[:, 2], flows.gdp),
             "network_km_per_100km2": (network * 100.0, geo.area_km2),
@@ -141,18 +149,18 @@ class Recorder:
         east_i = n + REGION_GROUPS.index("East")
         west_i = n + REGION_GROUPS.index("West")
         ratios = {}
-        for key, indicator in GOAL_RATIOS.items():
+        for key, indicator in PER_HEAD_INDICATORS.items():
             ratios[key] = ind.ratio(per_area[indicator][west_i], per_area[indicator][east_i])
-            self.rows.append((year, "West", f"west_east_ratio_{key}", ratios[key]))
-        self.rows.append((year, "West", "west_east_ratio_gdp_per_capita",
+            self.rows.append((year, GOAL_AREA, RATIO_INDICATORS[key], ratios[key]))
+        self.rows.append((year, GOAL_AREA, CONTEXT_RATIO,
                           ind.ratio(per_area["gdp_per_capita_yuan"][west_i],
                                     per_area["gdp_per_capita_yuan"][east_i])))
         self.rows.append((year, "West", "min_province_ratio_income",
                           float(np.min(per_area["income_ratio_to_east"][:n][geo.west]))))
         theta = self.goal_thresholds
         if year == self.goal_year:
-            met = all(ratios[k] >= theta[k] for k in GOAL_RATIOS)
-            self.rows.append((year, "West", "goal_2035_met", float(met)))
+            met = all(ratios[k] >= theta[k] for k in DIMENSIONS)
+            self.rows.append((year, GOAL_AREA, GOAL_MET, float(met)))
 
     def _china_rows(self, flows) -> None:
         """China: Theil index and its split, prices, central and consolidated balances, lever

@@ -38,5 +38,7 @@ def catch_up(state: EconomyState, setting: Setting, ins: Instruments, ex: dict,
     # idiosyncratic shocks are per real firm; an agent's shock is the mean of its `weight`
     # firms' shocks, so aggregate noise does not depend on the resolution
     noise = p["firms.tfp_noise"] / np.sqrt(np.maximum(firms.weight, 1.0))
-    firms.tfp = firms.tfp * np.exp(g + (speed[:, None] * gap).ravel()[cell]
+    # a province's own productivity trend beyond catch-up (exogenous, 0 unless a scenario sets it)
+    drift = np.broadcast_to(np.asarray(ex["productivity_drift"], dtype=float), (n,)) / 100.0
+    firms.tfp = firms.tfp * np.exp(g + (speed[:, None] * gap).ravel()[cell] + drift[firms.province]
                                    + noise * rng.standard_normal(firms.n) - 0.5 * noise**2)

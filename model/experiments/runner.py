@@ -1,4 +1,5 @@
-"""The batch runner: every experiment is a list of run tasks executed by a backend — DESIGN §6.
+"""The batch runner: every experiment is a list of run tasks executed by a backend
+(docs/design.md §6).
 
 A task is ``(run_id, scenario, replicate, seed, resolution, parameter_overrides, design_point,
 point)``. Each task calls the one seam of the model, ``simulate(scenario, parameters, seed,
@@ -6,10 +7,10 @@ resolution=...)``, and its results stream into a results store as it finishes. A
 (`RunFailure` or any other exception inside ``simulate``) is recorded with status 'failed' and
 its error text; the batch goes on.
 
-A task's `design_point` (a sweep's lever values, an ensemble's parameter draws, ...; see
-`westdev.experiments.experiment`) is applied to its scenario inside the worker, so the parent holds one
-base scenario however many runs the batch has; the point and its index are recorded in the
-``inputs_json`` column of the runs table.
+A task's `design_point` (a sweep's lever values, an ensemble's parameter draws, ...) is applied
+to its scenario inside the worker (`westdev.experiments.factors.apply_design_point`), so the
+parent holds one base scenario however many runs the batch has; the point and its index are
+recorded in the ``inputs_json`` column of the runs table.
 
 Backends are small classes with one method, ``map(fn, tasks)``, yielding ``(task, outcome,
 error)`` in completion order: `SerialBackend` (in this process), `ProcessBackend`
@@ -45,8 +46,11 @@ import numpy as np
 import pandas as pd
 
 from westdev.errors import InputError, RunFailure
+from westdev.experiments.factors import apply_design_point
 from westdev.experiments.store import PARTS as PARTS_DIR
-from westdev.experiments.store import ResultsStore, StoreWriter
+from westdev.experiments.store import RESULTS_WRITTEN, ResultsStore, StoreWriter, write_run_parts
+from westdev.inputs.datasets import load_provincial_data
+from westdev.inputs.parameters import load_parameters, load_register
 from westdev.inputs.scenario import FrozenMap, Scenario
 
 DEFAULT_SIMULATE = "westdev.economy.simulate:simulate"
@@ -115,8 +119,6 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
     try:
         parameters = None
         if overrides:
-            from westdev.inputs.parameters import load_parameters
-
             parameters = load_parameters(scenario.parameter_vintage,
                                          {**scenario.parameter_overrides, **overrides})
         # a run that breaks down raises RunFailure naming the year and what failed; numpy's
@@ -130,8 +132,6 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
         row.update(status="failed", error="".join(traceback.format_exception(exc)).strip())
     row["wall_s"] = time.perf_counter() - start
     if parts_dir is not None:
-        from westdev.experiments.store import RESULTS_WRITTEN, write_run_parts
-
         write_run_parts(Path(parts_dir), row, results)
         row[RESULTS_WRITTEN] = True
         results = None
@@ -147,9 +147,6 @@ def warm_up(simulate: str | Callable | None) -> None:
     try:
         resolve_callable(simulate)
         if simulate == DEFAULT_SIMULATE:
-            from westdev.inputs.datasets import load_provincial_data
-            from westdev.inputs.parameters import load_register
-
             load_provincial_data()
             load_register()
     except Exception:  # noqa: BLE001 - each run meets and reports the same problem itself
@@ -161,8 +158,6 @@ def task_inputs(task: RunTask) -> tuple[Scenario, dict[str, float]]:
     overrides = dict(task.parameter_overrides)
     scenario = task.scenario
     if task.design_point:
-        from westdev.experiments.experiment import apply_design_point
-
         scenario, extra = apply_design_point(scenario, task.design_point)
         overrides.update(extra)
     return scenario, overrides

@@ -1,4 +1,4 @@
-"""Run seeds from (root seed, design point, replicate) — DESIGN §8.
+"""Run seeds from (root seed, design point, replicate) — docs/design.md §8.
 
 A run's seed depends only on the experiment's root seed, its own design point and its
 replicate number, never on how many other points or replicates the experiment has or in which

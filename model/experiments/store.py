@@ -1,4 +1,4 @@
-"""The results store: one directory per experiment — DESIGN §8.
+"""The results store: one directory per experiment — docs/design.md §8.
 
 ::
 
@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from westdev import __version__
 from westdev.errors import InputError
 
 SCHEMA_VERSION = 1
@@ -267,7 +268,7 @@ class StoreWriter:
     def open(cls, path: str | Path, *, kind: str, request: Mapping[str, Any], root_seed: int,
              goal_thresholds: Mapping[str, Any], overwrite: bool = False,
              extra: Mapping[str, Any] | None = None) -> StoreWriter:
-        """Apply the output-directory rule and return a writer (DESIGN §8).
+        """Apply the output-directory rule and return a writer (docs/design.md §8).
 
         `request` is the canonical description of what was asked (JSON-serialisable); an
         existing store resumes only if its request and kind are equal to these.
@@ -282,7 +283,7 @@ class StoreWriter:
         if path.is_dir() and (path / MANIFEST).exists():
             old = read_manifest(path)
             if not overwrite:
-                diff = _first_difference({"kind": old.get("kind"), "request": old["request"]},
+                diff = first_difference({"kind": old.get("kind"), "request": old["request"]},
                                          {"kind": kind, "request": request})
                 if diff is not None:
                     field, had, wants = diff
@@ -390,8 +391,6 @@ def build_manifest(*, kind: str, request: Mapping[str, Any], root_seed: int,
                    goal_thresholds: Mapping[str, Any],
                    extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Provenance of a store: versions, git commit, root seed, θ, time and the request."""
-    from westdev import __version__
-
     commit, dirty = _git_state()
     libs = {}
     for lib in ("numpy", "pandas", "mesa", "pyarrow", "scipy", "matplotlib"):
@@ -423,7 +422,7 @@ def _finished_ok(path: Path) -> set[str]:
     return set(runs.loc[runs["status"] == "ok", "run_id"])
 
 
-def _first_difference(old: Any, new: Any, where: str = "") -> tuple[str, str, str] | None:
+def first_difference(old: Any, new: Any, where: str = "") -> tuple[str, str, str] | None:
     """The dotted path of the first difference between two JSON values, with both sides."""
     if isinstance(old, dict) and isinstance(new, dict):
         for key in sorted(set(old) | set(new), key=lambda k: (k not in old, k not in new, k)):
@@ -432,13 +431,13 @@ def _first_difference(old: Any, new: Any, where: str = "") -> tuple[str, str, st
                 return sub, "absent", _short(new[key])
             if key not in new:
                 return sub, _short(old[key]), "absent"
-            diff = _first_difference(old[key], new[key], sub)
+            diff = first_difference(old[key], new[key], sub)
             if diff is not None:
                 return diff
         return None
     if isinstance(old, list) and isinstance(new, list):
         for i, (a, b) in enumerate(zip(old, new, strict=False)):
-            diff = _first_difference(a, b, f"{where}[{i}]")
+            diff = first_difference(a, b, f"{where}[{i}]")
             if diff is not None:
                 return diff
         if len(old) != len(new):

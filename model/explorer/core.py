@@ -60,6 +60,7 @@ from westdev.inputs.scenario import (
     shipped_scenarios,
 )
 from westdev.inputs.schedule import Value
+from westdev.policy import goal
 from westdev.policy.catalogue import AREAS, LEVERS, LeverSpec
 
 RESOLUTION = "small"
@@ -72,7 +73,7 @@ ENSEMBLE_DRAWS = 16
 COST = "lever_cost_100m_yuan.total"
 CUM_COST = "lever_cost_cumulative_100m_yuan"
 TRILLION = 1e4  # 100m yuan per trillion yuan
-GOAL_ROWS = (*L.GOAL_INDICATORS.values(), L.CONTEXT_INDICATOR)
+GOAL_ROWS = (*goal.RATIO_INDICATORS.values(), goal.CONTEXT_RATIO)
 PNG_DPI = 110
 
 
@@ -624,7 +625,7 @@ def summary_table(comp: Comparison) -> pd.DataFrame:
     at = res[(res["year"] == year) & (res["area"] == "West") & res["indicator"].isin(GOAL_ROWS)]
     policy = comp.scenario_name
     rows = []
-    keys = {v: k for k, v in L.GOAL_INDICATORS.items()}
+    keys = {v: k for k, v in goal.RATIO_INDICATORS.items()}
     for ind in GOAL_ROWS:
         theta = comp.theta.get(keys[ind]) if ind in keys else None
         base = at[(at["indicator"] == ind) & (at["scenario"] == BASELINE)]["value"]
@@ -786,7 +787,7 @@ def probability_html(ens: Ensemble, lang: str = "en") -> str:
         [html.escape(n) for n in ens.names]
     out = ['<table class="wd-summary wd-probability">',
            "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"]
-    for dim in (*L.GOAL_KEYS, "all"):
+    for dim in (*goal.DIMENSIONS, "all"):
         rows = prob[prob["dimension"] == dim].set_index("scenario")
         if rows.empty:
             continue

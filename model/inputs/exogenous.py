@@ -21,6 +21,7 @@ class ExogenousSpec:
     default: dict[int, float]
     meaning: str
     basis: str
+    provincial: bool = False  # may be set by province (a CSV or table with province codes)
 
 
 EXOGENOUS: dict[str, ExogenousSpec] = {
@@ -44,10 +45,34 @@ EXOGENOUS: dict[str, ExogenousSpec] = {
             "Real interest rate on loans and bonds before spreads.",
             "Assumed 3 %: the 2019 loan prime rate (about 4.3 %) less about 1.3 % GDP-deflator inflation."),
         ExogenousSpec(
-            "public_investment_index", "index, normal = 1", (0.0, 5.0), {2019: 1.0},
-            "National push on public investment: multiplies central project funds and "
-            "provincial bond quotas in every province (the 2009–2010 stimulus is a value above 1).",
-            "Normal years 1; the history path raises it in 2009–2010 (the 4-trillion-yuan package)."),
+            "public_investment_index", "index, start year = 1", (0.0, 5.0), {2019: 1.0},
+            "State-led investment push, national or by province: multiplies central project "
+            "funds and provincial bond quotas, and state firms' investment (with elasticity "
+            "`firms.state_investment_push_elasticity`); 1 = the start year's intensity.",
+            "Projections: 1 (the 2019 intensity held). The history scenario feeds each "
+            "province's observed gross fixed capital formation / GDP relative to 2000 "
+            "(scenarios/paths/history_investment_push.csv, derived from the packaged data by "
+            "`westdev.calibration.history_paths`), which holds the state-led push of the 2000s "
+            "and the 2009–2010 stimulus.", provincial=True),
+        ExogenousSpec(
+            "central_transfer_index", "index, start year = 1", (0.0, 5.0), {2019: 1.0},
+            "Growth of central general transfers beyond their own bases: multiplies the "
+            "equalising formula transfer and the earmarked (non-project) transfers.",
+            "Projections: 1 (the 2019 intensity held). The history scenario feeds the observed "
+            "rise of local budget spending minus tax revenue per unit of GDP, summed over "
+            "provinces, relative to 2007, the first year of the series (1 before), from the "
+            "packaged data (scenarios/paths/history_central_transfer_index.csv, "
+            "`westdev.calibration.history_paths`)."),
+        ExogenousSpec(
+            "productivity_drift", "%/yr", (-10.0, 10.0), {2019: 0.0},
+            "Province-specific trend of productivity beyond catch-up (added to every firm's "
+            "productivity growth in the province), by province or national.",
+            "Projections: 0. The history scenario sets a drag on the three north-eastern "
+            "provinces (scenarios/paths/history_productivity_drift.csv, −1 %/yr, scaled by a "
+            "history scale the calibration estimates): the model has no mechanism of its own for "
+            "the north-east's decline (heavy-industry and state-firm exposure, ageing, "
+            "out-migration; the data hold no provincial state-firm shares), so it is an explicit, "
+            "estimated path of the back-cast, not a behavioural parameter.", provincial=True),
         ExogenousSpec(
             "birth_rate_per_1000", "births per 1000 residents/yr", (0.0, 40.0),
             {2000: 14.0, 2019: 10.5, 2025: 7.5, 2035: 7.0},

@@ -6,6 +6,10 @@ province and sector, equals the data. Whatever the data do not give is a proxy o
 documented where it is built (and in docs/ODD.md §7, "Input data").
 
 All money is in 100m yuan (亿元) at 2019 prices, converted with one national deflator.
+
+May import: ``westdev.errors``, ``westdev.policy.catalogue`` and the agent populations
+``westdev.economy.agents`` that the start year is built as (the one import of the economy from
+the inputs layer).
 """
 
 from __future__ import annotations
@@ -276,7 +280,7 @@ def _build_workers(obs: ObservedEconomy, geo: Geography, p: Parameters, n_agents
 
     # Hukou: a stock of inter-provincial migrants (national share, register) hosted in
     # proportion to how far GDP per head exceeds the national level (proxy), from origins in
-    # proportion to population over distance^1.5 (the gravity shape of EVIDENCE.md).
+    # proportion to population over distance^1.5 (the gravity shape of docs/evidence.md).
     hukou = residence.copy()
     gdp_pc = obs.gdp / obs.population
     pull = np.maximum(np.log(gdp_pc / np.average(gdp_pc, weights=obs.population))

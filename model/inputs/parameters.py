@@ -38,13 +38,15 @@ class ParameterSpec:
     high: float
 
 
-def _flatten(table: Mapping, prefix: str = "") -> Iterator[tuple[str, Mapping]]:
+def register_entries(table: Mapping, prefix: str = "") -> Iterator[tuple[str, Mapping]]:
+    """(dotted name, entry) of every table with a ``value`` in a register-like TOML tree (the
+    register, a fitted vintage's ``[parameters]``)."""
     for key, val in table.items():
         name = f"{prefix}.{key}" if prefix else key
         if isinstance(val, Mapping) and "value" in val:
             yield name, val
         elif isinstance(val, Mapping):
-            yield from _flatten(val, name)
+            yield from register_entries(val, name)
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +55,7 @@ def load_register() -> Mapping[str, ParameterSpec]:
     text = resources.files("westdev.inputs.data").joinpath(REGISTER_FILE).read_text(encoding="utf-8")
     raw = tomllib.loads(text)
     out: dict[str, ParameterSpec] = {}
-    for name, entry in _flatten(raw):
+    for name, entry in register_entries(raw):
         missing = {"value", "unit", "meaning", "tag", "source", "range"} - set(entry)
         if missing:
             raise InputError(f"missing {sorted(missing)}", file=REGISTER_FILE, field=name)
@@ -78,7 +80,7 @@ def load_fitted(vintage: str) -> Mapping[str, float]:
         return MappingProxyType({})
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     values = {}
-    for name, entry in _flatten(raw.get("parameters", {})):
+    for name, entry in register_entries(raw.get("parameters", {})):
         values[name] = float(entry["value"])
     return MappingProxyType(values)
 

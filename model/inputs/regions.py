@@ -6,7 +6,10 @@ nothing is a statistic typed by hand.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -90,3 +93,11 @@ def build_geography(provinces) -> Geography:
         area_km2=area,
         distance_km=dist,
     )
+
+
+@lru_cache(maxsize=1)
+def province_codes() -> tuple[int, ...]:
+    """The 31 province codes (GB/T 2260) in ascending order, from the packaged provinces.csv:
+    the order of every province array of the model."""
+    text = resources.files("westdev.inputs.data").joinpath("provinces.csv").read_text(encoding="utf-8")
+    return tuple(sorted(int(row["province_code"]) for row in csv.DictReader(text.splitlines())))

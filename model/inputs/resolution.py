@@ -2,8 +2,8 @@
 
 Each worker agent stands for `population / workers` people and each firm agent for
 `firm_count / firms` firms of its province; aggregate outcomes agree across resolutions within
-seed noise (tested). The presets follow DESIGN §8: small ≈ 10^4 workers, default ≈ 10^5,
-large ≈ 10^6, firms about a tenth of workers.
+seed noise (tested). The presets follow docs/design.md §8: small ≈ 10^4 workers, default
+≈ 10^5, large ≈ 10^6, firms about a tenth of workers.
 """
 
 from __future__ import annotations

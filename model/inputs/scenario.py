@@ -1,17 +1,18 @@
-"""Scenario files (TOML) mapped onto frozen, typed dataclasses — DESIGN §8.
+"""Scenario files (TOML) mapped onto frozen, typed dataclasses — docs/design.md §8.
 
 A scenario says what the model is asked: run settings, parameter vintage and overrides,
 exogenous paths, the policy levers (constants or yearly schedules) and the goal thresholds.
 Unset levers take their 2019 values (policy as it stood in 2019); unset exogenous drivers take
 their default paths. ``extends`` builds a scenario on another one (child wins, per field).
 
-Validation is strict (DESIGN §9): unknown keys, wrong types, values out of range or not finite,
-bad schedules, broken ``extends`` and bad TOML each raise one `InputError` that names the file,
-the dotted field and what is allowed, and suggests the closest valid name for typos.
+Validation is strict (docs/design.md §9): unknown keys, wrong types, values out of range or not
+finite, bad schedules, broken ``extends`` and bad TOML each raise one `InputError` that names the
+file, the dotted field and what is allowed, and suggests the closest valid name for typos.
 
 The goal of the guideline is that the West be "roughly equal" (大体相当) to the East by 2035.
-We read it as the West at or above θ = 80 % of the East on each of the three ratios (income,
-public services, infrastructure access); θ is a scenario setting, recorded in every manifest.
+The ``[goal]`` table sets θ for each of the three ratios (income, public services,
+infrastructure access; default 0.8: the West at or above 80 % of the East); θ is recorded in
+every manifest. The goal's dimensions and default are defined in `westdev.policy.goal`.
 """
 
 from __future__ import annotations
@@ -33,17 +34,18 @@ from typing import Any
 from westdev.errors import InputError
 from westdev.inputs.exogenous import EXOGENOUS
 from westdev.inputs.parameters import check_override
+from westdev.inputs.regions import province_codes
 from westdev.inputs.resolution import RESOLUTIONS
-from westdev.inputs.schedule import Schedule, Value
+from westdev.inputs.schedule import ProvincialSchedule, Schedule, Value
+from westdev.inputs.validate import show_value, unknown_key
 from westdev.policy.catalogue import AREAS, LEVERS
+from westdev.policy.goal import DEFAULT_THETA, DIMENSIONS, GOAL_YEAR
 
 SECTIONS = ("meta", "run", "parameters", "exogenous", "levers", "goal")
 META_KEYS = ("name", "description", "extends")
 START_YEARS = (2000, 2019)  # the two initial-state vintages, CN2000 and CN2019
 MAX_END_YEAR = 2060
 MAX_SEED = 2**63 - 1
-GOAL_KEYS = ("income", "public_services", "infrastructure")
-DEFAULT_THETA = 0.8
 DEFAULT_VINTAGE = "CN2019"
 BASE_VINTAGES = ("CN2019", "CN2000")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -85,7 +87,7 @@ class RunSettings:
     """The ``[run]`` table: simulated years, agent resolution, replicates and root seed."""
 
     start_year: int = 2019
-    end_year: int = 2035
+    end_year: int = GOAL_YEAR
     resolution: str = "default"
     replicates: int = 1
     root_seed: int = 0
@@ -106,7 +108,7 @@ class GoalThresholds:
 
     def as_dict(self) -> dict[str, float]:
         """``{"income": θ, "public_services": θ, "infrastructure": θ}``."""
-        return {k: getattr(self, k) for k in GOAL_KEYS}
+        return {k: getattr(self, k) for k in DIMENSIONS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +132,11 @@ class Scenario:
         """Every lever's value in `year`, by dotted name."""
         return {name: s.at(year) for name, s in self.levers.items()}
 
-    def exogenous_values(self, year: int) -> dict[str, float]:
-        """Every exogenous driver's value in `year`."""
-        return {name: float(s.at(year)) for name, s in self.exogenous.items()}
+    def exogenous_values(self, year: int) -> dict[str, Any]:
+        """Every exogenous driver's value in `year`: a float, or an array over the 31
+        provinces for a driver set by province."""
+        return {name: s.at(year) if isinstance(s, ProvincialSchedule) else float(s.at(year))
+                for name, s in self.exogenous.items()}
 
     @property
     def content_hash(self) -> str:
@@ -148,7 +152,7 @@ class Scenario:
 
     def to_dict(self, *, canonical: bool = False) -> dict[str, Any]:
         """The scenario as a nested dict in the file's layout (all levers and paths listed)."""
-        value = _canonical if canonical else Schedule.to_value
+        value = canonical_value if canonical else (lambda s: s.to_value())
         levers: dict[str, dict[str, Any]] = {}
         for name, s in self.levers.items():
             area, key = name.split(".", 1)
@@ -171,11 +175,11 @@ class Scenario:
         ref = base if base is not None else _defaults_scenario()
         out: dict[str, dict[str, Any]] = {"levers": {}, "parameters": {}, "exogenous": {}}
         for name, s in self.levers.items():
-            if _canonical(s) != _canonical(ref.levers[name]):
-                out["levers"][name] = _canonical(s)
+            if canonical_value(s) != canonical_value(ref.levers[name]):
+                out["levers"][name] = canonical_value(s)
         for name, s in self.exogenous.items():
-            if _canonical(s) != _canonical(ref.exogenous[name]):
-                out["exogenous"][name] = _canonical(s)
+            if canonical_value(s) != canonical_value(ref.exogenous[name]):
+                out["exogenous"][name] = canonical_value(s)
         for name, v in self.parameter_overrides.items():
             if ref.parameter_overrides.get(name) != v:
                 out["parameters"][name] = v
@@ -243,6 +247,42 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
 def validate_file(path: str | Path) -> Scenario:
     """Check one scenario file (for ``westdev validate``); raises `InputError` when bad."""
     return load_scenario(path)
+
+
+# ---------------------------------------------------------------------- scenarios in manifests
+def scenario_content(scenario: Scenario) -> dict[str, Any]:
+    """The resolved content (run, parameters, paths, levers, goal) that the hash covers, so
+    that a mismatch on resume names the field that changed."""
+    content = scenario.to_dict(canonical=True)
+    del content["meta"]
+    return content
+
+
+def inline_scenario(scenario: Scenario) -> dict[str, Any]:
+    """A scenario as a self-contained table (name, description, hash and resolved content)."""
+    content = scenario_content(scenario)
+    return {"name": scenario.name, "description": scenario.description,
+            "hash": scenario.content_hash, "content": content}
+
+
+def scenario_from_content(content: Mapping[str, Any], *, name: str, description: str = "",
+                          source: str = "<manifest>") -> Scenario:
+    """Rebuild a scenario from its resolved content (as in manifests), checked like a file."""
+    base = dataclasses.replace(_defaults_scenario(), source=source)
+    content = dict(content)
+    params = dict(content.get("parameters") or {})
+    vintage = params.pop("vintage", None)
+    levers = {}
+    for area, table in (content.get("levers") or {}).items():
+        if not isinstance(table, Mapping):
+            raise InputError(f"expected a table, got {show_value(table)}", file=source,
+                             field=f"levers.{area}")
+        for key, value in table.items():
+            levers[f"{area}.{key}"] = value
+    return base.with_overrides(name=name, description=description, run=content.get("run"),
+                               vintage=vintage, parameters=params or None,
+                               exogenous=content.get("exogenous") or None,
+                               levers=levers or None, goal=content.get("goal") or None)
 
 
 def _locate(path_or_name: str | Path) -> Path:
@@ -349,11 +389,11 @@ def _parse_layer(raw: Mapping[str, Any], *, file: str, base_dir: Path) -> _Layer
     layer = _Layer(file=file, base_dir=base_dir)
     for key in raw:
         if key not in SECTIONS:
-            raise _unknown(key, SECTIONS, file=file, field=key, what="table")
+            raise unknown_key(key, SECTIONS, file=file, field=key, what="table")
     meta = _check_table(raw.get("meta", {}), file, "meta")
     for key, val in meta.items():
         if key not in META_KEYS:
-            raise _unknown(key, META_KEYS, file=file, field=f"meta.{key}")
+            raise unknown_key(key, META_KEYS, file=file, field=f"meta.{key}")
         if key == "name":
             layer.name = _check_name(val, file)
         elif key == "description":
@@ -374,7 +414,7 @@ def _parse_layer(raw: Mapping[str, Any], *, file: str, base_dir: Path) -> _Layer
             flat[area] = table
             continue
         if area not in AREAS:
-            raise _unknown(area, AREAS, file=file, field=f"levers.{area}", what="lever area")
+            raise unknown_key(area, AREAS, file=file, field=f"levers.{area}", what="lever area")
         for key, val in _check_table(table, file, f"levers.{area}").items():
             flat[f"{area}.{key}"] = val
     layer.levers = _parse_levers_flat(flat, file, base_dir)
@@ -388,10 +428,10 @@ def _parse_run(table: Mapping[str, Any], file: str) -> dict[str, Any]:
     for key, val in table.items():
         field = f"run.{key}"
         if key not in fields:
-            raise _unknown(key, fields, file=file, field=field)
+            raise unknown_key(key, fields, file=file, field=field)
         if key == "resolution":
             if not isinstance(val, str) or val not in RESOLUTIONS:
-                raise InputError(f"{_show(val)} is not a resolution", file=file, field=field,
+                raise InputError(f"{show_value(val)} is not a resolution", file=file, field=field,
                                  allowed=" | ".join(RESOLUTIONS))
         elif key == "start_year":
             if _int(val) not in START_YEARS:
@@ -400,16 +440,16 @@ def _parse_run(table: Mapping[str, Any], file: str) -> dict[str, Any]:
                                  + " (the CN2000 and CN2019 vintages)")
         elif key == "end_year":
             if _int(val) is None or not (min(START_YEARS) < val <= MAX_END_YEAR):
-                raise InputError(f"{_show(val)} is not a valid end year", file=file,
+                raise InputError(f"{show_value(val)} is not a valid end year", file=file,
                                  field=field, allowed=f"an integer year after start_year, "
                                  f"at most {MAX_END_YEAR}")
         elif key == "replicates":
             if _int(val) is None or val < 1:
-                raise InputError(f"{_show(val)} is not a number of replicates", file=file,
+                raise InputError(f"{show_value(val)} is not a number of replicates", file=file,
                                  field=field, allowed="an integer >= 1")
         elif key == "root_seed":
             if _int(val) is None or not (0 <= val <= MAX_SEED):
-                raise InputError(f"{_show(val)} is not a seed", file=file, field=field,
+                raise InputError(f"{show_value(val)} is not a seed", file=file, field=field,
                                  allowed="an integer from 0 to 2^63-1")
         out[key] = val
     return out
@@ -438,16 +478,52 @@ def _parse_exogenous(table: Mapping[str, Any], file: str, base_dir: Path) -> dic
         field = f"exogenous.{name}"
         spec = EXOGENOUS.get(name)
         if spec is None:
-            raise _unknown(name, list(EXOGENOUS), file=file, field=field,
+            raise unknown_key(name, list(EXOGENOUS), file=file, field=field,
                            what="exogenous driver")
         if isinstance(val, str) and not val.strip().lower().endswith(".csv"):
             raise InputError(f"string {val!r} is neither a number nor a CSV file name",
                              file=file, field=field,
                              allowed=f"a number in [{spec.bounds[0]:g}, {spec.bounds[1]:g}] "
                              f"{spec.unit}, a {{year = value}} table or a .csv file")
+        if spec.provincial and _by_province(val, base_dir):
+            out[name] = _provincial(val, spec, base_dir, file, field)
+            continue
         out[name] = Schedule.parse(val, kind="float", bounds=spec.bounds, base_dir=base_dir,
                                    file=file, field=field)
     return out
+
+
+def _by_province(val: Any, base_dir: Path) -> bool:
+    """Whether a driver's value is written by province: a table keyed by province codes, an
+    existing provincial schedule, or a CSV whose header is not 'year,value'."""
+    if isinstance(val, ProvincialSchedule):
+        return True
+    if isinstance(val, Mapping):
+        return bool(val) and all(len(str(k).strip()) == 2 for k in val)
+    if isinstance(val, str) and val.strip().lower().endswith(".csv"):
+        path = Path(val.strip())
+        path = path if path.is_absolute() else base_dir / path
+        try:
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    if line.strip() and not line.lstrip().startswith("#"):
+                        return [c.strip().lower() for c in line.split(",")] != ["year", "value"]
+        except (OSError, UnicodeDecodeError):
+            return False  # Schedule.parse reports the unreadable file
+    return False
+
+
+def _provincial(val: Any, spec: Any, base_dir: Path, file: str, field: str) -> ProvincialSchedule:
+    codes = province_codes()
+    if isinstance(val, ProvincialSchedule):
+        return ProvincialSchedule.from_table(val.to_value(), codes, bounds=spec.bounds, file=file,
+                                             field=field, source=val.source)
+    if isinstance(val, Mapping):
+        return ProvincialSchedule.from_table(val, codes, bounds=spec.bounds, file=file,
+                                             field=field)
+    path = Path(val.strip())
+    path = path if path.is_absolute() else base_dir / path
+    return ProvincialSchedule.from_csv(path, codes, bounds=spec.bounds, file=file, field=field)
 
 
 def _parse_levers_flat(flat: Mapping[str, Any], file: str, base_dir: Path) -> dict[str, Schedule]:
@@ -470,13 +546,13 @@ def _parse_goal(table: Mapping[str, Any], file: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for key, val in table.items():
         field = f"goal.{key}"
-        if key not in GOAL_KEYS:
-            raise _unknown(key, GOAL_KEYS, file=file, field=field, what="goal ratio")
+        if key not in DIMENSIONS:
+            raise unknown_key(key, DIMENSIONS, file=file, field=field, what="goal ratio")
         ok = isinstance(val, int | float) and not isinstance(val, bool)
         if not ok or not math.isfinite(val) or not (0 < val <= 2):
-            raise InputError(f"{_show(val)} is not a threshold", file=file, field=field,
-                             allowed="a number θ in (0, 2]; 0.8 reads 'roughly equal' as "
-                             "the West at >= 80 % of the East")
+            raise InputError(f"{show_value(val)} is not a threshold", file=file, field=field,
+                             allowed=f"a number θ in (0, 2]; {DEFAULT_THETA:g} reads 'roughly "
+                             f"equal' as the West at >= {100 * DEFAULT_THETA:g} % of the East")
         out[key] = float(val)
     return out
 
@@ -484,7 +560,7 @@ def _parse_goal(table: Mapping[str, Any], file: str) -> dict[str, float]:
 def _check_vintage(val: Any, file: str) -> str:
     allowed = known_vintages()
     if not isinstance(val, str) or val not in allowed:
-        raise InputError(f"{_show(val)} is not a parameter vintage", file=file,
+        raise InputError(f"{show_value(val)} is not a parameter vintage", file=file,
                          field="parameters.vintage", allowed=", ".join(allowed))
     return val
 
@@ -501,7 +577,7 @@ def known_vintages() -> list[str]:
 
 def _check_name(val: Any, file: str) -> str:
     if not isinstance(val, str) or not _NAME_RE.match(val):
-        raise InputError(f"{_show(val)} is not a scenario name", file=file, field="meta.name",
+        raise InputError(f"{show_value(val)} is not a scenario name", file=file, field="meta.name",
                          allowed="letters, digits, '_', '-', '.' (used in run ids and "
                          "folder names)")
     return val
@@ -509,14 +585,14 @@ def _check_name(val: Any, file: str) -> str:
 
 def _check_str(val: Any, file: str, field: str, *, empty: bool = True) -> str:
     if not isinstance(val, str) or (not empty and not val.strip()):
-        raise InputError(f"expected {'a' if empty else 'a non-empty'} string, got {_show(val)}",
+        raise InputError(f"expected {'a' if empty else 'a non-empty'} string, got {show_value(val)}",
                          file=file, field=field)
     return val
 
 
 def _check_table(val: Any, file: str, field: str) -> Mapping[str, Any]:
     if not isinstance(val, Mapping):
-        raise InputError(f"expected a table, got {_show(val)}", file=file, field=field,
+        raise InputError(f"expected a table, got {show_value(val)}", file=file, field=field,
                          allowed=f"a [{field}] table")
     return val
 
@@ -525,27 +601,10 @@ def _int(val: Any) -> int | None:
     return val if isinstance(val, int) and not isinstance(val, bool) else None
 
 
-def _show(val: Any) -> str:
-    if isinstance(val, Mapping):
-        return "a table"
-    if isinstance(val, list | tuple):
-        return "a list"
-    kind = {bool: "boolean", str: "string", int: "integer", float: "number"}.get(type(val))
-    return f"{kind} {val!r}" if kind else type(val).__name__
-
-
-def _unknown(key: str, valid: Any, *, file: str, field: str, what: str = "key") -> InputError:
-    valid = list(valid)
-    close = difflib.get_close_matches(str(key), valid, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return InputError(f"unknown {what} '{key}'{hint}", file=file, field=field,
-                      allowed=", ".join(valid))
-
-
 def _unknown_lever(name: str, file: str, field: str) -> InputError:
     area, _, key = name.partition(".")
     if area not in AREAS:
-        return _unknown(area, AREAS, file=file, field=field, what="lever area")
+        return unknown_key(area, AREAS, file=file, field=field, what="lever area")
     in_area = [n.split(".", 1)[1] for n in LEVERS if n.startswith(f"{area}.")]
     close = difflib.get_close_matches(key, in_area, n=1)
     if close:
@@ -617,8 +676,13 @@ def _defaults_scenario() -> Scenario:
     return _resolve([_Layer(file="defaults", base_dir=Path("."))], file="defaults")
 
 
-def _canonical(s: Schedule) -> Any:
-    """One form per function of the year: constants as values, else {"year": value}."""
+def canonical_value(s: Schedule | ProvincialSchedule) -> Any:
+    """One form per function of the year: constants as values, else {"year": value} (by
+    province: {"code": canonical form}); content hashes, manifests and design points use it."""
+    if isinstance(s, ProvincialSchedule):
+        if s.is_constant:
+            return s.value
+        return {str(c): canonical_value(p) for c, p in zip(s.codes, s.by_province, strict=True)}
     if s.is_constant:
         return s.value if s.value is not None else s.points[0][1]
     return s.to_value()

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from westdev.errors import InputError
+from westdev.inputs.validate import show_value
 
 Kind = Literal["float", "bool", "choice"]
 Value = float | bool | str
@@ -208,17 +209,17 @@ def _check_value(raw: object, kind: Kind, bounds: tuple[float, float] | None,
     at = f" in {year}" if year is not None else ""
     if kind == "bool":
         if not isinstance(raw, bool):
-            raise InputError(f"expected true or false{at}, got {_show(raw)}", file=file,
+            raise InputError(f"expected true or false{at}, got {show_value(raw)}", file=file,
                              field=field, allowed="true or false")
         return raw
     if kind == "choice":
         if not isinstance(raw, str) or raw not in choices:
-            raise InputError(f"{_show(raw)}{at} is not one of the choices", file=file,
+            raise InputError(f"{show_value(raw)}{at} is not one of the choices", file=file,
                              field=field, allowed=" | ".join(repr(c) for c in choices))
         return raw
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         allowed = _forms("float") if year is None else "a number"
-        raise InputError(f"expected a number{at}, got {_show(raw)}", file=file, field=field,
+        raise InputError(f"expected a number{at}, got {show_value(raw)}", file=file, field=field,
                          allowed=allowed)
     value = float(raw)
     if not math.isfinite(value):
@@ -248,12 +249,119 @@ def _range(bounds: tuple[float, float] | None) -> str:
     return "a finite number" if bounds is None else f"a number in [{bounds[0]:g}, {bounds[1]:g}]"
 
 
-def _show(raw: object) -> str:
-    kind = {bool: "boolean", str: "string", int: "integer", float: "number"}.get(type(raw))
-    if isinstance(raw, Mapping):
-        return "a table"
-    if isinstance(raw, list | tuple):
-        return "a list"
-    if kind is None:
-        return type(raw).__name__
-    return f"{kind} {raw!r}"
+
+# ---------------------------------------------------------------------- by province
+@dataclass(frozen=True, slots=True)
+class ProvincialSchedule:
+    """One `Schedule` per province, for the exogenous drivers that may differ by province
+    (`ExogenousSpec.provincial`): the value in a year is an array over the 31 provinces, in
+    the order of `codes` (the model's province order).
+
+    Written in a scenario file as a CSV whose header is ``year`` and the 31 province codes
+    (``year,11,12,...,65``; values interpolated as for `Schedule`), or as a table keyed by
+    province code, each entry a constant or a ``{year = value}`` table.
+    """
+
+    codes: tuple[int, ...]
+    by_province: tuple[Schedule, ...]
+    kind: Kind = "float"
+    source: str | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.codes) != len(self.by_province):
+            raise ValueError("one schedule per province code")
+
+    @property
+    def is_constant(self) -> bool:
+        """True when every province has the same value in every year."""
+        first = self.by_province[0]
+        return first.is_constant and all(_canonical_points(s) == _canonical_points(first)
+                                         for s in self.by_province)
+
+    @property
+    def value(self) -> Value | None:
+        """The common constant when `is_constant`, else None."""
+        return self.by_province[0].at(0) if self.is_constant else None
+
+    def at(self, year: int | float):
+        """Values of the 31 provinces in `year` (a numpy array)."""
+        import numpy as np
+
+        return np.array([float(s.at(year)) for s in self.by_province])
+
+    def to_value(self) -> dict[str, object]:
+        """The scenario-file form: ``{"<code>": constant or {"year": value}}``."""
+        return {str(c): s.to_value() for c, s in zip(self.codes, self.by_province, strict=True)}
+
+    def scaled(self, factor: float) -> ProvincialSchedule:
+        """Every province's path times `factor` (uncertainty draws scale whole paths)."""
+        out = []
+        for s in self.by_province:
+            if s.value is not None:
+                out.append(Schedule(value=float(s.value) * factor))
+            else:
+                out.append(Schedule(points=tuple((y, float(v) * factor) for y, v in s.points)))
+        return ProvincialSchedule(self.codes, tuple(out), source=self.source)
+
+    def extremes(self) -> tuple[float, float]:
+        """Smallest and largest value over provinces and listed years."""
+        values = [float(v) for s in self.by_province
+                  for v in ([s.value] if s.value is not None else [v for _, v in s.points])]
+        return min(values), max(values)
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, object], codes: tuple[int, ...], *,
+                   bounds: tuple[float, float] | None = None, file: str | None = None,
+                   field: str | None = None, source: str | None = None) -> ProvincialSchedule:
+        """``{"<code>": constant or {year = value}}`` with every province code exactly once."""
+        given: dict[int, object] = {}
+        for key, raw in table.items():
+            try:
+                code = int(str(key).strip())
+            except ValueError:
+                code = -1
+            if code not in codes:
+                raise InputError(f"{show_value(key)} is not a province code", file=file, field=field,
+                                 allowed="the 31 province codes (GB/T 2260), e.g. 11 for "
+                                 "Beijing, 65 for Xinjiang")
+            given[code] = raw
+        missing = [c for c in codes if c not in given]
+        if missing:
+            raise InputError(f"no path for province(s) {', '.join(map(str, missing))}",
+                             file=file, field=field, allowed="a path for each of the 31 provinces")
+        return cls(codes, tuple(Schedule.parse(given[c], bounds=bounds, file=file,
+                                               field=f"{field}.{c}") for c in codes),
+                   source=source)
+
+    @classmethod
+    def from_csv(cls, path: str | Path, codes: tuple[int, ...], *,
+                 bounds: tuple[float, float] | None = None, file: str | None = None,
+                 field: str | None = None) -> ProvincialSchedule:
+        """Points from a CSV with a ``year,<code>,<code>,...`` header ('#' lines are comments)."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read CSV file '{path}': {exc}", file=file, field=field,
+                             allowed="a path relative to the scenario file") from None
+        rows = [(i, row) for i, row in enumerate(csv.reader(text.splitlines()), start=1)
+                if row and any(c.strip() for c in row) and not row[0].lstrip().startswith("#")]
+        if not rows or [c.strip().lower() for c in rows[0][1]][:1] != ["year"]:
+            raise InputError(f"CSV file '{path}' needs a header 'year,<province codes>'",
+                             file=file, field=field)
+        header = [c.strip() for c in rows[0][1][1:]]
+        table: dict[str, dict[int, object]] = {c: {} for c in header}
+        for lineno, row in rows[1:]:
+            where = f"CSV file '{path}' line {lineno}"
+            if len(row) != len(header) + 1:
+                raise InputError(f"{where}: expected {len(header) + 1} columns, got {len(row)}",
+                                 file=file, field=field)
+            year = _check_year(row[0], file, field, where=where)
+            for code, cell in zip(header, row[1:], strict=True):
+                table[code][year] = _csv_value(cell.strip(), "float", file, field, where)
+        return cls.from_table(table, codes, bounds=bounds, file=file, field=field,
+                              source=str(path))
+
+
+def _canonical_points(s: Schedule) -> object:
+    return s.value if s.value is not None else (s.points[0][1] if s.is_constant else s.points)

@@ -86,7 +86,7 @@ def test_fitted_file_round_trip_feeds_parameters_and_ensembles(tmp_path, monkeyp
     import westdev.calibration.fitted_file as ff
 
     monkeypatch.setattr(ff, "fitted_dir", lambda: tmp_path)
-    from westdev.experiments.experiment import _fitted_uncertainty
+    from westdev.experiments.spec import _fitted_uncertainty
 
     unc = _fitted_uncertainty("CN2019")
     assert unc["firms.catch_up_rate"] == (0.033, 0.004)

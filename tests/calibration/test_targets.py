@@ -34,7 +34,7 @@ def test_literature_targets_cite_their_source(targets):
 
 
 def test_the_documented_gap_is_what_the_data_say(targets):
-    # EVIDENCE.md: West/East GDP per head 0.587 and income 0.604 in 2019
+    # docs/evidence.md: West/East GDP per head 0.587 and income 0.604 in 2019
     assert targets.targets["gdp_pc_ratio_2019"].value == pytest.approx(0.587, abs=5e-4)
     assert targets.targets["income_ratio_2019"].value == pytest.approx(0.604, abs=5e-4)
 
@@ -66,7 +66,7 @@ def _raw():
     (lambda r: r["sets"]["CN2012"].append("gdp_pc_ratio_2019"), "sets.CN2012"),
     (lambda r: r["sets"]["CN2019"].append("no_such_moment"), "sets.CN2019"),
     (lambda r: r["calibration"]["candidates"].append("firms.no_such"),
-     "calibration.candidates[23]"),
+     "calibration.candidates[26]"),
 ])
 def test_bad_targets_name_file_and_field(edit, field):
     raw = _raw()

@@ -64,3 +64,55 @@ def test_params_shows_fitted_values_in_use(capsys):
     for name, value in fitted.items():
         assert f"{value:g}" == lines[name].split()[1] and "fitted CN2019" in lines[name]
     assert main(["params", "--vintage", "CN1990"]) == 2
+
+
+def test_whole_calibration_prints_a_validation_table_that_recomputes(tmp_path, capsys,
+                                                                     monkeypatch):
+    """Both fits, the out-of-sample forecast, province ranks and the back-cast (tiny sizes):
+    the printed table equals what `--report` prints again, and each of its numbers equals
+    the analysis it comes from, recomputed from the stores and CSVs on disk."""
+    import numpy as np
+    import pandas as pd
+    from scipy.stats import spearmanr
+
+    from westdev.calibration import validation_table
+    from westdev.calibration.validation import province_ranks, validate
+
+    tiny = pipeline.Settings(trajectories=1, design_points=6, wave2_points=0, replicates=1,
+                             verify_replicates=1, max_parameters=1)
+    monkeypatch.setitem(pipeline.SETTINGS, "quick", tiny)
+    monkeypatch.setattr(pipeline, "screen", _no_screen)
+    code = main(["calibrate", "--quick", "--out", str(tmp_path), "--backend", "serial",
+                 "--quiet"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    for section in ("in sample", "out of sample", "provinces", "back-cast"):
+        assert f"**{section}**" in printed
+    assert main(["calibrate", "--report", "--out", str(tmp_path)]) == 0
+    again = capsys.readouterr().out
+    assert again.strip() in printed
+
+    table = validation_table.read(tmp_path / "report").set_index("measure")
+    # in sample: the CN2019 fit table
+    fit = pd.read_csv(tmp_path / "CN2019" / "report" / "fit_table.csv", index_col=0)
+    for moment, row in fit.iterrows():
+        assert table.loc[moment, "model"] == pytest.approx(row["simulated"])
+        assert table.loc[moment, "benchmark"] == pytest.approx(row["observed"])
+    # out of sample: recomputed from the validation store
+    errors, _ = validate(tmp_path / "validation")
+    for measure in validation_table.AGGREGATES:
+        row = table.loc[f"{measure}, RMSE 2013–2019"]
+        assert row["model"] == pytest.approx(errors.loc[measure, "model_rmse"])
+        assert row["benchmark"] == pytest.approx(errors.loc[measure, "naive_rmse"])
+    # provinces: the rank correlation recomputed from the provinces' growth rates
+    ranks = province_ranks(tmp_path / "validation")
+    pred = pd.Series(ranks.loc["model", "predicted"])
+    obs = pd.Series(ranks.loc["model", "observed"]).reindex(pred.index)
+    rho = spearmanr(pred, obs).statistic
+    assert np.isfinite(rho) and -1 <= rho <= 1
+    rank_rows = table[table["section"] == "provinces"]
+    assert list(rank_rows["model"]) == pytest.approx([ranks.loc["model", "spearman_rho"]] * 2)
+    # back-cast: the premium row is the whole programme's
+    premium = pd.read_csv(tmp_path / "report" / "backcast_premium.csv", index_col=0)
+    assert table.loc["growth premium of the 2000 programme", "model"] == pytest.approx(
+        premium.loc["whole programme", "premium_pp"])

@@ -53,14 +53,15 @@ def test_help_and_version(capsys):
 
 def test_levers_lists_every_lever_with_articles(capsys):
     assert main(["levers"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    *lines, summary = capsys.readouterr().out.splitlines()  # one line per lever, then the count
     assert len(lines) == len(LEVERS)
     for line, (name, spec) in zip(lines, LEVERS.items(), strict=True):
         assert line.startswith(name + " ")
         assert spec.cited in line and "§" in line and spec.meaning in line
         assert spec.unit in line
+    assert summary.startswith("Assumed magnitudes")
     assert main(["levers", "--area", "land"]) == 0
-    assert len(capsys.readouterr().out.splitlines()) == 3
+    assert len(capsys.readouterr().out.splitlines()) == 3 + 1
     assert main(["levers", "--area", "lnd"]) == 2
 
 
@@ -177,7 +178,7 @@ def test_subprocess_exit_codes(tmp_path):
     assert proc.stderr.startswith("westdev: error: bad.toml: invalid TOML")
     assert "Traceback" not in proc.stderr
     levers = _cli("levers", cwd=tmp_path)
-    assert levers.returncode == 0 and len(levers.stdout.splitlines()) == len(LEVERS)
+    assert levers.returncode == 0 and len(levers.stdout.splitlines()) == len(LEVERS) + 1
 
 
 def test_changed_scenario_names_the_changed_field(tmp_path, capsys, short):

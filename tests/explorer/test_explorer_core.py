@@ -60,7 +60,7 @@ def test_presets_are_the_shipped_scenarios_and_controls_show_their_end_values():
     guide = core.control_values("guideline")
     # phased in from 1.2 (2020) to 1.35 (2025): the control shows where it ends up
     assert guide["fiscal.west_transfer_coefficient"] == "1.35"
-    assert guide[BOND] is True and guide[PENSION] == "national"
+    assert guide[BOND] is True and guide[PENSION] == LEVERS[PENSION].value_guideline
     base = core.control_values("baseline")
     assert {n: base[n] for n in (CIT, BOND, PENSION)} == {CIT: "0.15", BOND: False,
                                                           PENSION: "provincial"}

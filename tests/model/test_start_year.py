@@ -45,12 +45,13 @@ def test_start_year_budget_and_taxes_match_data(start):
 
 
 def test_start_year_goal_ratios_are_the_observed_ones(start):
-    """West/East income 0.604 and GDP per head 0.587 in 2019 (EVIDENCE.md, from the data)."""
+    """West/East income 0.604 and GDP per head 0.587 in 2019 (docs/evidence.md, from the data)."""
     _, frame = start
     west = frame[(frame.area == "West") & (frame.year == 2019)].set_index("indicator").value
     assert west["west_east_ratio_income"] == pytest.approx(0.604, abs=5e-4)
     gdp_pc = west["west_east_ratio_gdp_per_capita"]
-    # GDP per head here divides by year-end population (EVIDENCE uses the mean of two year-ends)
+    # GDP per head here divides by year-end population (docs/evidence.md: the mean of two
+    # year-ends)
     assert gdp_pc == pytest.approx(0.587, abs=3e-3)
 
 

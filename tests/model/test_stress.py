@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import westdev.api as wd
-from westdev.experiments.experiment import load_experiment
+from westdev.experiments.spec import load_experiment
 from westdev.policy.catalogue import LEVERS
 
 PEAK_MEMORY_GB = 2.0

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from westdev.charts import GOAL_RATIOS, OKABE_ITO, plot_goal_ratios, save_figure
+from westdev.charts import GOAL_RATIO_TITLES, OKABE_ITO, plot_goal_ratios, save_figure
 from westdev.inputs.scenario import load_scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ → import fakes
@@ -39,7 +39,7 @@ def test_three_panels_with_bands_theta_and_note(results):
     assert isinstance(fig, Figure)
     assert tuple(round(x, 1) for x in fig.get_size_inches()) == (7.2, 2.6)
     axes = fig.axes
-    assert [ax.get_title() for ax in axes] == list(GOAL_RATIOS.values())
+    assert [ax.get_title() for ax in axes] == list(GOAL_RATIO_TITLES.values())
     assert axes[0].get_ylabel() == "West / East ratio"
     assert all(ax.get_xlabel() == "Year" for ax in axes)
     for ax in axes:

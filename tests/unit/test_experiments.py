@@ -11,21 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from westdev.errors import InputError
-from westdev.experiments.experiment import (
+from westdev.experiments.designs import lever_subsets
+from westdev.experiments.factors import Factor, apply_design_point, resolve_target
+from westdev.experiments.seeds import run_seed
+from westdev.experiments.spec import (
     DEFAULT_EXOGENOUS_SCALES,
-    Factor,
-    apply_design_point,
     experiment_from_dict,
-    inline_scenario,
-    lever_subsets,
     load_experiment,
-    resolve_target,
-    scenario_from_content,
     shipped_experiments,
 )
-from westdev.experiments.seeds import run_seed
 from westdev.inputs.parameters import load_parameters, load_register
-from westdev.inputs.scenario import load_scenario
+from westdev.inputs.scenario import inline_scenario, load_scenario, scenario_from_content
 from westdev.policy.catalogue import LEVERS
 
 
@@ -64,9 +60,9 @@ def test_shipped_experiments_load():
     assert {f"exogenous.{d}.scale" for d in DEFAULT_EXOGENOUS_SCALES} <= names
     # the estimated parameters are drawn from their fit: normal, centred on the fitted value
     from westdev.calibration import read_fitted
-    from westdev.inputs.parameters import _flatten
+    from westdev.inputs.parameters import register_entries
 
-    fitted = dict(_flatten(read_fitted("CN2019").get("parameters", {})))
+    fitted = dict(register_entries(read_fitted("CN2019").get("parameters", {})))
     assert fitted, "a fitted CN2019 vintage ships"
     by_name = {f.name: f for f in ens.factors}
     for name, entry in fitted.items():

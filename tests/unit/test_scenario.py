@@ -1,4 +1,5 @@
-"""Scenario files: the schema of DESIGN §8, strict validation (§9), extends, content hash."""
+"""Scenario files: the schema of docs/design.md §8, strict validation (§9), extends, content
+hash."""
 
 from __future__ import annotations
 

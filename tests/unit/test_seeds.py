@@ -1,4 +1,4 @@
-"""The seed rule of DESIGN §8: seeds depend on (root seed, design point, replicate) only."""
+"""The seed rule of docs/design.md §8: seeds depend on (root seed, design point, replicate) only."""
 
 from __future__ import annotations
 

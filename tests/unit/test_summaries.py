@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import westdev.analysis.summaries as ws
+from westdev.policy.goal import RATIO_INDICATORS
 
-RATIOS = list(ws.GOAL_RATIOS.values())
+RATIOS = list(RATIO_INDICATORS.values())
 
 
 def frame(rows):

@@ -30,10 +30,16 @@ from westdev.policy.instruments import Instruments
 
 def allocate_land(state: EconomyState, setting: Setting, calib: Calibrated, ins: Instruments,
                   prod: Production, expansion: np.ndarray, entrants: FirmPopulation,
-                  land_from_quota: np.ndarray) -> land.LandOutcome:
+                  land_from_quota: np.ndarray) -> tuple[land.LandOutcome, np.ndarray, np.ndarray]:
     """This year's quotas against firms' requests (expansion and entrants' land); western
     surplus quota can be sold east (§33). Movers' land not covered by idle land has already
-    come out of this year's quota."""
+    come out of this year's quota.
+
+    Local governments give new investment projects land first (招商引资: industrial land is
+    their main lure for firms from outside, offered cheaply — Tao, Su, Liu & Cao 2010, Urban
+    Studies 47(10); Lu & Wang 2020, Land Use Policy 97), so a province's granted land goes to
+    entrants before incumbents' expansion. Returns (the outcome, the share of entrants' land
+    granted, the share of expansion land granted) by province."""
     p, geo, firms = setting.p, setting.geo, state.firms
     n = geo.n
     gdp_share = prod.real / prod.real.sum()
@@ -44,15 +50,20 @@ def allocate_land(state: EconomyState, setting: Setting, calib: Calibrated, ins:
                                 ins.land_west_share, ins.land_unused_quota, unused_weight)
     ell = land_intensity(setting, state.year)
     entrant_land_k = entrants.capital * entrants.weight * (entrants.sector > AGRI)
-    request = ell * (np.bincount(firms.province, weights=expansion * firms.weight, minlength=n)
-                     + np.bincount(entrants.province, weights=entrant_land_k, minlength=n))
+    entrant_request = ell * np.bincount(entrants.province, weights=entrant_land_k, minlength=n)
+    expansion_request = ell * np.bincount(firms.province, weights=expansion * firms.weight,
+                                          minlength=n)
     quota = np.maximum(quota - land_from_quota, 0.0)
-    outcome = land.clear(request, quota, state.idle_land, geo.west, ins.land_trading_share,
-                         p["land.quota_price_100m_yuan_per_km2"])
+    outcome = land.clear(entrant_request + expansion_request, quota, state.idle_land, geo.west,
+                         ins.land_trading_share, p["land.quota_price_100m_yuan_per_km2"])
     from_idle = np.minimum(state.idle_land, outcome.used)
     state.idle_land -= from_idle
     state.land_stock += outcome.used
-    return outcome
+    to_entrants = np.minimum(entrant_request, outcome.used)
+    g_entrants = np.divide(to_entrants, entrant_request, out=np.ones(n), where=entrant_request > 0)
+    g_expansion = np.divide(outcome.used - to_entrants, expansion_request, out=np.ones(n),
+                            where=expansion_request > 0)
+    return outcome, g_entrants, np.clip(g_expansion, 0.0, 1.0)
 
 
 def firm_dynamics(state: EconomyState, setting: Setting, calib: Calibrated, ins: Instruments,
@@ -66,12 +77,16 @@ def firm_dynamics(state: EconomyState, setting: Setting, calib: Calibrated, ins:
     plan = plan_investment(state, setting, calib, ins, accounts)
     entrants = make_entrants(state, setting, calib, ins,
                              entrant_agents(state, setting, calib, ins, prod, pairing_received), rng)
-    outcome = allocate_land(state, setting, calib, ins, prod, plan.expansion, entrants,
-                            moved.land_from_quota)
-    g = outcome.granted_share
-    gross, duty_cost = realise_investment(state, setting, ins, plan, g, moved.ei_inflow)
+    outcome, g_entrants, g_expansion = allocate_land(state, setting, calib, ins, prod,
+                                                     plan.expansion, entrants,
+                                                     moved.land_from_quota)
+    # land converted for the pushed projects, outside the regular quota
+    state.land_stock += land_intensity(setting, state.year) * np.bincount(
+        firms.province, weights=plan.pushed_expansion * firms.weight, minlength=n)
+    gross, duty_cost = realise_investment(state, setting, ins, plan, g_expansion, moved.ei_inflow)
     # rationed entrants: each entrant agent stands for fewer firms (deterministic thinning)
-    entrants.weight = entrants.weight * np.where(entrants.sector > AGRI, g[entrants.province], 1.0)
+    entrants.weight = entrants.weight * np.where(entrants.sector > AGRI,
+                                                 g_entrants[entrants.province], 1.0)
     entrants.keep(entrants.weight > 0)
     investment = (firms.totals(gross, n)
                   + np.bincount(entrants.province, weights=entrants.capital * entrants.weight, minlength=n))

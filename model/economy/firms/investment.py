@@ -1,5 +1,6 @@
 """Investment: desired capital from the user cost (ln K*/K closed at `firms.investment_adjustment`
-a year), financed by retained profit and credit (state firms: soft budget constraint); non-farm
+a year), financed by retained profit and credit (state firms: soft budget constraint, and a
+state-led push: `public_investment_index` raises their investment); non-farm
 expansion needs construction land (rationed by the land market); energy-intensive capital grows
 at most at the energy-consumption cap (§16). The §30 duty exemption lowers the price of
 eligible imported equipment; the tariff it forgoes is booked next year.
@@ -24,7 +25,9 @@ class InvestmentPlan:
 
     gross: np.ndarray  # gross investment per real firm (100m yuan)
     depreciation: np.ndarray  # per real firm
-    expansion: np.ndarray  # net non-farm expansion that needs new land
+    expansion: np.ndarray  # net non-farm expansion that asks the regular land quota
+    pushed_expansion: np.ndarray  # expansion beyond it under the state-led push (own land)
+    waste: np.ndarray  # pushed spending that adds no productive capital
     eligible: np.ndarray  # in the encouraged catalogue (for the duty exemption)
 
 
@@ -36,14 +39,30 @@ def plan_investment(state: EconomyState, setting: Setting, calib: Calibrated, in
     cost = user_cost(state, setting, calib, ins, eligible, cit_rate)
     gap = capital_gap(state, setting, calib, ins, cost)
     dep = p["firms.depreciation"] * firms.capital
-    gross = gross_investment(firms.capital, gap, p["firms.depreciation"],
-                             p["firms.investment_adjustment"])
+    rule = gross_investment(firms.capital, gap, p["firms.depreciation"],
+                            p["firms.investment_adjustment"])
     retained = (1 - p["households.dividend_payout"]) * np.maximum(accounts.after_tax, 0.0)
     funds = retained + p["firms.credit_capacity"] * firms.capital
     funds = np.where(firms.state, np.inf, funds)  # state firms: soft budget constraint
-    gross = np.minimum(gross, funds)
-    expansion = np.maximum(gross - dep, 0.0) * (firms.sector > AGRI)
-    return InvestmentPlan(gross=gross, depreciation=dep, expansion=expansion, eligible=eligible)
+    nonfarm = firms.sector > AGRI
+    # the state-led push (driver public_investment_index, by province): governments push
+    # investment beyond the user-cost rule, state firms most (ODD §7.10.3); the push comes
+    # with its land — local governments convert land for the projects they push and finance
+    # them by selling land (land-based finance) — so only the expansion the firm would make
+    # without the push asks the regular quota
+    push = np.broadcast_to(np.asarray(setting.exogenous(state.year)["public_investment_index"],
+                                      dtype=float), (setting.geo.n,))
+    eta = np.where(firms.state, p["firms.state_investment_push_elasticity"],
+                   p["firms.private_investment_push_elasticity"])
+    regular = np.minimum(rule, funds)
+    gross = np.minimum(rule * push[firms.province] ** (eta * nonfarm), funds)
+    expansion = np.maximum(np.minimum(gross, regular) - dep, 0.0) * nonfarm
+    pushed = (np.maximum(gross - dep, 0.0) * nonfarm) - expansion
+    # spending beyond what the firm would invest unpushed adds less productive capital: a
+    # share of pushed projects creates little value (Ansar, Flyvbjerg, Budzier & Lunn 2016)
+    waste = (1.0 - p["firms.push_capital_efficiency"]) * np.maximum(gross - regular, 0.0)
+    return InvestmentPlan(gross=gross, depreciation=dep, expansion=expansion,
+                          pushed_expansion=pushed, waste=waste, eligible=eligible)
 
 
 def realise_investment(state: EconomyState, setting: Setting, ins: Instruments,
@@ -71,5 +90,7 @@ def realise_investment(state: EconomyState, setting: Setting, ins: Instruments,
                           * p["firms.imported_equipment_share"] * p["firms.equipment_tariff"])
     else:
         duty_cost = 0.0
-    firms.capital = (1 - p["firms.depreciation"]) * firms.capital + gross
+    # pushed spending is investment (it is built and counted) but only part of it is
+    # productive capital; rationing and the energy cap cut the productive part first
+    firms.capital = (1 - p["firms.depreciation"]) * firms.capital + gross - np.minimum(plan.waste, gross)
     return gross, duty_cost

@@ -84,7 +84,7 @@ def budgets(state: EconomyState, setting: Setting, calib: Calibrated, ins: Instr
                        - state.duty_cost_due)  # tariffs forgone on last year's investment (§30)
     pool = calib.central_revenue0 if calibrate_to is not None else central_revenue
     central_paid, local_paid, pre = _projects(setting, calib, ins, prod, b, costs, push, pool,
-                                              calibrate_to)
+                                              calibrate_to, state.year)
     net_new_debt = _allocate(setting, ins, b, costs, pre, central_paid, local_paid, net_new)
     central = _central_accounts(state, setting, ins, prod, inc, b, costs, central_revenue)
     return BudgetYear(budgets=b, central=central, lever_costs=costs, net_new_debt=net_new_debt,
@@ -112,8 +112,11 @@ def _revenue_and_transfers(state: EconomyState, setting: Setting, ins: Instrumen
     cost_factor = delivery_cost(state, setting, ins)
     formula, gap = gov.formula_transfer(own + b["land_sales"], pop, cost_factor,
                                         p["fiscal.formula_gap_fill"], ins.transfer_coefficient)
-    b["formula_transfer"] = formula
-    lever_costs.add(costs, lever_costs.formula_transfer(ins, gap))
+    # central transfers grow beyond the formula's own base with the central transfer index
+    # (exogenous: 1 in projections; the history feeds the data's rise)
+    index = setting.exogenous(state.year)["central_transfer_index"]
+    b["formula_transfer"] = formula * index
+    lever_costs.add(costs, lever_costs.formula_transfer(ins, gap * index))
     protected_km2 = ins.protected_share * geo.area_km2
     eco_rate = ins.ecological_transfer_per_km2
     b["ecological_transfer"] = eco_rate * protected_km2 / 1e8
@@ -167,8 +170,8 @@ def _borrowing(state: EconomyState, setting: Setting, ins: Instruments, prod: Pr
 
 
 def _projects(setting: Setting, calib: Calibrated, ins: Instruments, prod: Production,
-              b: gov.ProvincialBudgets, costs: dict, push: float, pool: float,
-              calibrate_to: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+              b: gov.ProvincialBudgets, costs: dict, push: np.ndarray | float, pool: float,
+              calibrate_to: np.ndarray | None, state_year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Earmarked transfers and centrally planned projects (transport, water, information)
     with local co-financing (§6, §9, §30). Returns (central project money, local
     co-financing, resources left before co-financing)."""
@@ -182,14 +185,16 @@ def _projects(setting: Setting, calib: Calibrated, ins: Instruments, prod: Produ
     # co-financing capacity: a share of the province's free resources before earmarked funds
     local_cap = np.maximum(pre, 0.0) * p["fiscal.cofinancing_capacity"]
     central_paid, local_paid = gov.project_funding(central_funds, local_cap, ins.cofinancing)
+    # earmarked (non-project) transfers grow with central revenue (shares calibrated at
+    # start) and with the central transfer index (exogenous; the history feeds the data's rise)
+    index = setting.exogenous(state_year)["central_transfer_index"]
     if calibrate_to is not None:
         # earmarked (net of remittances, 上解) transfers close the start year's budget:
         # programme spending as observed = pre + earmarked + central project money
         # + talent programmes + subsidies
         calib.earmarked_share = (calibrate_to - (pre + central_paid + b["talent"]
-                                                 + b["subsidies"])) / pool
-    # earmarked (non-project) transfers grow with central revenue; shares calibrated at start
-    b["earmarked_transfer"] = calib.earmarked_share * pool
+                                                 + b["subsidies"])) / (pool * index)
+    b["earmarked_transfer"] = calib.earmarked_share * pool * index
     pre = pre + b["earmarked_transfer"]
     b["project_transfer"] = central_paid
     lever_costs.add(costs, lever_costs.projects(p, ins, setting.no_policy, west, gdp, push,
