@@ -34,7 +34,7 @@ from westdev.economy.markets.migration import (
     populated_pairs,
 )
 from westdev.economy.production import produce, si_load
-from westdev.economy.public_capital import public_services_raw
+from westdev.economy.public_capital import public_services_raw, reference_indices
 from westdev.economy.state import (
     BudgetYear,
     Calibrated,
@@ -288,10 +288,13 @@ def calibrate(state: EconomyState, setting: Setting, rng: np.random.Generator
     state.employer_si = (setting.reference_levers["industry.employer_si_rate"]
                          + p["labour.other_employer_si_rate"])
     calib, employed_units = calibrate_firms(state, setting, rng)
+    calib.reference_remote_coverage = ins.remote_coverage
     prod, inc, year = calibrate_accounts(state, setting, calib, employed_units)
-    # the public-services index is 100 at the national population-weighted mean of the start
-    pop = state.census.population
-    calib.public_services_index0 = np.average(public_services_raw(state, setting, ins), weights=pop)
+    # the goal indices start at the reference measurement (national mean 100), whatever the
+    # parameters of this run; later years move with the run's own raw values
+    calib.public_services_ref0, calib.infrastructure_ref0 = reference_indices(
+        setting, setting.reference_parameters)
+    calib.public_services_raw0 = public_services_raw(state, setting, ins)
     calibrate_migration(state, setting, calib, inc)
     # firm location factors: after-tax profitability equal across provinces at start
     va_cell = obs.gdp[:, None] * obs.sector_share
