@@ -55,10 +55,18 @@ def delivery_cost(state: EconomyState, setting: Setting, ins: Instruments,
     return np.minimum(rel, 1.0) + extra
 
 
+def served_population(census, migrant_access: float) -> np.ndarray:
+    """Residents the local public-service budget serves: everyone with local hukou, and
+    residents without it for the share of services open to them (§5, lever
+    `public_services.migrant_access_share`). Opening services to migrants spreads the same
+    capital over more people where migrants live."""
+    return census.population - (1.0 - migrant_access) * census.non_local
+
+
 def public_services_raw(state: EconomyState, setting: Setting, ins: Instruments) -> np.ndarray:
-    """Public-service capital per head × staff quality ÷ delivery cost (unnormalised)."""
-    pop = state.census.population
-    return state.k_public * state.staff_quality / (pop * delivery_cost(state, setting, ins))
+    """Public-service capital per person served × staff quality ÷ delivery cost (unnormalised)."""
+    served = served_population(state.census, ins.migrant_access)
+    return state.k_public * state.staff_quality / (served * delivery_cost(state, setting, ins))
 
 
 def public_services_index(state: EconomyState, setting: Setting, calib: Calibrated,
@@ -96,7 +104,7 @@ def reference_indices(setting: Setting, reference: Parameters) -> tuple[np.ndarr
     rel = (density / np.average(density, weights=pop)) ** (-p["public.density_cost_elasticity"])
     cost = np.minimum(rel, 1.0) + np.maximum(rel - 1.0, 0.0) * (
         1.0 - p["public.remote_coverage_effect"] * ins.remote_coverage)
-    ps = k_public * quality / (pop * cost)
+    ps = k_public * quality / (pop * cost)  # per resident: the start year's reference
     weights = np.array([1.0, p["infrastructure.expressway_weight"], p["infrastructure.railway_weight"]])
     network = goods.network_quality(obs.network_km, geo.area_km2, weights)
     access = goods.market_access(obs.gdp, network, geo.distance_km, p["infrastructure.distance_decay"])

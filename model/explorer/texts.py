@@ -67,6 +67,7 @@ LEVER_ZH: dict[str, str] = {
     "opening.border_trade_boost": "沿边开放与边境贸易带来的外需",
     "opening.free_trade_zones_index": "自由贸易试验区与开放平台指数",
     "public_services.migrant_access_share": "常住人口（无本地户籍）享有基本公共服务比例（全国）",
+    "public_services.hukou_settlement_rate": "非本地户籍常住人口每年落户比例（额外，全国）",
     "public_services.health_education_share_west": "西部卫生、教育与社会服务支出占比",
     "public_services.pension_pooling": "养老保险统筹层级（全国）",
     "ecology.protected_share_west": "西部重点生态功能区与自然保护地占比",
@@ -75,6 +76,7 @@ LEVER_ZH: dict[str, str] = {
 }
 
 UNIT_ZH: dict[str, str] = {
+    "share of non-local residents per year": "占非本地户籍常住人口比例/年",
     "ratio": "比值",
     "share": "比例",
     "rate": "税（费）率",

@@ -388,8 +388,15 @@ _LEVERS: list[LeverSpec] = [
     _f("public_services", "migrant_access_share", "share", 0.5, 0.9, 0.5, [5], (0.0, 1.0),
        "Share of local basic public services that residents without local hukou can use (national).",
        "Lowers the hukou cost of migration and widens who the public-service budget serves.",
-       "westdev.economy.markets.migration.MigrationModel.utilities",
+       "westdev.economy.public_capital.served_population",
        west_preference=False),
+    _f("public_services", "hukou_settlement_rate", "share of non-local residents per year",
+       0.0, 0.02, 0.0, [5], (0.0, 0.2),
+       "Extra yearly probability that a resident without local hukou settles (obtains it), beyond "
+       "the register's grant rate (新型城镇化, 农业转移人口市民化; national).",
+       "Settled residents are served by the local public-service budget in full and no longer "
+       "bear the hukou cost of living away from their hukou province.",
+       "westdev.economy.households.households", west_preference=False),
     _f("public_services", "health_education_share_west", "share of western budget", 0.35, 0.4,
        0.35, [22, 23, 25, 26], (0.0, 0.9),
        "Share of western provincial spending on health, education and social services.",

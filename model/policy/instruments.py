@@ -77,6 +77,7 @@ class Instruments:
     # public services, hukou, social insurance (§5, §22–§27)
     public_service_share: np.ndarray  # public_services.health_education_share_west
     migrant_access: float  # public_services.migrant_access_share (national)
+    hukou_settlement: float  # public_services.hukou_settlement_rate (national, per year)
     portability_cost: float  # public_services.pension_pooling → register: migration.portability_cost_*
     pooling: str  # public_services.pension_pooling
     # ecology (§14–§17)
@@ -121,6 +122,7 @@ def instruments(values: dict, geo: Geography, p: Parameters) -> Instruments:
         protected_share=west_or(v["ecology.protected_share_west"], p["ecology.protected_share_other"]),
         power_discount=west_or(v["energy.west_power_price_discount"], 0.0),
         migrant_access=float(v["public_services.migrant_access_share"]),
+        hukou_settlement=float(v["public_services.hukou_settlement_rate"]),
         portability_cost=p[POOLING_PORTABILITY[v["public_services.pension_pooling"]]],
         skilled_incentive=west_or(v["talent.skilled_migrant_incentive_yuan"], 0.0),
         young_upgrade=p["households.young_upgrade_rate"]
