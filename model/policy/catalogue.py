@@ -180,6 +180,27 @@ class LeverSpec:
         return Schedule.from_points(self.enacted_points, kind=self.kind, bounds=self.bounds,
                                     choices=self.choices).at(year)
 
+    def evidence_of(self, value: Value) -> Evidence | None:
+        """The basis a scenario's (final) value rests on: the guideline's, the enacted one's or
+        2019's, whichever the value is (checked in that order); None for any other value (a
+        user's own choice) or a lever without bases."""
+        if self.basis is None:
+            return None
+        if value == self.value_guideline:
+            return self.basis.guideline
+        enacted = self.enacted_points
+        if self.enacted_changes and value == enacted[max(enacted)]:
+            return self.basis.enacted
+        if value == self.value_2019:
+            return self.basis.v2019
+        return None
+
+    @property
+    def has_assumed_magnitude(self) -> bool:
+        """True when any of its 2019, guideline or enacted values is a range assumption."""
+        return self.basis is not None and any(
+            self.basis.of(w).assumed for w in ("2019", "guideline", "enacted"))
+
     def allowed(self) -> str:
         """Human-readable allowed values, for error messages."""
         if self.kind == "bool":
