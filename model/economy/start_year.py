@@ -22,6 +22,7 @@ from westdev.economy.firms.profitability import (
     profitability,
     user_cost,
 )
+from westdev.economy.government import rules as gov_rules
 from westdev.economy.government.budgets import budgets
 from westdev.economy.households import services_for_migration
 from westdev.economy.incomes import expected_income, firm_tax_rates, incomes
@@ -158,6 +159,7 @@ def calibrate_accounts(state: EconomyState, setting: Setting, calib: Calibrated,
     calib.tax_efficiency = obs.tax_revenue / inc.local_tax_gross
     inc = incomes(state, setting, calib, ins, prod)
     calib.central_revenue0 = inc.central_tax.sum() + p["fiscal.central_other_tax_rate"] * obs.gdp.sum()
+    calib.transition_share = gov_rules.income_gap_shares(obs.income_pc, obs.population)
     year = budgets(state, setting, calib, ins, prod, inc, calibrate_to=obs.budget_expenditure)
     calib.household_income_target = obs.income_pc * obs.population / 1e8
     calib.income_residual_rate = (calib.household_income_target - inc.household_income) / obs.gdp

@@ -116,6 +116,8 @@ class Calibrated:
     tax_efficiency: np.ndarray = field(default_factory=lambda: np.ones(0))
     income_residual_rate: np.ndarray = field(default_factory=lambda: np.zeros(0))
     earmarked_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # each province's share of need-based poverty funds (§1), from start-year incomes
+    transition_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
     services_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
     exports_base: float = 0.0
     absorption_share: float = 0.0

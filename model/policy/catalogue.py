@@ -245,6 +245,14 @@ _LEVERS: list[LeverSpec] = [
        "Pays each province for its protected land; a national programme that the guideline raises.",
        "westdev.economy.government.budgets.budgets",
        west_preference=False),
+    _f("fiscal", "transition_funds_100m_yuan", "100m yuan/yr", 0.0, 400.0, 0.0, [1],
+       (0.0, 3000.0),
+       "Central funds for consolidating poverty alleviation (过渡期衔接推进乡村振兴补助资金) beyond "
+       "2019's special poverty funds (1,261亿元, which stay in the earmarked transfers).",
+       "An earmarked central transfer to the provinces whose income per head is below the "
+       "national mean, in proportion to their shortfall (population × income gap at the start), "
+       "spent through each province's budget.",
+       "westdev.economy.government.budgets.budgets", west_preference=False),
     _f("fiscal", "cit_rate_encouraged_west", "rate", 0.15, 0.15, 0.25, [30], (0.0, 0.25),
        "Corporate income tax rate for encouraged-industry firms in the west (standard rate 25 %).",
        "Raises after-tax profit of eligible firms: lower user cost of capital (investment), more "

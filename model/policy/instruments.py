@@ -39,6 +39,7 @@ class Instruments:
     bond_quota_multiplier: np.ndarray  # fiscal.west_bond_quota_multiplier (1 elsewhere)
     transfers_in_bond_capacity: bool  # fiscal.transfers_in_bond_capacity
     ecological_transfer_per_km2: float  # fiscal.ecological_transfer_yuan_per_km2 (yuan/km²)
+    transition_funds: float  # fiscal.transition_funds_100m_yuan (100m yuan/yr, national)
     pairing_share: float  # fiscal.pairing_assistance_pct_donor_revenue / 100 (share of donor revenue)
     # finance (§31)
     spread_cut: np.ndarray  # finance.small_firm_spread_cut_pp / 100 (share)
@@ -151,6 +152,7 @@ def instruments(values: dict, geo: Geography, p: Parameters) -> Instruments:
         duty_exemption=bool(v["fiscal.equipment_duty_exemption"]),
         transfers_in_bond_capacity=bool(v["fiscal.transfers_in_bond_capacity"]),
         ecological_transfer_per_km2=float(v["fiscal.ecological_transfer_yuan_per_km2"]),
+        transition_funds=float(v["fiscal.transition_funds_100m_yuan"]),
         pairing_share=float(v["fiscal.pairing_assistance_pct_donor_revenue"]) / 100.0,
         steer_energy_intensive=bool(v["industry.energy_intensive_to_clean_west"]),
         enclave_tax_share=float(v["industry.enclave_tax_share_to_origin"]),

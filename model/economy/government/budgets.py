@@ -192,13 +192,18 @@ def _projects(setting: Setting, calib: Calibrated, ins: Instruments, prod: Produ
     # earmarked (non-project) transfers grow with central revenue (shares calibrated at
     # start) and with the central transfer index (exogenous; the history feeds the data's rise)
     index = setting.exogenous(state_year)["central_transfer_index"]
+    # §1: funds for consolidating poverty alleviation beyond 2019's special poverty funds
+    # (which the calibrated earmarked share already carries), to the provinces below the
+    # national mean income in proportion to their shortfall
+    transition = ins.transition_funds * calib.transition_share
     if calibrate_to is not None:
         # earmarked (net of remittances, 上解) transfers close the start year's budget:
         # programme spending as observed = pre + earmarked + central project money
         # + talent programmes + subsidies
         calib.earmarked_share = (calibrate_to - (pre + central_paid + b["talent"]
-                                                 + b["subsidies"])) / (pool * index)
-    b["earmarked_transfer"] = calib.earmarked_share * pool * index
+                                                 + b["subsidies"] + transition)) / (pool * index)
+    b["earmarked_transfer"] = calib.earmarked_share * pool * index + transition
+    lever_costs.add(costs, lever_costs.transition_funds(ins, setting.no_policy))
     pre = pre + b["earmarked_transfer"]
     b["project_transfer"] = central_paid
     lever_costs.add(costs, lever_costs.projects(p, ins, setting.no_policy, west, gdp, push,
