@@ -118,7 +118,8 @@ def mix_key(df: pd.DataFrame) -> pd.Series:
 
 
 def scenario_note(order: Sequence[str], lang: str = "en") -> str:
-    names = ", ".join(order)
+    """'Scenarios: <titles>.' — each scenario's reader-facing title."""
+    names = ("、" if lang == "zh" else ", ").join(L.scenario_label(s, lang) for s in order)
     if lang == "zh":
         return f"{L.text('scenarios', lang)}：{names}。"
     return f"{L.text('scenarios', lang)}: {names}."
@@ -146,11 +147,13 @@ def close_figure(fig, parts: Sequence[str], note: str | None, lang: str, *, own:
                  handles: dict | None = None, legend_ax=None, title: str | None = None,
                  ncols: int | None = None) -> None:
     """Footnote (the chart's sentences, then the caller's `note`), legend and title on a figure
-    the chart made itself; into a caller's Axes only the legend goes (on `legend_ax`)."""
+    the chart made itself; into a caller's Axes only the legend goes (on `legend_ax`). Legend
+    keys that are scenario names are shown by their titles (`labels.scenario_label`)."""
     parts = [*parts, note] if note else list(parts)
+    labels = [L.scenario_label(k, lang) for k in handles] if handles else None
     if own:
         finish(fig, join(parts, lang), lang=lang, title=title, ncols=ncols,
                legend_handles=list(handles.values()) if handles else None,
-               legend_labels=list(handles) if handles else None)
+               legend_labels=labels)
     elif handles and legend_ax is not None:
-        legend_ax.legend(list(handles.values()), list(handles))
+        legend_ax.legend(list(handles.values()), labels)

@@ -3,13 +3,20 @@
 `text(key, lang)` returns a phrase; `indicator_label(name, lang)` and `indicator_unit(name,
 lang)` describe an indicator of the results table (docs/ODD.md §4.11); `province_label` gives a
 province's display name (short English names where the full one is too long for a tile, the
-short Chinese name for ``lang="zh"``).
+short Chinese name for ``lang="zh"``). Scenarios, levers and design factors are named by
+`scenario_label`, `lever_label` and `factor_label` (`westdev.charts.names`).
 """
 
 from __future__ import annotations
 
 import functools
 
+from westdev.charts.names import (  # noqa: F401 (the charts read them from here)
+    factor_label,
+    lever_label,
+    scenario_label,
+    unit_label,
+)
 from westdev.inputs.datasets import load_provincial_data
 from westdev.policy.goal import CONTEXT_RATIO, RATIO_INDICATORS
 

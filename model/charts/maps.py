@@ -143,7 +143,7 @@ def plot_province_tiles(results: pd.DataFrame, indicator: str = "income_ratio_to
             key.set_title(L.text("key", lang), fontsize=7, loc="left", pad=2,
                           fontweight="normal")
         handles = [Line2D([], [], color=colour_for(s, order, colours)) for s in order]
-        labels = list(order)
+        labels = [L.scenario_label(s, lang) for s in order]
         if reference is not None:
             handles.append(Line2D([], [], color=GREY, linestyle=":", linewidth=0.8))
             if reference_label is None and indicator.endswith("ratio_to_east"):
@@ -317,7 +317,7 @@ def plot_choropleth(results: pd.DataFrame, indicator: str = "income_ratio_to_eas
             panel.set_ylim(17.5, 54)
             panel.set_aspect(1 / math.cos(math.radians(36)))
             panel.set_axis_off()
-            panel.set_title(scen, loc="left")
+            panel.set_title(L.scenario_label(scen, lang), loc="left")
         for panel in axes[len(order):]:
             panel.set_visible(False)
         if coll is not None:

@@ -114,9 +114,10 @@ def plot_worst_province(results: pd.DataFrame, *, year: int | None = None,
                  D.band_note(worst if len(worst) else prov, order, lang)]
         if lang == "en":
             parts.append("Right: median across runs (dots), 5–95 % (bars); provinces sorted by "
-                         f"the {ref} median.")
+                         f"the median of {L.scenario_label(ref, lang)}.")
         else:
-            parts.append(f"右图：运行中位数（点）与 5–95 %（横线）；按 {ref} 中位数排序。")
+            parts.append(f"右图：运行中位数（点）与 5–95 %（横线）；按{L.scenario_label(ref, lang)}"
+                         "的中位数排序。")
         D.close_figure(fig, parts, note, lang, own=own, handles=handles, legend_ax=right)
     return fig
 
