@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from westdev.analysis.summaries import MIN_BAND_RUNS
 from westdev.charts import labels as L
 from westdev.charts.style import finish
 from westdev.errors import InputError
@@ -139,8 +140,19 @@ def join(parts: Sequence[str], lang: str = "en") -> str:
 def band_note(df: pd.DataFrame, order: Sequence[str], lang: str = "en") -> str:
     """What the bands of a fan show: quantiles over the runs, or none for one run each."""
     if max_runs(df, order) > 1:
-        return L.text("fan_note", lang, n=n_runs(df, order))
+        return join([L.text("fan_note", lang, n=n_runs(df, order)),
+                     few_runs_note(df, order, lang)], lang)
     return L.text("one_run_note", lang)
+
+
+def few_runs_note(df: pd.DataFrame, order: Sequence[str], lang: str = "en") -> str:
+    """A warning when bands rest on fewer runs than a 5–95 % band needs (`MIN_BAND_RUNS`);
+    '' otherwise."""
+    counts = [df.loc[df["scenario"] == s, "run_id"].nunique() for s in order]
+    fewest = min((c for c in counts if c), default=0)
+    if fewest <= 1 or fewest >= MIN_BAND_RUNS:
+        return ""
+    return L.text("few_runs_note", lang, n=fewest, need=MIN_BAND_RUNS)
 
 
 def close_figure(fig, parts: Sequence[str], note: str | None, lang: str, *, own: bool,

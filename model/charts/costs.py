@@ -389,7 +389,7 @@ def plot_frontier(results: pd.DataFrame, *, year: int | None = None,
                                textcoords="offset points", fontsize=7, color="#222222")
         if kind == "pct":
             panel.axhline(0, color=GREY, linewidth=0.6)
-            panel.set_ylabel(L.text("frontier_y_dev", lang, reference=ref))
+            panel.set_ylabel(L.text("frontier_y_dev", lang, reference=L.scenario_label(ref, lang)))
         else:
             panel.set_ylabel(L.text("frontier_y_level", lang))
         panel.set_xlabel(L.text("frontier_x", lang, year=year))

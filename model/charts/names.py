@@ -174,7 +174,7 @@ def lever_label(name: str, lang: str = "en") -> str:
     key = name[len("levers."):] if name.startswith("levers.") else name
     titles = LEVER_TITLES.get(key)
     if titles is None:
-        return name
+        return key
     return titles[1] if lang == "zh" else titles[0]
 
 
