@@ -8,7 +8,8 @@ summary / sensitivity DataFrame, an optional Axes to draw into, and ``lang`` ("e
 none touches a model object. The house style is in `westdev.charts.style`.
 
 May import: ``westdev.errors``, ``westdev.inputs`` (the provinces and the map),
-``westdev.policy`` and ``westdev.analysis.summaries`` (the tables some charts draw).
+``westdev.policy``, ``westdev.analysis.summaries`` (the tables some charts draw) and
+``westdev.analysis.sensitivity`` (the noise flags of an older indices table).
 
 ======================================  ================================================
 function                                what it shows
