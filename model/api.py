@@ -94,10 +94,62 @@ def compare(scenarios: Sequence[ScenarioLike], *, replicates: int | None = None,
                   scheduler=scheduler)
 
 
+# ---------------------------------------------------------------------- plain scripts (issue 20)
+GUARD_HINT = ("westdev: error: a batch with worker processes was started at the top level of "
+              "{script} (line {line}). Worker processes re-run this file, so put the batch "
+              "under a main guard — add `if __name__ == \"__main__\":` above it and indent "
+              "it — or pass backend=\"serial\".")
+
+
+def require_main_guard(backend: str, scheduler: str | None = None) -> None:
+    """Stop at once, with one line saying what to add, when a batch that starts worker
+    processes is called from the top level of a script without ``if __name__ ==
+    "__main__":`` — the spawned workers would re-run the script and fail with pages of
+    ``BrokenProcessPool`` tracebacks. Notebooks, ``python -c`` and guarded scripts pass."""
+    import ast
+    import sys
+
+    if backend == "serial" or (backend == "dask" and scheduler):
+        return
+    main = sys.modules.get("__main__")
+    file = getattr(main, "__file__", None)
+    if main is None or not file or not str(file).endswith(".py"):
+        return
+    frame = sys._getframe(1)
+    while frame is not None and not (frame.f_globals is vars(main)
+                                     and frame.f_code.co_name == "<module>"):
+        frame = frame.f_back
+    if frame is None:
+        return  # called from a function the script did not call at its top level
+    line = frame.f_lineno
+    try:
+        tree = ast.parse(Path(file).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and _is_main_test(node.test) and \
+                node.body[0].lineno <= line <= (node.body[-1].end_lineno or line):
+            return
+    raise SystemExit(GUARD_HINT.format(script=Path(file).name, line=line))
+
+
+def _is_main_test(test: Any) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    import ast
+
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
+
+
 def _batch(scenarios: list[ScenarioLike], *, kind: str, replicates: int | None,
            root_seed: int | None, resolution: str | None, out: str | Path | None,
            backend: str, workers: int | None, overwrite: bool, progress: bool,
            simulate: str | Callable, scheduler: str | None = None) -> ResultsStore:
+    require_main_guard(backend, scheduler)
     tasks, request, seed0 = plan(scenarios, replicates=replicates, root_seed=root_seed,
                                  resolution=resolution)
     get_backend(backend, workers, scheduler)  # check before anything is created
@@ -132,6 +184,7 @@ def sweep(spec: ExperimentLike, *, out: str | Path | None = None, backend: str =
     `out` defaults to a new temporary directory; an existing store with the same request
     resumes (finished runs are kept), one with another request is an `InputError`.
     """
+    require_main_guard(backend, scheduler)
     exp = experiment(spec)
     get_backend(backend, workers, scheduler)
     if out is None:
@@ -213,5 +266,6 @@ def rerun(manifest: str | Path, *, out: str | Path | None = None, backend: str =
           workers: int | None = None, scheduler: str | None = None, overwrite: bool = False,
           progress: bool = True) -> ResultsStore:
     """Repeat a stored batch from its manifest (see `westdev.experiments.execute.rerun`)."""
+    require_main_guard(backend, scheduler)
     return _rerun(manifest, out, backend=backend, workers=workers, scheduler=scheduler,
                   overwrite=overwrite, progress=progress)

@@ -106,11 +106,31 @@ def _add_info_commands(sub: Any) -> None:
                    help="print the catalogue as Markdown (the source of docs/levers.md)")
     p.set_defaults(func=_cmd_levers)
 
-    p = sub.add_parser("params", help="list the parameter register (values in use: fitted "
-                       "where a fitted vintage sets them)")
+    p = sub.add_parser("params", help="the parameter register: each parameter's meaning, unit, "
+                       "allowed range, tag, source and the value in use (fitted where a "
+                       "fitted vintage sets it)")
     p.add_argument("--vintage", default="CN2019",
                    help="parameter vintage whose fitted values are shown (default CN2019)")
+    p.add_argument("--tag", help="only parameters with this tag (data, calibrated, "
+                   "literature, assumed, ...)")
     p.set_defaults(func=_cmd_params)
+
+    # ------------------------------------------------------------------ export (issue 20)
+    p = sub.add_parser("export", help="write a results store as CSV files for spreadsheets",
+                       description="Write a results store's results and runs as CSV files "
+                       "(UTF-8 with a byte-order mark, so that spreadsheet programs read "
+                       "Chinese names right): DIR/results.csv (one row per run, year, area "
+                       "and indicator) and DIR/runs.csv (one row per run: scenario, "
+                       "replicate, seed, status, error, wall time, inputs).")
+    p.add_argument("store", type=Path, metavar="STORE", help="a results store directory")
+    p.add_argument("--csv", action="store_true", default=True,
+                   help="CSV files (the one format; the flag may be left out)")
+    p.add_argument("--out", type=Path, help="output directory (default: STORE/csv)")
+    p.add_argument("--indicators", nargs="+", metavar="NAME",
+                   help="only these indicators (default: all)")
+    p.add_argument("--areas", nargs="+", metavar="AREA",
+                   help="only these areas (West, East, China, a province...; default: all)")
+    p.set_defaults(func=_cmd_export)
 
 
 def _add_experiment_commands(sub: Any) -> None:
@@ -311,7 +331,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                     resolution=args.resolution, out=out, backend=_backend(args),
                     workers=args.workers, overwrite=args.overwrite, progress=not args.quiet,
                     scheduler=args.scheduler)
-    return _summary(store)
+    code = _summary(store)
+    _closing(store)
+    return code
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -332,7 +354,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                                scenarios=[s.name for s in scenarios])
         for path in save_figure(fig, store.path / "goal_ratios"):
             print(f"chart: {path}")
-    return _summary(store)
+    code = _summary(store)
+    _closing(store)
+    return code
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -379,12 +403,61 @@ def _cmd_params(args: argparse.Namespace) -> int:
         raise InputError(f"unknown parameter vintage {args.vintage!r}", field="--vintage",
                          allowed=", ".join(known_vintages()))
     fitted = parameters.load_fitted(args.vintage)
-    width = max((len(name) for name in register), default=0)
+    tags = sorted({spec.tag for spec in register.values()})
+    if args.tag is not None and args.tag not in tags:
+        raise InputError(f"unknown tag {args.tag!r}", field="--tag", allowed=", ".join(tags))
+    shown = 0
     for name, spec in register.items():
+        if args.tag is not None and spec.tag != args.tag:
+            continue
         # a calibrated parameter runs at its fitted value; the register's is the starting value
         value = fitted.get(name, spec.value)
-        note = f"  (fitted {args.vintage}; register {spec.value:g})" if name in fitted else ""
-        print(f"{name:<{width}}  {value:g}  {spec.unit}  {spec.tag}{note}")
+        used = (f"{value:g} (fitted, {args.vintage}; register {spec.value:g})"
+                if name in fitted else f"{value:g}")
+        rng = (f"{spec.low:g} (fixed)" if spec.low == spec.high
+               else f"[{spec.low:g}, {spec.high:g}]")
+        unit = "1 (dimensionless)" if spec.unit in ("1", "") else spec.unit
+        print(f"{name}\n  value in use  {used}\n  unit          {unit}\n  range         {rng}\n"
+              f"  tag           {spec.tag}\n  meaning       {spec.meaning}\n"
+              f"  source        {spec.source}")
+        shown += 1
+    print(f"{shown} parameters; tags: {', '.join(tags)}. Override any of them in a scenario's "
+          "[parameters] table (scenarios/README.md).")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    """``westdev export STORE --csv``: results.csv and runs.csv, read with the store's public
+    reading functions (`read_results`, `read_runs`)."""
+    from westdev.experiments.store import MANIFEST, read_results, read_runs
+
+    store = args.store
+    if not (store / MANIFEST).is_file():
+        raise InputError("not a westdev results store (no manifest.json)", file=str(store),
+                         field="STORE", allowed="a directory written by westdev run, compare, "
+                         "sweep or sensitivity")
+    out = args.out if args.out is not None else store / "csv"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot be created: {exc.strerror or exc}", file=str(out),
+                         field="--out", allowed="a writable directory") from None
+    results = read_results(store, indicators=args.indicators, areas=args.areas)
+    runs = read_runs(store)
+    if args.indicators and results.empty:
+        have = sorted(set(read_results(store, years=None)["indicator"]))[:30]
+        raise InputError(f"none of {args.indicators} is in the store", field="--indicators",
+                         allowed=", ".join(have) + " ...")
+    written = []
+    for name, frame in (("results.csv", results), ("runs.csv", runs)):
+        target = out / name
+        tmp = target.with_name(f".{name}.tmp")
+        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        tmp.replace(target)
+        written.append(target)
+    print(f"results: {written[0]} ({len(results):,} rows: run_id, scenario, replicate, seed, "
+          f"year, area, indicator, value)")
+    print(f"runs:    {written[1]} ({len(runs):,} rows, one per run)")
     return 0
 
 
@@ -493,6 +566,46 @@ def _summary(store: Any) -> int:
               "which may not be a random subset of the design", file=sys.stderr)
     _error(f"{len(failed)} of {len(runs)} runs failed: " + ", ".join(failed["run_id"]))
     return 1
+
+
+def _closing(store: Any) -> None:
+    """After a run or comparison: the goal ratios in the last year (2035) per scenario —
+    median and the range of the runs — and the commands to try next."""
+    from westdev.analysis.summaries import bands
+    from westdev.policy.goal import GOAL_AREA, RATIO_INDICATORS, theta_for
+
+    res = store.results
+    if res.empty:
+        return
+    year = int(res["year"].max())
+    b = bands(res[(res["year"] == year) & (res["area"] == GOAL_AREA)],
+              indicators=list(RATIO_INDICATORS.values()), quantiles=(0.0, 0.5, 1.0))
+    theta = store.manifest.get("goal_thresholds")
+    heads = {"income": "income", "public_services": "public services",
+             "infrastructure": "infrastructure"}
+    print(f"\nWest/East goal ratios in {year} (median of the runs, [lowest–highest]; "
+          f"goal: each at least θ):")
+    for scenario, g in b.groupby("scenario", sort=False):
+        g = g.set_index("indicator")
+        cells = []
+        for dim, ind in RATIO_INDICATORS.items():
+            if ind in g.index:
+                r = g.loc[ind]
+                spread = f" [{r['q00']:.3f}–{r['q100']:.3f}]" if r["n"] > 1 else ""
+                mark = "≥" if r["q50"] >= theta_for(theta, dim) else "<"
+                cells.append(f"{heads[dim]} {r['q50']:.3f}{spread} {mark} θ "
+                             f"{theta_for(theta, dim):g}")
+        n = int(g["n"].max())
+        print(f"  {scenario} ({n} run{'s' if n != 1 else ''}): " + "; ".join(cells))
+    path = store.path
+    print("Next:")
+    print(f"  westdev report {path} --out {path}/report            # every chart and a summary")
+    print(f"  westdev report {path} --out {path}/report-zh --lang zh  # the same in Chinese")
+    print(f"  westdev export {path} --csv                        # CSV for spreadsheets")
+    if len(b["scenario"].unique()) < 2:
+        print(f"  westdev compare {b['scenario'].iloc[0]} no_policy --out results/cmp"
+              "   # against the counterfactual")
+    print("  westdev sweep ensemble_baseline --out results/ens    # P(goal) under uncertainty")
 
 
 def _last_line(text: Any) -> str:

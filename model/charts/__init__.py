@@ -8,7 +8,8 @@ summary / sensitivity DataFrame, an optional Axes to draw into, and ``lang`` ("e
 none touches a model object. The house style is in `westdev.charts.style`.
 
 May import: ``westdev.errors``, ``westdev.inputs`` (the provinces and the map),
-``westdev.policy`` and ``westdev.analysis.summaries`` (the tables some charts draw).
+``westdev.policy``, ``westdev.analysis.summaries`` (the tables some charts draw) and
+``westdev.analysis.sensitivity`` (the noise flags of an older indices table).
 
 ======================================  ================================================
 function                                what it shows
@@ -54,7 +55,11 @@ from westdev.charts.fans import plot_goal_fans, plot_indicator_fan
 from westdev.charts.goal import gap_closed_table, plot_gap_closed, plot_goal_probability
 from westdev.charts.goal_ratios import GOAL_RATIO_TITLES, plot_goal_ratios
 from westdev.charts.maps import plot_choropleth, plot_province_tiles, province_values
-from westdev.charts.provinces import plot_theil_share, plot_worst_province
+from westdev.charts.provinces import (
+    plot_theil_share,
+    plot_worst_province,
+    worst_province_table,
+)
 from westdev.charts.sensitivity import plot_sensitivity_bars, plot_sensitivity_heatmap
 from westdev.charts.style import (
     OKABE_ITO,
@@ -74,5 +79,5 @@ __all__ = [
     "plot_goal_ratios", "plot_indicator_fan", "plot_lever_cost_effectiveness",
     "plot_province_tiles", "plot_screening", "plot_sensitivity_bars", "plot_sensitivity_heatmap",
     "plot_province_growth", "plot_theil_share", "plot_validation", "plot_worst_province", "province_values", "save_figure",
-    "scenario_colours",
+    "scenario_colours", "worst_province_table",
 ]
