@@ -19,12 +19,15 @@ import argparse
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+INCOME = "west_east_ratio_income"
 ROOT = HERE.parents[1]
 
 
 def main() -> None:
     import westdev.api as wd
     import westdev.charts as C
+    from westdev.analysis.summaries import split_effects
+    from westdev.charts.convergence import output_cost_table
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=HERE, help="where the PNGs go")
@@ -37,6 +40,18 @@ def main() -> None:
                        resolution="default", out=args.results / "docs_compare")
     ensemble = wd.sweep("ensemble_baseline", out=args.results / "docs_ensemble")
     morris = wd.sensitivity("morris_levers", out=args.results / "docs_morris")
+    # family (j): what convergence costs, the goal's definitions, the package's interactions
+    convergence = wd.compare(["no_policy", "baseline", "enacted_2020_2024", "guideline",
+                              "fiscal_only", "land_only", "infrastructure_only",
+                              "public_services_only", "talent_only"],
+                             replicates=args.replicates, resolution="default",
+                             out=args.results / "docs_convergence")
+    split_store = wd.decompose("guideline", "baseline", method="oat",
+                               replicates=args.replicates, resolution="small",
+                               outcomes=[f"West:{INCOME}", f"West:{INCOME}_real",
+                                         "China:gdp_100m_yuan"],
+                               out=args.results / "docs_split")
+    split = split_effects(split_store)
     quick = wd.compare(["baseline", "no_policy"], replicates=4,
                        out=args.results / "docs_quickstart")
     df = store.results
@@ -59,9 +74,16 @@ def main() -> None:
         "fig_g_province_tiles": C.plot_province_tiles(df, "income_ratio_to_east",
                                                       since_start=True, colours=colours),
         "fig_h_map_change": C.plot_choropleth(df, "income_ratio_to_east", since=2019),
+        "fig_j_output_cost": C.plot_output_cost(convergence.results, reference="baseline"),
+        "fig_j_goal_definitions": C.plot_goal_definitions(
+            convergence.results, scenarios=["baseline", "enacted_2020_2024", "guideline"]),
+        "fig_j_interactions": C.plot_lever_interactions(
+            split, f"West:{INCOME}@2035", label="West/East income per head, 2035"),
         "goal_ratios": C.plot_goal_ratios(quick.results,
                                           theta=quick.manifest["goal_thresholds"]),
     }
+    print(output_cost_table(convergence.results).round(4).to_string())
+    split.to_csv(args.results / "docs_split" / "split.csv", index=False)
     for name, fig in figures.items():
         for path in C.save_figure(fig, args.out / name, formats=("png",)):
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

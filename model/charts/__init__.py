@@ -32,6 +32,9 @@ function                                what it shows
 `plot_screening`                        (i) Morris μ* of parameters on moments
 `plot_validation`                       (i) observed, model and naive paths out of sample
 `plot_province_growth`                  (i) provinces' predicted vs observed growth out of sample
+`plot_output_cost`                      (j) China's GDP vs the income ratio across scenarios
+`plot_goal_definitions`                 (j) the 2035 ratios under other measures of the goal
+`plot_lever_interactions`               (j) levers alone vs left out vs the whole package
 ======================================  ================================================
 """
 
@@ -42,6 +45,14 @@ from westdev.charts.calibration import (
     plot_province_growth,
     plot_screening,
     plot_validation,
+)
+from westdev.charts.convergence import (
+    definitions_table,
+    interaction_table,
+    output_cost_table,
+    plot_goal_definitions,
+    plot_lever_interactions,
+    plot_output_cost,
 )
 from westdev.charts.costs import (
     cost_effectiveness_table,
@@ -79,5 +90,6 @@ __all__ = [
     "plot_goal_ratios", "plot_indicator_fan", "plot_lever_cost_effectiveness",
     "plot_province_tiles", "plot_screening", "plot_sensitivity_bars", "plot_sensitivity_heatmap",
     "plot_province_growth", "plot_theil_share", "plot_validation", "plot_worst_province", "province_values", "save_figure",
-    "scenario_colours", "worst_province_table",
+    "scenario_colours", "worst_province_table", "definitions_table", "interaction_table",
+    "output_cost_table", "plot_goal_definitions", "plot_lever_interactions", "plot_output_cost",
 ]

@@ -29,6 +29,7 @@ from westdev.charts.style import (
     panel_title,
     save_figure,
 )
+from westdev.charts.names import lever_label, scenario_label
 from westdev.policy.goal import ALTERNATIVE_MEASURES, DEFAULT_THETA, RATIO_INDICATORS, REAL_INCOME_RATIO
 
 # each goal dimension with the measures the model records, the goal's own first
@@ -79,8 +80,8 @@ def plot_output_cost(results: pd.DataFrame, path: str | Path | None = None, *,
                         xerr=[[r["ratio"] - r["ratio_lo"]], [r["ratio_hi"] - r["ratio"]]],
                         yerr=[[r["gdp_pct"] - r["gdp_lo"]], [r["gdp_hi"] - r["gdp_pct"]]],
                         fmt="o", ms=4, color=colour, elinewidth=0.8, capsize=1.5, zorder=3)
-            ax.annotate(labels.get(s, s), (r["ratio"], r["gdp_pct"]), textcoords="offset points",
-                        xytext=(4, 3), fontsize=6.5, color=colour)
+            ax.annotate(labels.get(s, scenario_label(s)), (r["ratio"], r["gdp_pct"]), textcoords="offset points",
+                        xytext=(4, 3), fontsize=7, color=colour)
         if len(table) >= 3:
             slope, intercept = np.polyfit(table["ratio"], table["gdp_pct"], 1)
             xs = np.linspace(table["ratio"].min(), table["ratio"].max(), 2)
@@ -89,7 +90,7 @@ def plot_output_cost(results: pd.DataFrame, path: str | Path | None = None, *,
                     transform=ax.transAxes, fontsize=7, color=GREY)
         ax.axhline(0.0, color=GREY, lw=0.6)
         ax.set_xlabel(f"West/East disposable income per head, {year}")
-        ax.set_ylabel(f"China's real GDP in {year}, % vs {labels.get(reference, reference)}")
+        ax.set_ylabel(f"China's real GDP in {year}, % vs {labels.get(reference, scenario_label(reference))}")
         n = int(table["n"].min()) if len(table) else 0
         finish(fig, f"Dots: means over {n} paired replicates (common random numbers); bars: "
                "5–95 % range. Below zero, a scenario costs national output.",
@@ -134,7 +135,7 @@ def plot_goal_definitions(results: pd.DataFrame, path: str | Path | None = None,
                 ax.errorbar(pts["mean"], y + offset,
                             xerr=[pts["mean"] - pts["lo"], pts["hi"] - pts["mean"]],
                             fmt="o", ms=3.5, color=OKABE_ITO[j % len(OKABE_ITO)], elinewidth=0.8,
-                            label=labels.get(s, s) if ax is axes[0] else None)
+                            label=labels.get(s, scenario_label(s)) if ax is axes[0] else None)
             ax.axvline(theta, ls="--", lw=0.8, color=GREY)
             ax.set_yticks(y, [m for _, m in measures])
             ax.set_xscale("log")
@@ -145,6 +146,70 @@ def plot_goal_definitions(results: pd.DataFrame, path: str | Path | None = None,
                "are the same dimension measured another way. Bars: 5–95 % over replicates.",
                legend_handles=handles, legend_labels=names,
                title="Does the West reach the goal? It depends on the measure")
+        if path is not None:
+            save_figure(fig, path, formats=("png",))
+    return fig
+
+
+def interaction_table(split: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """Per lever of a one-at-a-time split (`westdev.analysis.summaries.split_effects`): its effect
+    added alone to the base (``alone``) and its last contribution, the package minus the package
+    without it (``last``), with 95 % half-widths; rows ``total`` (the package) and ``interaction``
+    (the package minus the sum of the levers alone). Raises if the split has no such outcome."""
+    sub = split[split["outcome"] == outcome]
+    if sub.empty:
+        raise ValueError(f"no split rows for outcome {outcome!r}; "
+                         f"outcomes in the split: {sorted(split['outcome'].unique())}")
+    wide = {}
+    for method, name in (("oat_on", "alone"), ("oat_off", "last")):
+        m = sub[sub["method"] == method].set_index("lever")
+        wide[name] = m["mean"]
+        wide[f"{name}_ci"] = 1.96 * m["se"].fillna(0.0)
+    table = pd.DataFrame(wide)
+    total = sub[sub["method"] == "total"].set_index("lever")
+    if "total" in total.index:
+        table.loc["total", ["alone", "last"]] = total.loc["total", "mean"]
+        table.loc["total", ["alone_ci", "last_ci"]] = 1.96 * total.loc["total", "se"]
+    return table
+
+
+def plot_lever_interactions(split: pd.DataFrame, outcome: str, path: str | Path | None = None,
+                            *, top: int = 12, label: str | None = None,
+                            lang: str = "en") -> Figure:
+    """Why a package can add up to more than its levers: for the `top` levers (by the larger of
+    the two effects), each lever's effect alone (added to the base) beside its last contribution
+    (left out of the package), then the sum of the levers alone against the package. A lever whose
+    last contribution exceeds its effect alone works through the other levers (complements)."""
+    table = interaction_table(split, outcome)
+    every = table.drop(index=[i for i in ("total", "interaction") if i in table.index])
+    order = every[["alone", "last"]].abs().max(axis=1).sort_values(ascending=False).index[:top]
+    levers = every.loc[order]
+    total = float(table.loc["total", "alone"]) if "total" in table.index else float("nan")
+    sum_alone = float(every["alone"].sum())
+    with house_style(lang):
+        fig = new_figure(TWO_COLUMN, 0.9 + 0.24 * (len(levers) + 2))
+        ax = fig.add_subplot()
+        y = np.arange(len(levers) + 2)[::-1]
+        h = 0.38
+        rows = y[2:]
+        ax.barh(rows + h / 2, levers["alone"], h, xerr=levers["alone_ci"], color=OKABE_ITO[0],
+                error_kw={"elinewidth": 0.7}, label="alone (added to the base)")
+        ax.barh(rows - h / 2, levers["last"], h, xerr=levers["last_ci"], color=OKABE_ITO[1],
+                error_kw={"elinewidth": 0.7}, label="last (left out of the package)")
+        ax.barh(y[1], sum_alone, 0.6, color=OKABE_ITO[0], alpha=0.45)
+        ax.barh(y[0], total, 0.6, color=GREY)
+        names = [lever_label(str(lv), lang) for lv in levers.index]
+        ax.set_yticks(list(rows) + [y[1], y[0]],
+                      names + ["sum of all levers alone", "the whole package"])
+        ax.axvline(0.0, color=GREY, lw=0.6)
+        ax.set_xlabel(f"change in {label or outcome}")
+        ax.legend(loc="lower right", fontsize=7)
+        gap = total - sum_alone
+        finish(fig, f"The package's effect {total:+.3f} against {sum_alone:+.3f} for its levers "
+               f"alone: interactions {gap:+.3f}. Bars: means over paired replicates (common random "
+               "numbers); whiskers: 95 % intervals. Top "
+               f"{len(levers)} of {len(every)} levers.",
+               title="Where the package's effect comes from")
         if path is not None:
             save_figure(fig, path, formats=("png",))
     return fig
