@@ -31,6 +31,10 @@ function                                what it shows
 `plot_screening`                        (i) Morris μ* of parameters on moments
 `plot_validation`                       (i) observed, model and naive paths out of sample
 `plot_province_growth`                  (i) provinces' predicted vs observed growth out of sample
+`plot_peeling_trajectory`               (j) PRIM's density against coverage, box by box
+`plot_prim_box`                         (j) a PRIM box's limits on the inputs it restricts
+`plot_tradeoff`                         (j) a policy search's frontier, recommended mix
+`plot_mix`                              (j) a lever mix against the 2019 and guideline values
 ======================================  ================================================
 """
 
@@ -48,6 +52,12 @@ from westdev.charts.costs import (
     plot_cost_effectiveness,
     plot_frontier,
     plot_lever_cost_effectiveness,
+)
+from westdev.charts.design import (
+    plot_mix,
+    plot_peeling_trajectory,
+    plot_prim_box,
+    plot_tradeoff,
 )
 from westdev.charts.deviations import deviation_table, plot_deviations
 from westdev.charts.fans import plot_goal_fans, plot_indicator_fan
@@ -75,4 +85,6 @@ __all__ = [
     "plot_province_tiles", "plot_screening", "plot_sensitivity_bars", "plot_sensitivity_heatmap",
     "plot_province_growth", "plot_theil_share", "plot_validation", "plot_worst_province", "province_values", "save_figure",
     "scenario_colours",
+    # policy design (issue 16)
+    "plot_mix", "plot_peeling_trajectory", "plot_prim_box", "plot_tradeoff",
 ]

@@ -131,7 +131,7 @@ def plot_tradeoff(frontier: pd.DataFrame, *, x: str, y: str, chosen: str | None 
     """`y` against `x` for every mix of a search's frontier table: candidates grey, the
     non-dominated ones joined, the chosen mix and the reference scenarios named."""
     with house_style(lang):
-        fig, panel, own = _own(ax, ONE_COLUMN + 1.0, 3.4)
+        fig, panel, own = _own(ax, TWO_COLUMN * 0.75, 3.6)
         cand = frontier[frontier["kind"] == "candidate"]
         refs = frontier[frontier["kind"] == "reference"]
         if references is not None:
@@ -169,7 +169,7 @@ def plot_mix(levers: pd.DataFrame, *, ax: Axes | None = None, title: str = "Reco
     """Each searched lever on its search range (0 = low end, 1 = high end): the recommended
     value, the 2019 value and the guideline value."""
     with house_style(lang):
-        fig, panel, own = _own(ax, TWO_COLUMN, 1.0 + 0.16 * max(1, len(levers)))
+        fig, panel, own = _own(ax, TWO_COLUMN, 1.6 + 0.17 * max(1, len(levers)))
         rows = levers.iloc[::-1].reset_index(drop=True)
 
         def pos(v: object, lo: float, hi: float) -> float:
@@ -177,25 +177,28 @@ def plot_mix(levers: pd.DataFrame, *, ax: Axes | None = None, title: str = "Reco
                 return 1.0 if v else 0.0
             return (float(v) - lo) / (hi - lo) if hi > lo else 0.5
 
+        handles = {}
         for i, r in rows.iterrows():
             lo, hi = float(r["low"]), float(r["high"])
             panel.plot([0, 1], [i, i], color="#e5e5e5", linewidth=3, solid_capstyle="butt")
-            panel.scatter([pos(r["value_2019"], lo, hi)], [i], marker="|", s=60, color=GREY,
-                          label="2019" if i == 0 else None)
-            panel.scatter([pos(r["value_guideline"], lo, hi)], [i], marker="D", s=14,
-                          color=OKABE_ITO[2], label="guideline" if i == 0 else None)
-            panel.scatter([pos(r["value"], lo, hi)], [i], marker="o", s=18, color=OKABE_ITO[1],
-                          label="recommended" if i == 0 else None, zorder=3)
+            handles["2019"] = panel.scatter([pos(r["value_2019"], lo, hi)], [i], marker="|",
+                                            s=60, color=GREY)
+            handles["guideline"] = panel.scatter([pos(r["value_guideline"], lo, hi)], [i],
+                                                 marker="D", s=14, color=OKABE_ITO[2])
+            handles["recommended"] = panel.scatter([pos(r["value"], lo, hi)], [i], marker="o",
+                                                   s=18, color=OKABE_ITO[1], zorder=3)
         panel.set_yticks(range(len(rows)))
         panel.set_yticklabels([f"{n} ({a})" for n, a in zip(rows["lever"], rows["articles"],
                                                             strict=True)], fontsize=7)
         panel.set_xticks([0, 1])
         panel.set_xticklabels(["low end of range", "high end of range"])
         panel.set_xlim(-0.05, 1.05)
+        panel.set_ylim(-0.7, len(rows) - 0.3)
         panel.grid(False)
         panel.set_title(title, loc="left")
-        panel.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6 / max(1, len(rows)) * 4),
-                     ncols=3, fontsize=7)
         if own:
-            finish(fig, f"{SOURCE} {note}".strip(), lang=lang)
+            finish(fig, f"{SOURCE} {note}".strip(), legend_handles=list(handles.values()),
+                   legend_labels=list(handles), lang=lang)
+        elif handles:
+            panel.legend(list(handles.values()), list(handles), loc="best", fontsize=7)
     return fig

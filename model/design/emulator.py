@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
 
 RIDGE_GRID = (1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0)
 
@@ -59,8 +58,37 @@ class Emulator:
         """The mean of ŷ over the worlds, per lever mix."""
         return self.over_draws(x, u).mean(axis=1)
 
+    def gradient(self, x: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """dŷ/dx of one lever mix x (k) in each world (rows of u, D × m): D × k."""
+        k, top = self.n_levers, self.top
+        m = u.shape[1]
+        w = self.coef / self.scale
+        lin, sq = w[:k], w[k + m:2 * k + m]
+        grad = np.broadcast_to(lin + 2.0 * x * sq, (len(u), k)).copy()
+        if len(top):
+            inter = w[2 * k + 2 * m:].reshape(k, len(top))
+            grad += u[:, top] @ inter.T
+        return grad
+
+    def mean_gradient(self, x: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """d mean ŷ / dx of one lever mix over the worlds (k)."""
+        return self.gradient(x, u).mean(axis=0)
+
+    def probability_gradient(self, x: np.ndarray, u: np.ndarray, op: str,
+                             theta: float) -> np.ndarray:
+        """d P(y op θ) / dx of one lever mix (k)."""
+        from scipy.stats import norm
+
+        s = max(self.sigma, 1e-9)
+        yhat = self.over_draws(x, u)[0]
+        sign = 1.0 if op in (">=", ">") else -1.0
+        dens = norm.pdf(sign * (yhat - theta) / s) * sign / s
+        return (dens[:, None] * self.gradient(x, u)).mean(axis=0)
+
     def probability(self, x: np.ndarray, u: np.ndarray, op: str, theta: float) -> np.ndarray:
         """P(y op θ) per lever mix over the worlds, with the residual as Gaussian noise."""
+        from scipy.stats import norm
+
         yhat = self.over_draws(x, u)
         s = max(self.sigma, 1e-9)
         zscore = (yhat - theta) / s if op in (">=", ">") else (theta - yhat) / s

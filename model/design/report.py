@@ -132,8 +132,8 @@ def write_optimise(result: OptimiseResult, search: _Search) -> dict[str, Path]:
         fig = plot_tradeoff(result.frontier, x=x_col, y=y_col, x_scale=scale,
                             chosen=(chosen or {}).get("mix"), x_label=x_label, y_label=y_label,
                             threshold=thr, title=f"Policy search {spec.name}: the frontier",
-                            note=f"Means over {spec.search['draws']} ensemble draws (common "
-                            "random numbers); squares: reference scenarios.")
+                            note=f"Means over {spec.search['draws']} ensemble draws, common "
+                            "random numbers.")
         files["frontier_chart"] = save_figure(fig, out / "frontier")[0]
     if result.recommended is not None:
         fig = plot_mix(result.recommended, title=f"{spec.name}: the recommended mix",

@@ -138,7 +138,7 @@ class _Search:
         self.runner = dict(backend=backend, workers=workers, scheduler=scheduler,
                            progress=progress, simulate=simulate)
         self.simulate = simulate
-        self.echo = echo
+        self._echo = echo
         self.levers: tuple[SearchLever, ...] = spec.levers
         self.k = len(spec.levers)
         self.factors: tuple[Factor, ...] = spec.ensemble.factors
@@ -158,6 +158,10 @@ class _Search:
         self.evaluated: list[pd.DataFrame] = []
         self.emulator_rows: list[dict[str, Any]] = []
         self.t0 = time.perf_counter()
+
+    def echo(self, text: str) -> None:
+        """A progress line, with the minutes since the search started."""
+        self._echo(f"{(time.perf_counter() - self.t0) / 60:5.1f} min  {text}")
 
     # ------------------------------------------------------------------ directories
     def prepare(self, overwrite: bool) -> None:
@@ -365,6 +369,15 @@ class _Search:
             return emus[comp.outcome.label].probability(x, self.u_search, comp.op, comp.value)
         return emus[c.outcome.label].mean_over(x, self.u_search)  # type: ignore[union-attr]
 
+    def stat_gradient(self, emus: Mapping[str, em.Emulator], c: Constraint,
+                      x: np.ndarray) -> np.ndarray:
+        """d stat / dx of one mix (k): the analytic gradient of the emulator."""
+        if c.kind == "probability":
+            comp = c.condition.comparison  # type: ignore[union-attr]
+            return emus[comp.outcome.label].probability_gradient(x, self.u_search, comp.op,
+                                                                 comp.value)
+        return emus[c.outcome.label].mean_gradient(x, self.u_search)  # type: ignore[union-attr]
+
     def objective(self, emus: Mapping[str, em.Emulator], x: np.ndarray, j: int = 0) -> np.ndarray:
         o = self.spec.objectives[j]
         return emus[o.outcome.label].mean_over(x, self.u_search)
@@ -441,8 +454,13 @@ class _Search:
             up = c.kind == "probability" or c.op == ">="
             cons.append((c, need, norm, up))
 
+        emu_obj = emus[obj.outcome.label]
+
         def f(x: np.ndarray) -> float:
             return sign * float(self.objective(emus, x[None, :])[0]) / scale
+
+        def df(x: np.ndarray) -> np.ndarray:
+            return sign * emu_obj.mean_gradient(x, self.u_search) / scale
 
         def g(x: np.ndarray) -> np.ndarray:
             out = []
@@ -451,18 +469,25 @@ class _Search:
                 out.append(((v - need) if up else (need - v)) / norm)
             return np.array(out)
 
+        def dg(x: np.ndarray) -> np.ndarray:
+            rows = []
+            for c, _need, norm, up in cons:
+                d = self.stat_gradient(emus, c, x)
+                rows.append((d if up else -d) / norm)
+            return np.array(rows)
+
         bools = [i for i, lv in enumerate(self.levers) if lv.kind == "bool"]
         rng = np.random.default_rng(self.spec.search["seed"])
         starts = [self.unit_of(load_guideline())[0], self.unit_of(self.base)[0],
                   np.full(self.k, 0.5), np.ones(self.k), *rng.random((3, self.k))]
         best = None
         for x0 in starts:
-            x = _slsqp(minimize, f, g, x0, [(0.0, 1.0)] * self.k)
+            x = _slsqp(minimize, f, g, x0, [(0.0, 1.0)] * self.k, df, dg)
             if bools:
                 xb = x.copy()
                 xb[bools] = np.round(xb[bools])
                 bounds = [((v, v) if i in bools else (0.0, 1.0)) for i, v in enumerate(xb)]
-                x = _slsqp(minimize, f, g, xb, bounds)
+                x = _slsqp(minimize, f, g, xb, bounds, df, dg)
             viol = float(np.minimum(g(x), 0).sum())
             key = (viol < -1e-4, -viol if viol < -1e-4 else f(x))
             if best is None or key < best[0]:
@@ -771,11 +796,11 @@ def _unique(outcomes: Sequence[Outcome]) -> list[Outcome]:
 
 
 def _slsqp(minimize: Any, f: Callable, g: Callable, x0: np.ndarray,
-           bounds: list[tuple[float, float]]) -> np.ndarray:
-    res = minimize(f, np.clip(x0, [b[0] for b in bounds], [b[1] for b in bounds]),
+           bounds: list[tuple[float, float]], df: Callable, dg: Callable) -> np.ndarray:
+    res = minimize(f, np.clip(x0, [b[0] for b in bounds], [b[1] for b in bounds]), jac=df,
                    method="SLSQP", bounds=bounds,
-                   constraints=[{"type": "ineq", "fun": g}],
-                   options={"maxiter": 200, "ftol": 1e-7})
+                   constraints=[{"type": "ineq", "fun": g, "jac": dg}],
+                   options={"maxiter": 300, "ftol": 1e-8})
     return np.asarray(res.x, dtype=float)
 
 
