@@ -327,7 +327,7 @@ def _optimise_plan(spec: Any) -> int:
     refs = len(v["scenarios"])
     rounds = 1 if spec.mode == "frontier" else s["iterations"]
     first = (s["frontier_points"] + refs) * s["draws"] * per
-    later = (rounds - 1) * 2 * s["draws"] * per
+    later = (rounds - 1) * 3 * s["draws"] * per
     check = (1 + refs) * v["draws"] * per if spec.mode == "single" else \
         (s["frontier_points"] + refs) * v["draws"] * per
     print(f"runs, at most: explore {s['explore_runs']}, candidates {first + later}, "

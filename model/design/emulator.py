@@ -31,6 +31,7 @@ class Emulator:
 
     n_levers: int
     top: np.ndarray  # indices of the uncertain inputs that interact with the levers
+    own: int | None  # a lever whose products with every other input are features (or None)
     mean: np.ndarray  # feature means and scales (standardisation)
     scale: np.ndarray
     coef: np.ndarray
@@ -39,9 +40,10 @@ class Emulator:
     r2: float  # cross-validated R²
     ridge: float
     n: int
+    residuals: np.ndarray | None = None  # cross-validated residuals of the training runs
 
     def features(self, z: np.ndarray) -> np.ndarray:
-        return (_features(z, self.n_levers, self.top) - self.mean) / self.scale
+        return (_features(z, self.n_levers, self.top, self.own) - self.mean) / self.scale
 
     def predict(self, z: np.ndarray) -> np.ndarray:
         """ŷ at rows z = [x, u] (unit scale)."""
@@ -66,8 +68,15 @@ class Emulator:
         lin, sq = w[:k], w[k + m:2 * k + m]
         grad = np.broadcast_to(lin + 2.0 * x * sq, (len(u), k)).copy()
         if len(top):
-            inter = w[2 * k + 2 * m:].reshape(k, len(top))
+            inter = w[2 * k + 2 * m:2 * k + 2 * m + k * len(top)].reshape(k, len(top))
             grad += u[:, top] @ inter.T
+        if self.own is not None:
+            j = self.own
+            wo = w[2 * k + 2 * m + k * len(top):]  # products of x_j with the other k+m-1 inputs
+            wx, wu = np.insert(wo[:k - 1], j, 0.0), wo[k - 1:]
+            # d/dx_j: Σ w·others; d/dx_i (i ≠ j): w_i x_j
+            grad[:, j] += (np.delete(x, j) * wo[:k - 1]).sum() + u @ wu
+            grad += x[j] * wx
         return grad
 
     def mean_gradient(self, x: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -95,12 +104,15 @@ class Emulator:
         return norm.cdf(zscore).mean(axis=1)
 
 
-def _features(z: np.ndarray, k: int, top: np.ndarray) -> np.ndarray:
+def _features(z: np.ndarray, k: int, top: np.ndarray, own: int | None = None) -> np.ndarray:
     x, u = z[:, :k], z[:, k:]
     cols = [x, u, x**2, u**2]
     if len(top):
         ut = u[:, top]
         cols.append((x[:, :, None] * ut[:, None, :]).reshape(len(z), -1))
+    if own is not None:
+        others = np.delete(z, own, axis=1)
+        cols.append(x[:, own:own + 1] * others)
     return np.hstack(cols)
 
 
@@ -111,8 +123,10 @@ def _solve(f: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
 
 
 def fit(x: np.ndarray, u: np.ndarray, y: np.ndarray, *, top: int = 4, folds: int = 5,
-        seed: int = 0) -> Emulator:
-    """Fit the emulator to runs with levers x (n × k), worlds u (n × m) and outcome y (n)."""
+        seed: int = 0, own: int | None = None) -> Emulator:
+    """Fit the emulator to runs with levers x (n × k), worlds u (n × m) and outcome y (n);
+    with `own`, also the products of that lever with every other input (a lever's own cost
+    is its setting times a base that the other levers and the world move)."""
     x, u, y = np.asarray(x, float), np.asarray(u, float), np.asarray(y, float)
     ok = np.isfinite(y)
     x, u, y = x[ok], u[ok], y[ok]
@@ -124,7 +138,7 @@ def fit(x: np.ndarray, u: np.ndarray, y: np.ndarray, *, top: int = 4, folds: int
     effect = np.abs(beta[k:]) * u.std(axis=0) if u.shape[1] else np.array([])
     top_idx = np.sort(np.argsort(-effect)[:min(top, len(effect))]) if len(effect) else \
         np.array([], dtype=int)
-    raw = _features(z, k, top_idx)
+    raw = _features(z, k, top_idx, own)
     mu, sd = raw.mean(axis=0), raw.std(axis=0)
     sd = np.where(sd > 0, sd, 1.0)
     f = (raw - mu) / sd
@@ -138,9 +152,75 @@ def fit(x: np.ndarray, u: np.ndarray, y: np.ndarray, *, top: int = 4, folds: int
             resid[test] = y[test] - (y[~test].mean() + f[test] @ coef)
         mse = float((resid**2).mean())
         if best is None or mse < best[0]:
-            best = (mse, lam)
-    mse, lam = best  # type: ignore[misc]
+            best = (mse, lam, resid.copy())
+    mse, lam, resid = best  # type: ignore[misc]
     coef = _solve(f, y, lam)
     var = float(y.var())
-    return Emulator(k, top_idx, mu, sd, coef, float(y.mean()), float(np.sqrt(mse)),
-                    1.0 - mse / var if var > 0 else float("nan"), lam, len(y))
+    return Emulator(k, top_idx, own, mu, sd, coef, float(y.mean()), float(np.sqrt(mse)),
+                    1.0 - mse / var if var > 0 else float("nan"), lam, len(y), resid)
+
+
+@dataclass
+class Sum:
+    """The sum of several emulators fitted to the parts of an outcome (the cost of each lever,
+    whose total is the lever cost): each part is a simpler function of the levers than the
+    total, so the sum extrapolates better to mixes unlike the training runs."""
+
+    parts: list[Emulator]
+
+    @property
+    def n_levers(self) -> int:
+        return self.parts[0].n_levers
+
+    @property
+    def n(self) -> int:
+        return self.parts[0].n
+
+    @property
+    def ridge(self) -> float:
+        return float("nan")
+
+    @property
+    def residuals(self) -> np.ndarray:
+        return np.sum([p.residuals for p in self.parts], axis=0)
+
+    @property
+    def sigma(self) -> float:
+        return float(np.sqrt((self.residuals**2).mean()))
+
+    total_variance: float = float("nan")
+
+    @property
+    def r2(self) -> float:
+        return 1.0 - self.sigma**2 / self.total_variance
+
+    def predict(self, z: np.ndarray) -> np.ndarray:
+        return np.sum([p.predict(z) for p in self.parts], axis=0)
+
+    def over_draws(self, x: np.ndarray, u: np.ndarray) -> np.ndarray:
+        return np.sum([p.over_draws(x, u) for p in self.parts], axis=0)
+
+    def mean_over(self, x: np.ndarray, u: np.ndarray) -> np.ndarray:
+        return self.over_draws(x, u).mean(axis=1)
+
+    def gradient(self, x: np.ndarray, u: np.ndarray) -> np.ndarray:
+        return np.sum([p.gradient(x, u) for p in self.parts], axis=0)
+
+    def mean_gradient(self, x: np.ndarray, u: np.ndarray) -> np.ndarray:
+        return self.gradient(x, u).mean(axis=0)
+
+    probability = Emulator.probability
+    probability_gradient = Emulator.probability_gradient
+
+
+def fit_sum(x: np.ndarray, u: np.ndarray, parts: np.ndarray, *, top: int = 4,
+            seed: int = 0, owners: list[int | None] | None = None) -> Sum:
+    """Fit one emulator per column of `parts` (n × p) and return their sum; `owners` gives the
+    lever each part is the cost of (its products with the other inputs become features)."""
+    parts = np.asarray(parts, float)
+    ok = np.isfinite(parts).all(axis=1)
+    owners = owners or [None] * parts.shape[1]
+    fits = [fit(x[ok], u[ok], parts[ok, j], top=top, seed=seed, own=owners[j])
+            for j in range(parts.shape[1])]
+    total = parts[ok].sum(axis=1)
+    return Sum(fits, float(total.var()))

@@ -81,9 +81,12 @@ from westdev.experiments.seeds import run_seed
 from westdev.experiments.spec import experiment_from_dict
 from westdev.experiments.store import ResultsStore, first_difference
 from westdev.inputs.scenario import FrozenMap, Scenario
+from westdev.policy.catalogue import LEVERS
 from westdev.policy.goal import DEFAULT_THETA, GOAL_AREA, RATIO_INDICATORS
 
 REQUEST = "search.json"
+COST_PREFIX = "lever_cost_100m_yuan."
+COST_TOTAL = f"{COST_PREFIX}total"
 STAGES = "stages"
 SIG_DIGITS = 6  # lever values are rounded so that best.toml reproduces the runs exactly
 
@@ -152,7 +155,15 @@ class _Search:
                                  self.cost]
         if run.end_year >= GOAL_OUTCOME.last:
             self.report_outcomes.append(GOAL_OUTCOME)
-        self.outcomes = _unique(spec.outcomes + self.report_outcomes)
+        # a cumulative total lever cost is emulated as the sum of the levers' own costs
+        self.cost_parts: dict[str, list[Outcome]] = {}
+        for o in spec.outcomes:
+            if o.indicator == COST_TOTAL and o.how == "sum":
+                self.cost_parts[o.label] = [
+                    Outcome(o.area, f"{COST_PREFIX}{name}", o.first, o.last, "sum")
+                    for name in LEVERS]
+        parts = [p for ps in self.cost_parts.values() for p in ps]
+        self.outcomes = _unique(spec.outcomes + self.report_outcomes + parts)
         self.stage_runs: dict[str, int] = {}
         self.candidates: dict[str, np.ndarray] = {}  # name → unit lever positions
         self.evaluated: list[pd.DataFrame] = []
@@ -340,13 +351,28 @@ class _Search:
 
     # ------------------------------------------------------------------ emulators
     def fit_emulators(self, train: Sequence[tuple[np.ndarray, pd.DataFrame]],
-                      label: str) -> dict[str, em.Emulator]:
+                      label: str) -> dict[str, Any]:
         z = np.vstack([t[0] for t in train])
         table = pd.concat([t[1] for t in train])
-        emus = {}
+        emus: dict[str, Any] = {}
         for o in self.spec.outcomes:
             y = table[o.label].to_numpy(dtype=float)
-            fit = em.fit(z[:, :self.k], z[:, self.k:], y, seed=self.spec.search["seed"])
+            parts = None
+            if o.label in self.cost_parts:
+                cols = [p.label for p in self.cost_parts[o.label] if p.label in table]
+                parts = table[cols].fillna(0.0).to_numpy(dtype=float)
+                keep = np.isfinite(y)
+                gap = np.abs(parts[keep].sum(axis=1) - y[keep])
+                if not keep.any() or gap.max() > 1e-6 * max(1.0, float(np.abs(y[keep]).max())):
+                    parts = None  # the runs do not record parts that add up to the total
+            if parts is not None:
+                index = {lv.name: i for i, lv in enumerate(self.levers)}
+                owners = [index.get(c[len(o.area) + 1 + len(COST_PREFIX):].split("@")[0])
+                          for c in cols]
+                fit: Any = em.fit_sum(z[keep, :self.k], z[keep, self.k:], parts[keep],
+                                      seed=self.spec.search["seed"], owners=owners)
+            else:
+                fit = em.fit(z[:, :self.k], z[:, self.k:], y, seed=self.spec.search["seed"])
             emus[o.label] = fit
             self.emulator_rows.append({"fit": label, "outcome": o.label, "runs": fit.n,
                                        "cv_r2": fit.r2, "cv_sigma": fit.sigma,
@@ -402,7 +428,35 @@ class _Search:
                 levels = [min(0.995, max(0.01, v)) for v in levels]
         self.echo(f"[round-{r}] emulator optima with {_stat_column(first)} at "
                   + ", ".join(f"{v:.3g}" for v in levels))
-        return [x for x in (self.solve(emus, lv) for lv in levels) if x is not None]
+        found = [x for x in (self.solve(emus, lv) for lv in levels) if x is not None]
+        if r > 1:
+            found += self.bracket()
+        return found
+
+    def bracket(self) -> list[np.ndarray]:
+        """Between the cheapest mix the model found feasible and the best infeasible one
+        cheaper than it (on the frontier), the mix half way in lever space: a model-based
+        bisection of the frontier at the required level."""
+        fr = self.frontier_table(quiet=True)
+        cand = fr[fr["kind"] == "candidate"]
+        if cand.empty:
+            return []
+        obj = self.spec.objectives[0]
+        col = f"mean {obj.outcome.label}"
+        asc = obj.sense == "min"
+        ok = cand[cand["feasible"]].sort_values(col, ascending=asc)
+        if ok.empty:
+            return []
+        best = ok.iloc[0]
+        better = cand[~cand["feasible"] & cand["non_dominated"]]
+        better = better[(better[col] < best[col]) if asc else (better[col] > best[col])]
+        if better.empty:
+            return []
+        first = self.spec.constraints[0]
+        near = better.sort_values(_stat_column(first),
+                                  ascending=not (first.kind == "probability"
+                                                 or first.op == ">=")).iloc[0]
+        return [0.5 * (self.candidates[best["mix"]] + self.candidates[near["mix"]])]
 
     def levels(self, emus: Mapping[str, em.Emulator], c: Constraint, need: float) -> list[float]:
         n = self.spec.search["frontier_points"]
@@ -575,6 +629,8 @@ class _Search:
         for name, g in table.groupby("scenario", sort=False):
             row: dict[str, Any] = {"mix": name, "runs": len(g)}
             for o in self.outcomes:
+                if o.indicator.startswith(COST_PREFIX) and o.indicator != COST_TOTAL:
+                    continue  # the levers' own costs: emulator data, not a statistic to show
                 v = g[o.label].to_numpy(dtype=float)
                 v = v[np.isfinite(v)]
                 row[f"mean {o.label}"] = float(v.mean()) if v.size else float("nan")
