@@ -7,11 +7,15 @@
 >>> ens = wd.sweep("ensemble_baseline", out="results/ens")      # any experiment file or name
 >>> sa = wd.sensitivity("morris_levers", out="results/morris")  # runs, then SALib indices
 >>> sa.indices.query("index == 'mu_star' and year == 2035")
+>>> best = wd.optimise("cheapest_income", out="results/ci")    # policy search (issue 16)
+>>> boxes = wd.discover("results/ens", "West:west_east_ratio_income@2035 < 0.75").boxes
 
 The names a script needs come from here: `load_scenario` and `shipped_scenarios` (scenario
 files), `simulate` (one run in this process, a tidy DataFrame), `ResultsStore` (reopen a saved
 store), besides the batch functions below. What a store says is in `westdev.analysis`
-(summaries, sensitivity indices, the report); figures in `westdev.charts`.
+(summaries, sensitivity indices, the report); figures in `westdev.charts`. Policy design —
+`discover` (which inputs lead to a condition: PRIM and CART) and `optimise` (the cheapest mix
+under a chance constraint, or a Pareto frontier) — is `westdev.design`.
 
 `run` and `compare` build run tasks, hand them to the runner and return the `ResultsStore`.
 Every replicate r of every scenario gets the same seed, ``run_seed(root_seed, {}, r)``:
@@ -30,6 +34,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from westdev.analysis import sensitivity as sa
+from westdev.analysis.discovery import Discovery
+from westdev.design.discover import discover as _discover
+from westdev.design.search import OptimiseResult
+from westdev.design.search import optimise as _optimise
 from westdev.errors import InputError
 from westdev.experiments.execute import plan_runs as plan
 from westdev.experiments.execute import rerun as _rerun
@@ -40,8 +48,9 @@ from westdev.experiments.spec import experiment_from_dict, load_experiment
 from westdev.experiments.store import ResultsStore
 from westdev.inputs.scenario import Scenario, load_scenario, shipped_scenarios
 
-__all__ = ["ResultsStore", "compare", "decompose", "experiment", "load_scenario", "plan", "rerun",
-           "run", "sensitivity", "shipped_scenarios", "simulate", "sweep"]
+__all__ = ["ResultsStore", "compare", "decompose", "discover", "experiment", "load_scenario",
+           "optimise", "plan", "rerun", "run", "sensitivity", "shipped_scenarios", "simulate",
+           "sweep"]
 
 
 def simulate(scenario: Scenario | str | Path, parameters: Any = None, seed: int = 0, *,
@@ -269,3 +278,42 @@ def rerun(manifest: str | Path, *, out: str | Path | None = None, backend: str =
     require_main_guard(backend, scheduler)
     return _rerun(manifest, out, backend=backend, workers=workers, scheduler=scheduler,
                   overwrite=overwrite, progress=progress)
+
+
+# ---------------------------------------------------------------------- policy design (issue 16)
+def discover(store: ResultsStore | str | Path, condition: str | None = None, *,
+             out: str | Path | None = None, holdout: ResultsStore | str | Path | None = None,
+             inputs: Sequence[str] | None = None, threshold: float = 0.8, max_boxes: int = 3,
+             resamples: int = 20, seed: int = 0) -> Discovery:
+    """Scenario discovery on any store: PRIM boxes (and a CART tree) over the levers,
+    parameters and exogenous factors that vary in it, for `condition` on the outcomes
+    (default ``"goal_missed"``; e.g. ``"West:west_east_ratio_income@2035 < 0.75"``).
+
+    Returns a `Discovery`: ``.boxes`` (one row per box and input: limits, coverage, density,
+    mass, restricted, quasi-p-value, reproducibility, and with `holdout` the coverage and
+    density on that second store), ``.trajectory``, ``.tree`` (CART leaves), ``.data``. With
+    `out`, writes ``boxes.csv``, the charts and ``report.md`` there (`westdev discover`).
+    """
+    return _discover(store, out=out, condition=condition, holdout=holdout, inputs=inputs,
+                     threshold=threshold, max_boxes=max_boxes, resamples=resamples, seed=seed)
+
+
+def optimise(spec: Any, *, out: str | Path | None = None, quick: bool = False,
+             backend: str = "processes", workers: int | None = None,
+             scheduler: str | None = None, overwrite: bool = False, progress: bool = True,
+             simulate: str | Callable = DEFAULT_SIMULATE, verbose: bool = True) -> OptimiseResult:
+    """A policy search: a policy search file (``scenarios/policy/``; a path, a shipped name
+    such as ``"cheapest_income"`` or a dict in the file's layout) run into `out` (default: a
+    new temporary directory; an existing one with the same request resumes).
+
+    Returns an `OptimiseResult`: ``.recommended`` (the searched levers' recommended values
+    with their ranges, 2019 and guideline values), ``.frontier`` (every mix the model ran on
+    the search draws), ``.verification`` (the fresh-draw check), ``.robustness`` (regret and
+    satisficing), ``.emulators``, ``.summary`` and ``.files`` (``best.toml``, ``frontier.csv``,
+    charts, ``report.md``). `quick` uses the file's ``[quick]`` sizes.
+    """
+    if out is None:
+        out = tempfile.mkdtemp(prefix="westdev-optimise-")
+    return _optimise(spec, out, quick=quick, backend=backend, workers=workers,
+                     scheduler=scheduler, overwrite=overwrite, progress=progress,
+                     simulate=simulate, echo=print if verbose else None)

@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_info_commands(sub)
     _add_experiment_commands(sub)
     _add_calibrate_command(sub)
+    _add_design_commands(sub)
     add_report_parser(sub)
     _add_bench_command(sub)
     _add_explore_command(sub)
@@ -235,6 +236,124 @@ def _add_explore_command(sub: Any) -> None:
     p.add_argument("--lang", choices=("en", "zh"), default="en",
                    help="language of the page at first (default en; switchable on the page)")
     p.set_defaults(func=_cmd_explore)
+
+
+# ---------------------------------------------------------------------- policy design (issue 16)
+def _add_design_commands(sub: Any) -> None:
+    """``discover`` and ``optimise``: policy design (westdev.design)."""
+    p = sub.add_parser("discover", help="scenario discovery: which levers, parameters and "
+                       "exogenous factors lead to a condition (PRIM boxes, a CART tree)",
+                       description="Scenario discovery on any sweep, ensemble or search store: "
+                       "PRIM (and a CART tree beside it) over the inputs that vary between its "
+                       "runs, for a condition on the outcomes (default: the 2035 goal missed). "
+                       "Writes DIR/boxes.csv (limits, coverage, density, mass, restricted "
+                       "inputs, quasi-p-values and resampling reproducibility), "
+                       "DIR/trajectory.csv, DIR/tree.csv, the peeling-trajectory and box "
+                       "charts and DIR/report.md.")
+    p.add_argument("store", type=Path, help="a results store (directory)")
+    p.add_argument("--out", type=Path, required=True, help="output directory")
+    p.add_argument("--condition", metavar="EXPR",
+                   help="e.g. 'West:west_east_ratio_income@2035 < 0.75' (comparisons of "
+                   "Area:indicator@YEAR or @sum(Y1-Y2) with numbers, goal_met, goal_missed, "
+                   "and/or/not; default goal_missed)")
+    p.add_argument("--holdout", type=Path, metavar="STORE",
+                   help="a second, independent store: the boxes' coverage and density there")
+    p.add_argument("--threshold", type=float, default=0.8,
+                   help="minimum density of a box (default 0.8)")
+    p.add_argument("--max-boxes", type=_positive_int, default=3, help="boxes (default 3)")
+    p.add_argument("--resamples", type=int, default=20,
+                   help="PRIM runs on 80%% subsamples for the reproducibility check "
+                   "(default 20; 0: none)")
+    p.set_defaults(func=_cmd_discover)
+
+    p = sub.add_parser("optimise", aliases=["optimize"],
+                       help="policy search: the cheapest lever mix meeting a chance "
+                       "constraint, or the Pareto frontier of several objectives",
+                       description="Search the lever space of a policy search file "
+                       "(scenarios/policy/: cheapest_income, frontier_output, or a path) under "
+                       "an ensemble: an exploration sample, emulators, candidates re-run by the "
+                       "model on common ensemble draws, and a check on fresh draws. Writes "
+                       "DIR/best.toml, DIR/frontier.csv, charts and DIR/report.md; the stores "
+                       "of every stage under DIR/stages/. Resumes an interrupted search.")
+    p.add_argument("spec", help="a policy search file or a shipped name (cheapest_income, "
+                   "frontier_output)")
+    p.add_argument("--out", type=Path, required=True, help="output directory")
+    p.add_argument("--quick", action="store_true",
+                   help="the file's [quick] sizes: a first look in about a minute")
+    _runner_options(p)
+    p.set_defaults(func=_cmd_optimise)
+
+
+def _cmd_discover(args: argparse.Namespace) -> int:
+    from westdev import api
+    from westdev.analysis.discovery import describe_box
+
+    result = api.discover(args.store, args.condition, out=args.out, holdout=args.holdout,
+                          threshold=args.threshold, max_boxes=args.max_boxes,
+                          resamples=max(0, args.resamples))
+    d = result.data
+    print(f"condition {d.condition!r}: {int(d.y.sum())} of {len(d.y)} runs; "
+          f"{d.inputs.shape[1]} inputs vary")
+    for b in result.prim_boxes:
+        line = (f"box {b.rank}: {describe_box(b)}\n  coverage {b.stats['coverage']:.3f}, "
+                f"density {b.stats['density']:.3f}, mass {b.stats['mass']:.3f}")
+        if result.holdout is not None:
+            h = result.holdout[result.holdout["box"] == b.rank].iloc[0]
+            line += (f"; hold-out coverage {h['holdout_coverage']:.3f}, density "
+                     f"{h['holdout_density']:.3f}")
+        print(line)
+    if not result.prim_boxes:
+        print("no box found")
+    print(f"boxes: {args.out / 'boxes.csv'}; report: {args.out / 'report.md'}")
+    return 0
+
+
+def _cmd_optimise(args: argparse.Namespace) -> int:
+    from westdev import api
+    from westdev.design.spec import load_policy
+
+    spec = load_policy(args.spec)
+    if args.quick:
+        spec = spec.with_quick()
+    if args.dry_run:
+        return _optimise_plan(spec)
+    result = api.optimise(spec, out=args.out, backend=_backend(args), workers=args.workers,
+                          scheduler=args.scheduler, overwrite=args.overwrite,
+                          progress=not args.quiet)
+    for name in ("best", "frontier", "report"):
+        if name in result.files:
+            print(f"{name}: {result.files[name]}")
+    chosen = result.summary.get("chosen")
+    ver = result.verification
+    if chosen is not None and spec.mode == "single" and not ver.empty:
+        row = ver[ver["mix"] == chosen["mix"]]
+        if len(row) and not bool(row["meets_constraints"].iloc[0]):
+            print("WARNING: the recommended mix does not meet the constraints on the fresh "
+                  "draws of the independent check (report.md)", file=sys.stderr)
+    return 0
+
+
+def _optimise_plan(spec: Any) -> int:
+    s, v = spec.search, spec.verify
+    print(f"policy search {spec.name} ({spec.mode}): " + "; ".join(
+        [o.text for o in spec.objectives] + [c.text for c in spec.constraints]))
+    print(f"base {spec.scenario.name}, ensemble {spec.ensemble.name} "
+          f"({len(spec.ensemble.factors)} uncertain inputs), resolution "
+          f"{spec.scenario.run.resolution}, {spec.scenario.run.start_year}-"
+          f"{spec.scenario.run.end_year}")
+    for lv in spec.levers:
+        rng = "off/on" if lv.kind == "bool" else f"[{lv.low:g}, {lv.high:g}]"
+        print(f"  {lv.name}: {rng}")
+    per = spec.ensemble.replicates
+    refs = len(v["scenarios"])
+    rounds = 1 if spec.mode == "frontier" else s["iterations"]
+    first = (s["frontier_points"] + refs) * s["draws"] * per
+    later = (rounds - 1) * 3 * s["draws"] * per
+    check = (1 + refs) * v["draws"] * per if spec.mode == "single" else \
+        (s["frontier_points"] + refs) * v["draws"] * per
+    print(f"runs, at most: explore {s['explore_runs']}, candidates {first + later}, "
+          f"verify {check} (total {s['explore_runs'] + first + later + check})")
+    return 0
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:

@@ -40,7 +40,7 @@ def main() -> None:
                        resolution="default", out=args.results / "docs_compare")
     ensemble = wd.sweep("ensemble_baseline", out=args.results / "docs_ensemble")
     morris = wd.sensitivity("morris_levers", out=args.results / "docs_morris")
-    # family (j): what convergence costs, the goal's definitions, the package's interactions
+    # family (k): what convergence costs, the goal's definitions, the package's interactions
     convergence = wd.compare(["no_policy", "baseline", "enacted_2020_2024", "guideline",
                               "fiscal_only", "land_only", "infrastructure_only",
                               "public_services_only", "talent_only"],
@@ -74,10 +74,10 @@ def main() -> None:
         "fig_g_province_tiles": C.plot_province_tiles(df, "income_ratio_to_east",
                                                       since_start=True, colours=colours),
         "fig_h_map_change": C.plot_choropleth(df, "income_ratio_to_east", since=2019),
-        "fig_j_output_cost": C.plot_output_cost(convergence.results, reference="baseline"),
-        "fig_j_goal_definitions": C.plot_goal_definitions(
+        "fig_k_output_cost": C.plot_output_cost(convergence.results, reference="baseline"),
+        "fig_k_goal_definitions": C.plot_goal_definitions(
             convergence.results, scenarios=["baseline", "enacted_2020_2024", "guideline"]),
-        "fig_j_interactions": C.plot_lever_interactions(
+        "fig_k_interactions": C.plot_lever_interactions(
             split, f"West:{INCOME}@2035", label="West/East income per head, 2035"),
         "goal_ratios": C.plot_goal_ratios(quick.results,
                                           theta=quick.manifest["goal_thresholds"]),

@@ -32,9 +32,13 @@ function                                what it shows
 `plot_screening`                        (i) Morris μ* of parameters on moments
 `plot_validation`                       (i) observed, model and naive paths out of sample
 `plot_province_growth`                  (i) provinces' predicted vs observed growth out of sample
-`plot_output_cost`                      (j) China's GDP vs the income ratio across scenarios
-`plot_goal_definitions`                 (j) the 2035 ratios under other measures of the goal
-`plot_lever_interactions`               (j) levers alone vs left out vs the whole package
+`plot_peeling_trajectory`               (j) PRIM's density against coverage, box by box
+`plot_prim_box`                         (j) a PRIM box's limits on the inputs it restricts
+`plot_tradeoff`                         (j) a policy search's frontier, recommended mix
+`plot_mix`                              (j) a lever mix against the 2019 and guideline values
+`plot_output_cost`                      (k) China's GDP vs the income ratio across scenarios
+`plot_goal_definitions`                 (k) the 2035 ratios under other measures of the goal
+`plot_lever_interactions`               (k) levers alone vs left out vs the whole package
 ======================================  ================================================
 """
 
@@ -60,6 +64,12 @@ from westdev.charts.costs import (
     plot_cost_effectiveness,
     plot_frontier,
     plot_lever_cost_effectiveness,
+)
+from westdev.charts.design import (
+    plot_mix,
+    plot_peeling_trajectory,
+    plot_prim_box,
+    plot_tradeoff,
 )
 from westdev.charts.deviations import deviation_table, plot_deviations
 from westdev.charts.fans import plot_goal_fans, plot_indicator_fan
@@ -92,4 +102,6 @@ __all__ = [
     "plot_province_growth", "plot_theil_share", "plot_validation", "plot_worst_province", "province_values", "save_figure",
     "scenario_colours", "worst_province_table", "definitions_table", "interaction_table",
     "output_cost_table", "plot_goal_definitions", "plot_lever_interactions", "plot_output_cost",
+    # policy design (issue 16)
+    "plot_mix", "plot_peeling_trajectory", "plot_prim_box", "plot_tradeoff",
 ]

@@ -1,4 +1,4 @@
-"""Family (j): what convergence costs and how the verdict depends on the goal's definition.
+"""Family (k): what convergence costs and how the verdict depends on the goal's definition.
 
 `plot_output_cost`: each scenario's 2035 West/East income ratio against China's 2035 GDP relative
 to a reference scenario (the output cost — or gain — of convergence), with the replicates'

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-NAMES = ("00_quickstart", "01_scenarios", "02_sensitivity", "03_calibration", "04_report_figures")
+NAMES = ("00_quickstart", "01_scenarios", "02_sensitivity", "03_calibration", "04_report_figures",
+         "05_policy_design")
 PUBLIC = {"api", "analysis", "charts", "calibration"}
 CELL_TIMEOUT = 300  # seconds; the whole quick run of a notebook takes seconds
 
