@@ -15,6 +15,7 @@ import pytest
 from westdev.analysis.summaries import split_effects
 from westdev.charts.convergence import (
     definitions_table,
+    scenario_split,
     interaction_table,
     output_cost_table,
     plot_goal_definitions,
@@ -53,12 +54,17 @@ def test_output_cost_is_paired_by_replicate_and_relative_to_the_reference():
     assert table.loc["package", "n"] == 2
 
 
-def test_output_cost_chart_prints_the_slope_per_hundredth_of_the_ratio():
-    # GDP falls 0.5 % per 0.01 of the ratio across three scenarios on a line
+def test_output_cost_per_hundredth_of_the_ratio_is_labelled():
+    # a: GDP −1 % for +0.02 of the ratio (cost 0.5 % per 0.01); b: +1 % for +0.04 (a gain);
+    # c: the ratio does not move, so no cost per 0.01 is shown
     df = _tidy({"baseline": [(0.60, 100.0)] * 2, "a": [(0.62, 99.0)] * 2,
-                "b": [(0.64, 98.0)] * 2})
-    fig = plot_output_cost(df, reference="baseline")
-    assert "slope: -0.50 % of China's GDP per 0.01 of the ratio" in _figure_text(fig)
+                "b": [(0.64, 101.0)] * 2, "c": [(0.6005, 97.0)] * 2})
+    table = output_cost_table(df, reference="baseline")
+    assert table.loc["a", "cost_per_0.01"] == pytest.approx(0.5)
+    assert table.loc["b", "cost_per_0.01"] == pytest.approx(-0.25)
+    assert np.isnan(table.loc["c", "cost_per_0.01"])
+    text = _figure_text(plot_output_cost(df, reference="baseline"))
+    assert "a (+0.50 %)" in text and "b (-0.25 %)" in text and "c (" not in text
 
 
 def test_definitions_table_keeps_each_measure_apart():
@@ -111,7 +117,29 @@ def test_interaction_table_finds_the_complementary_pair():
     assert table.loc["c", "last"] == pytest.approx(table.loc["c", "alone"])  # c is additive
     fig = plot_lever_interactions(split, outcome)
     text = _figure_text(fig)
-    assert "effect +0.085 against +0.035 for its levers alone: interactions +0.050" in text
+    assert "The package +0.085 against +0.035 for its parts alone: interaction +0.050" in text
     with pytest.raises(ValueError, match="no split rows"):
         interaction_table(split, "West:nothing@2035")
     assert np.isfinite(table[["alone", "last"]].to_numpy()).all()
+
+
+def test_scenario_split_pairs_parts_by_replicate():
+    # the package adds 0.05 beyond its two parts; replicate shifts cancel in the pairing
+    rows = []
+    for r in range(5):
+        for scenario, v in (("base", 0.6), ("a_only", 0.61), ("b_only", 0.63), ("pkg", 0.69)):
+            rows.append({"year": 2035, "area": "West", "indicator": INCOME, "scenario": scenario,
+                         "replicate": r, "value": v + 0.02 * r})
+    split = scenario_split(pd.DataFrame(rows), base="base", package="pkg",
+                           parts={"a": "a_only", "b": "b_only"}, outcome=f"West:{INCOME}")
+    got = split.set_index("lever")["mean"]
+    assert got["a"] == pytest.approx(0.01) and got["b"] == pytest.approx(0.03)
+    assert got["total"] == pytest.approx(0.09) and got["interaction"] == pytest.approx(0.05)
+    assert split.set_index("lever")["se"].max() == pytest.approx(0.0, abs=1e-12)
+    table = interaction_table(split, f"West:{INCOME}@2035")
+    assert table.drop(index="total")["last"].isna().all()  # no leave-one-out runs here
+    fig = plot_lever_interactions(split, f"West:{INCOME}@2035")
+    assert "interaction +0.050" in _figure_text(fig)
+    with pytest.raises(ValueError, match="scenario"):
+        scenario_split(pd.DataFrame(rows), base="base", package="nope", parts={},
+                       outcome=f"West:{INCOME}")
