@@ -20,6 +20,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from westdev.charts.names import lever_label, scenario_label
 from westdev.charts.style import (
     GREY,
     OKABE_ITO,
@@ -30,8 +31,12 @@ from westdev.charts.style import (
     panel_title,
     save_figure,
 )
-from westdev.charts.names import lever_label, scenario_label
-from westdev.policy.goal import ALTERNATIVE_MEASURES, DEFAULT_THETA, RATIO_INDICATORS, REAL_INCOME_RATIO
+from westdev.policy.goal import (
+    ALTERNATIVE_MEASURES,
+    DEFAULT_THETA,
+    RATIO_INDICATORS,
+    REAL_INCOME_RATIO,
+)
 
 # each goal dimension with the measures the model records, the goal's own first
 DEFINITIONS: dict[str, list[tuple[str, str]]] = {

@@ -15,12 +15,12 @@ import pytest
 from westdev.analysis.summaries import split_effects
 from westdev.charts.convergence import (
     definitions_table,
-    scenario_split,
     interaction_table,
     output_cost_table,
     plot_goal_definitions,
     plot_lever_interactions,
     plot_output_cost,
+    scenario_split,
 )
 from westdev.policy.goal import RATIO_INDICATORS
 

@@ -3,10 +3,10 @@ files, hold-out checks and bad input."""
 
 from __future__ import annotations
 
+import design_fakes as F
 import pandas as pd
 import pytest
 
-import design_fakes as F
 import westdev.api as wd
 from westdev.cli import main
 

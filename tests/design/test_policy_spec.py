@@ -6,8 +6,13 @@ import copy
 
 import pytest
 
-from westdev.design.spec import default_range, guideline_levers, load_policy, policy_from_dict, \
-    shipped_policies
+from westdev.design.spec import (
+    default_range,
+    guideline_levers,
+    load_policy,
+    policy_from_dict,
+    shipped_policies,
+)
 from westdev.errors import InputError
 from westdev.policy.catalogue import LEVERS
 

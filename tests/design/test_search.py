@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import design_fakes as F
 import pandas as pd
 import pytest
 
-import design_fakes as F
 from westdev.design.search import optimise
 from westdev.errors import InputError
 from westdev.inputs.scenario import load_scenario, validate_file
