@@ -485,8 +485,9 @@ def _parse_ensemble(table: Mapping[str, Any], factors_raw: Any, scenario: Scenar
 
 def _ensemble_parameters(selection: Any, dist: str, scenario: Scenario,
                          file: str) -> dict[str, Factor]:
-    """The register parameters an ensemble draws (``parameters``: tags and names), each over
-    its register range: uniform, triangular around the value in use, or the fit's normal."""
+    """The register parameters an ensemble draws (``parameters``: tags and names; the tag
+    ``calibrated`` also selects every parameter the vintage's fit estimated), each over its
+    register range: uniform, triangular around the value in use, or the fit's normal."""
     fitted = _fitted_uncertainty(scenario.parameter_vintage) if dist == "fitted" else {}
     if not isinstance(selection, list):
         raise InputError(f"expected a list, got {show_value(selection)}", file=file,
@@ -495,9 +496,16 @@ def _ensemble_parameters(selection: Any, dist: str, scenario: Scenario,
                          + ") and dotted parameter names")
     register = load_register()
     values = load_parameters(scenario.parameter_vintage, scenario.parameter_overrides)
+    # "calibrated" means what the vintage's fit estimated as well as what the register tags so:
+    # the screening chooses the estimated set afresh at each calibration
+    estimated = [n for n, _ in register_entries(
+        read_fitted(scenario.parameter_vintage).get("parameters", {})) if n in register]
     factors: dict[str, Factor] = {}
     for i, item in enumerate(selection):
-        for n in _selected_parameters(item, register, file, f"ensemble.parameters[{i}]"):
+        names = _selected_parameters(item, register, file, f"ensemble.parameters[{i}]")
+        if item == "calibrated":
+            names = names + [n for n in estimated if n not in names]
+        for n in names:
             spec = register[n]
             if spec.low >= spec.high:
                 continue  # a fixed value (a legal rule, a normalisation): nothing to draw

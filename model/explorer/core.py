@@ -79,8 +79,8 @@ PNG_DPI = 110
 
 # ---------------------------------------------------------------------- presets and controls
 def preset_names() -> list[str]:
-    """The presets shipped with this install, in page order (``enacted_2020_2024`` only once
-    its scenario file exists)."""
+    """The presets shipped with this install, in page order (a preset whose scenario file is
+    missing is left out)."""
     shipped = set(shipped_scenarios())
     return [name for name in PRESETS if name in shipped]
 
