@@ -229,7 +229,7 @@ def gap_closed(source: Source, *, base_year: int | None = None,
     out = df.merge(base, on=["run_id", "indicator"], how="left")
     gap = 1.0 - out["base"]
     out["value"] = np.where(gap > 0, (out["value"] - out["base"]) / gap.where(gap > 0), np.nan)
-    out["indicator"] = "gap_closed." + out["indicator"]
+    out["indicator"] = "gap_closed." + out["indicator"].astype(str)
     return out.drop(columns="base")
 
 
