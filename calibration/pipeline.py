@@ -77,8 +77,8 @@ def calibrate(vintage: str = "CN2019", *, quick: bool = False, out: str | Path =
     vintage : "CN2019" (fit to 2000–2019) or "CN2012" (fit to 2000–2012, for validation)
     quick : small sizes (about 30 seconds on two cores) for tests and notebooks
     out : folder of the run stores, the fitted file and the report
-    install : also write the package's `calibration/fitted/<vintage>.toml` (default: only in
-        full mode)
+    install : also write the package's `calibration/fitted/<vintage>.toml` (default: no;
+        `install_fitted` installs a finished calibration's files as an explicit step)
     parameters : estimate these instead of screening (names from the candidates or history
         scales)
     reuse : earlier design stores whose points the emulator reuses (their points must set the
@@ -88,7 +88,7 @@ def calibrate(vintage: str = "CN2019", *, quick: bool = False, out: str | Path =
     tf = targets or load_targets()
     chosen_targets = tf.select(vintage)
     settings = SETTINGS["quick" if quick else "full"]
-    install = (not quick) if install is None else install
+    install = bool(install) and not quick
     root = Path(out) / vintage
     screening = None
     if parameters is None:
@@ -228,6 +228,37 @@ def calibrate_all(*, quick: bool = False, out: str | Path = "results/calibration
              "programme without the 15 % rate):", "", markdown_table(back["cit_entry"]), ""]
     (folder / "report.md").write_text("\n".join(lines), encoding="utf-8")
     return CalibrationRun(main, early, errors, back, folder / "report.md", wall, table)
+
+
+def install_fitted(folder: str | Path) -> list[Path]:
+    """Install the fitted vintages a full calibration wrote into `folder` (`<vintage>.toml` and
+    its plausible-region sample) as the package's defaults, which every later run with that
+    parameter vintage reads. An explicit step: a calibration never replaces the package's
+    fitted parameters by itself. Quick fits are refused."""
+    from westdev.calibration.fitted_file import read_fitted
+
+    folder = Path(folder)
+    found = [v for v in ("CN2019", "CN2012") if (folder / f"{v}.toml").is_file()]
+    if not found:
+        raise InputError("no fitted vintage in this folder", file=str(folder), field="--install-from",
+                         allowed="a folder written by westdev calibrate --out DIR (CN2019.toml, "
+                         "CN2012.toml)")
+    installed = []
+    for vintage in found:
+        source = folder / f"{vintage}.toml"
+        doc = read_fitted(source)
+        if doc["meta"].get("quick"):
+            raise InputError(f"{source.name} is a quick fit, not for use as defaults",
+                             file=str(source), field="meta.quick",
+                             allowed="a full calibration (westdev calibrate without --quick)")
+        target = fitted_dir() / source.name
+        target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        installed.append(target)
+        sample = folder / f"{vintage}.sample.csv"
+        if sample.is_file():
+            (fitted_dir() / sample.name).write_text(sample.read_text(encoding="utf-8"),
+                                                    encoding="utf-8")
+    return installed
 
 
 def markdown_table(df: pd.DataFrame, digits: int = 4) -> str:

@@ -188,9 +188,10 @@ def _add_calibrate_command(sub: Any) -> None:
                        "writes DIR/<vintage>.toml, a fit report and charts under DIR. Without "
                        "--vintage: fit CN2019 (2000–2019) and CN2012 (2000–2012), validate "
                        "CN2012 on 2013–2019 against a naive trend and back-cast the 2000 "
-                       "programme (DIR/report/report.md). A full calibration takes about 5 "
-                       "minutes on two cores and installs the fitted files as the package's "
-                       "defaults; --quick takes about 30 seconds and installs nothing.")
+                       "programme (DIR/report/report.md). A full calibration takes about 15 "
+                       "minutes on two cores; --quick about 30 seconds. Nothing is installed: "
+                       "--install-from DIR makes a finished calibration's fitted files the "
+                       "package's defaults, as a separate step.")
     p.add_argument("--out", type=Path, default=Path("results/calibration"),
                    help="folder of run stores, fitted files and reports "
                    "(default: results/calibration)")
@@ -202,9 +203,9 @@ def _add_calibrate_command(sub: Any) -> None:
                    help="print the validation table of the calibration in --out (in-sample "
                    "misses, out-of-sample errors beside the naive trend, province growth "
                    "ranks, the back-cast) without running anything")
-    p.add_argument("--install", action=argparse.BooleanOptionalAction, default=None,
-                   help="write the package's calibration/fitted/<vintage>.toml "
-                   "(default: yes in full mode, no with --quick)")
+    p.add_argument("--install-from", type=Path, metavar="DIR",
+                   help="install the fitted vintages of a finished (full) calibration in DIR "
+                   "as the package's defaults, which every later run reads; runs nothing")
     p.add_argument("--backend", choices=("serial", "processes", "dask"), default="processes",
                    help="where runs execute (default: processes)")
     p.add_argument("--workers", type=_positive_int, metavar="N",
@@ -263,8 +264,14 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         print(validation_table.to_markdown(validation_table.read(folder)))
         return 0
 
-    kw = {"quick": args.quick, "out": args.out, "install": args.install,
-          "backend": args.backend, "workers": args.workers, "progress": not args.quiet}
+    if args.install_from is not None:
+        from westdev.calibration.pipeline import install_fitted
+
+        for path in install_fitted(args.install_from):
+            print(f"installed {path}")
+        return 0
+    kw = {"quick": args.quick, "out": args.out, "backend": args.backend,
+          "workers": args.workers, "progress": not args.quiet}
     if args.vintage:
         result = calibrate(args.vintage, **kw)
         fits = [result]
@@ -276,10 +283,12 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         print(f"report: {run.report}")
     for c in fits:
         print(f"{c.vintage}: objective {c.fit.objective:.2f} over {len(c.fit.table)} moments; "
-              f"{c.fitted_path}" + (f" (installed: {c.installed_path})" if c.installed_path else ""))
+              f"{c.fitted_path}")
         for name, value in c.fit.theta.items():
             print(f"  {name:45s} {value:.4g} (se {c.fit.se[name]:.2g})")
     print(f"wall time {_duration(sum(c.wall_s for c in fits) if args.vintage else run.wall_s)}")
+    if not args.quick:
+        print(f"to make these fits the package's defaults: westdev calibrate --install-from {args.out}")
     return 0
 
 

@@ -46,7 +46,9 @@ def households(state: EconomyState, setting: Setting, calib: Calibrated, ins: In
     movers = draw_moves(w, prob, rng)
     migration_in = np.bincount(w.residence[movers], weights=w.weight[movers], minlength=n)
     migration_out = np.bincount(before[movers], weights=w.weight[movers], minlength=n)
-    grant_rate = p["demography.hukou_grant_rate"] * (1 + ins.migrant_access)
+    # hukou: the register's grant rate, higher where services are open to migrants, plus the
+    # settlement the §5 lever adds
+    grant_rate = p["demography.hukou_grant_rate"] * (1 + ins.migrant_access) + ins.hukou_settlement
     grant = wk.draw_events(w.n, grant_rate, lambda idx: grant_rate * (w.hukou[idx] != w.residence[idx]), rng)
     w.hukou[grant] = w.residence[grant]
     wk.upgrade_skills(w, ins.young_upgrade, ins.adult_upgrade, rng)

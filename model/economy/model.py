@@ -36,7 +36,7 @@ from westdev.economy.government.budgets import budgets
 from westdev.economy.households import households
 from westdev.economy.incomes import incomes
 from westdev.economy.labour_market import labour_market
-from westdev.economy.production import produce
+from westdev.economy.production import consumer_price_level, produce
 from westdev.economy.public_capital import (
     infrastructure_access_index,
     public_services_index,
@@ -58,7 +58,7 @@ from westdev.economy.state import (
 from westdev.economy.technology import catch_up
 from westdev.economy.trade import update_gate_prices
 from westdev.inputs.initial_state import InitialState
-from westdev.inputs.parameters import Parameters
+from westdev.inputs.parameters import Parameters, load_parameters
 from westdev.inputs.regions import REGION_GROUPS
 from westdev.policy.catalogue import default_values
 from westdev.policy.instruments import instruments
@@ -92,6 +92,7 @@ class WestDevModel(mesa.Model):
             # counterfactual without the measure; national measures keep their 2019 value there)
             no_policy=default_values("no_policy"),
             provinces=provinces,
+            reference_parameters=load_parameters(scenario.parameter_vintage),
             firm_agent_limit=AGENT_GROWTH_LIMIT * max(initial.firms.n, 1),
             worker_agent_limit=AGENT_GROWTH_LIMIT * max(initial.workers.n, 1),
         )
@@ -174,6 +175,7 @@ class WestDevModel(mesa.Model):
             relocations_out=moved.moves_out if moved is not None else zeros,
             investment=dyn.investment, land=dyn.land, central=year.central,
             tradable_price=state.tradable_p / state.deflator, deflator=state.deflator,
+            price_level=consumer_price_level(state, calib),
             public_services_index=public_services_index(state, setting, calib, state.instruments),
             infrastructure_access_index=infrastructure_access_index(state, setting, calib),
             population=census.population, skilled_working=census.skilled_working,

@@ -91,3 +91,12 @@ def produce(state: EconomyState, setting: Setting, calib: Calibrated, ins: Instr
         update_expectations(state, setting, prices / state.deflator)
     return Production(y=y, volume=volume, value=value / state.deflator, real=real,
                       prices=prices / state.deflator, labour_cost=labour_cost)
+
+
+def consumer_price_level(state: EconomyState, calib: Calibrated) -> np.ndarray:
+    """Each province's consumer price level relative to the national deflator (1 at start):
+    households spend the calibrated services share μ on local services at the local price and
+    the rest on tradables at the national price. The statistics' income ratio is nominal (one
+    national deflator); income divided by this is income in real, local purchasing power."""
+    mu = calib.services_share
+    return ((1.0 - mu) * state.tradable_p + mu * state.services_p) / state.deflator

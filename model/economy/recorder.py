@@ -11,6 +11,7 @@ from westdev.errors import RunFailure
 from westdev.inputs.regions import REGION_GROUPS
 from westdev.policy.catalogue import LEVERS
 from westdev.policy.goal import (
+    ALTERNATIVE_MEASURES,
     CONTEXT_RATIO,
     DIMENSIONS,
     GOAL_AREA,
@@ -18,6 +19,7 @@ from westdev.policy.goal import (
     GOAL_YEAR,
     PER_HEAD_INDICATORS,
     RATIO_INDICATORS,
+    REAL_INCOME_RATIO,
 )
 
 GROUPS: tuple[str, ...] = REGION_GROUPS + ("China",)
@@ -106,6 +108,10 @@ class Recorder:
         parts = {
             "gdp_per_capita_yuan": (flows.gdp * 1e8, pop),
             "disposable_income_per_capita_yuan": (flows.household_income * 1e8, pop),
+            # income in local purchasing power: deflated by the province's consumer price level
+            "real_disposable_income_per_capita_yuan": (
+                flows.household_income / flows.price_level * 1e8, pop),
+            "consumer_price_level": (flows.price_level * pop, pop),
             "consumption_per_capita_yuan": (flows.consumption * 1e8, pop),
             "unemployment_rate": (flows.labour_force_persons - flows.employed_persons,
                                   flows.labour_force_persons),
@@ -116,6 +122,7 @@ class Recorder:
             "secondary_share": (flows.gdp_sector[:, 1], flows.gdp),
             "tertiary_share": (flows.gdp_sector[:, 2], flows.gdp),
             "network_km_per_100km2": (network * 100.0, geo.area_km2),
+            "public_service_capital_per_km2": (flows.public_service_capital * 1e8, geo.area_km2),
             "network_km_per_10k_people": (network * 1e4, pop),
             "skilled_share": (flows.skilled_working, flows.working),
             "non_local_hukou_share": (flows.non_local, pop),
@@ -152,6 +159,14 @@ class Recorder:
         for key, indicator in PER_HEAD_INDICATORS.items():
             ratios[key] = ind.ratio(per_area[indicator][west_i], per_area[indicator][east_i])
             self.rows.append((year, GOAL_AREA, RATIO_INDICATORS[key], ratios[key]))
+        # the goal measured other ways (ODD §4.11): public-service capital per km² rather than
+        # per head, network length per km² and per head rather than market access
+        for name, indicator in ALTERNATIVE_MEASURES.items():
+            self.rows.append((year, GOAL_AREA, name, ind.ratio(per_area[indicator][west_i],
+                                                               per_area[indicator][east_i])))
+        self.rows.append((year, GOAL_AREA, REAL_INCOME_RATIO,
+                          ind.ratio(per_area["real_disposable_income_per_capita_yuan"][west_i],
+                                    per_area["real_disposable_income_per_capita_yuan"][east_i])))
         self.rows.append((year, GOAL_AREA, CONTEXT_RATIO,
                           ind.ratio(per_area["gdp_per_capita_yuan"][west_i],
                                     per_area["gdp_per_capita_yuan"][east_i])))

@@ -22,6 +22,7 @@ from westdev.economy.firms.profitability import (
     profitability,
     user_cost,
 )
+from westdev.economy.government import rules as gov_rules
 from westdev.economy.government.budgets import budgets
 from westdev.economy.households import services_for_migration
 from westdev.economy.incomes import expected_income, firm_tax_rates, incomes
@@ -34,7 +35,7 @@ from westdev.economy.markets.migration import (
     populated_pairs,
 )
 from westdev.economy.production import produce, si_load
-from westdev.economy.public_capital import public_services_raw
+from westdev.economy.public_capital import public_services_raw, reference_indices
 from westdev.economy.state import (
     BudgetYear,
     Calibrated,
@@ -158,6 +159,7 @@ def calibrate_accounts(state: EconomyState, setting: Setting, calib: Calibrated,
     calib.tax_efficiency = obs.tax_revenue / inc.local_tax_gross
     inc = incomes(state, setting, calib, ins, prod)
     calib.central_revenue0 = inc.central_tax.sum() + p["fiscal.central_other_tax_rate"] * obs.gdp.sum()
+    calib.transition_share = gov_rules.income_gap_shares(obs.income_pc, obs.population)
     year = budgets(state, setting, calib, ins, prod, inc, calibrate_to=obs.budget_expenditure)
     calib.household_income_target = obs.income_pc * obs.population / 1e8
     calib.income_residual_rate = (calib.household_income_target - inc.household_income) / obs.gdp
@@ -288,10 +290,13 @@ def calibrate(state: EconomyState, setting: Setting, rng: np.random.Generator
     state.employer_si = (setting.reference_levers["industry.employer_si_rate"]
                          + p["labour.other_employer_si_rate"])
     calib, employed_units = calibrate_firms(state, setting, rng)
+    calib.reference_remote_coverage = ins.remote_coverage
     prod, inc, year = calibrate_accounts(state, setting, calib, employed_units)
-    # the public-services index is 100 at the national population-weighted mean of the start
-    pop = state.census.population
-    calib.public_services_index0 = np.average(public_services_raw(state, setting, ins), weights=pop)
+    # the goal indices start at the reference measurement (national mean 100), whatever the
+    # parameters of this run; later years move with the run's own raw values
+    calib.public_services_ref0, calib.infrastructure_ref0 = reference_indices(
+        setting, setting.reference_parameters)
+    calib.public_services_raw0 = public_services_raw(state, setting, ins)
     calibrate_migration(state, setting, calib, inc)
     # firm location factors: after-tax profitability equal across provinces at start
     va_cell = obs.gdp[:, None] * obs.sector_share

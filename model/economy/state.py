@@ -80,6 +80,9 @@ class Setting:
     p: Parameters
     tech: Technology
     start_year: int
+    # the parameter vintage's own values (no overrides, no draws): the goal indices are measured
+    # with them in the start year
+    reference_parameters: Parameters
     # the policy in force in the start year (the catalogue's 2019 values for CN2019, the
     # scenario's historical values otherwise): the start year is calibrated under it
     reference_levers: dict
@@ -113,6 +116,8 @@ class Calibrated:
     tax_efficiency: np.ndarray = field(default_factory=lambda: np.ones(0))
     income_residual_rate: np.ndarray = field(default_factory=lambda: np.zeros(0))
     earmarked_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # each province's share of need-based poverty funds (§1), from start-year incomes
+    transition_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
     services_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
     exports_base: float = 0.0
     absorption_share: float = 0.0
@@ -124,7 +129,12 @@ class Calibrated:
     national_land_quota: float = 0.0
     migration: MigrationModel | None = None  # the logit with calibrated amenities and cost
     migration_fit: dict = field(default_factory=dict)
-    public_services_index0: float | None = None  # national mean of the start year (index 100)
+    # the goal indices of the start year: the reference measurement by province and the run's
+    # own raw values, which later years are indexed to (`public_capital.reference_indices`)
+    reference_remote_coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))  # start year's
+    public_services_ref0: np.ndarray = field(default_factory=lambda: np.ones(0))
+    public_services_raw0: np.ndarray = field(default_factory=lambda: np.ones(0))
+    infrastructure_ref0: np.ndarray = field(default_factory=lambda: np.ones(0))
 
 
 # ---------------------------------------------------------------------- year to year
@@ -306,6 +316,7 @@ class YearFlows:
     central: dict  # scalar central-government flows
     tradable_price: float
     deflator: float
+    price_level: np.ndarray  # consumer price level by province / national deflator (1 at start)
     public_services_index: np.ndarray  # start-year national mean = 100
     infrastructure_access_index: np.ndarray  # start-year national mean = 100
     # end-of-year stocks and head counts the indicators need

@@ -31,7 +31,7 @@ from westdev.errors import InputError
 from westdev.inputs.exogenous import EXOGENOUS
 from westdev.inputs.parameters import load_register
 from westdev.inputs.scenario import Scenario
-from westdev.inputs.schedule import ProvincialSchedule
+from westdev.inputs.schedule import ProvincialSchedule, Schedule
 from westdev.inputs.validate import as_number, as_pair, is_int, show_value, unknown_key
 from westdev.policy.catalogue import LEVERS
 
@@ -98,6 +98,10 @@ def find_target(name: str) -> Target | str:
             spec = LEVERS[rest]
             found.append(Target(cand, "lever", rest, spec.kind, spec.bounds, spec.choices,
                                 spec.unit))
+        elif (prefix == "levers" and rest.endswith(".magnitude") and rest[:-10] in LEVERS
+              and LEVERS[rest[:-10]].has_assumed_magnitude):
+            found.append(Target(cand, "lever_magnitude", rest[:-10], "float", (0.0, 1.0), (),
+                                "quantile of the documented range"))
         elif prefix == "parameters" and rest in register:
             spec = register[rest]
             found.append(Target(cand, "parameter", rest, "float", (spec.low, spec.high), (),
@@ -366,11 +370,40 @@ def apply_design_point(scenario: Scenario,
             params[target.key] = float(value)
         elif target.kind == "exogenous":
             exo[target.key] = value
+        elif target.kind == "lever_magnitude":
+            drawn = drawn_magnitude(scenario.levers[target.key], target.key, float(value))
+            if drawn is not None:
+                levers[target.key] = drawn
         else:
             exo[target.key] = _scaled(scenario.exogenous[target.key], float(value))
     out = scenario.with_overrides(name=name, levers=levers or None, parameters=params or None,
                                   exogenous=exo or None)
     return out, {}
+
+
+def drawn_magnitude(schedule: Schedule, lever: str, u: float) -> Any:
+    """A lever's schedule with its assumed magnitude drawn: the quantile `u` of the documented
+    range of the value the schedule ends at (`LeverSpec.evidence_of`), or None when that value
+    is documented, a definition or the user's own.
+
+    A phase-in keeps its timing: each point moves in proportion along the way from the
+    schedule's first value to its last, so ``{2020: 0.35, 2025: 0.4}`` with the final value
+    drawn at 0.45 becomes ``{2020: 0.35, 2025: 0.45}``; a constant becomes the drawn constant.
+    """
+    spec = LEVERS[lever]
+    if spec.kind != "float":
+        return None
+    points = [(None, schedule.value)] if schedule.value is not None else list(schedule.points)
+    first, last = float(points[0][1]), float(points[-1][1])
+    evidence = spec.evidence_of(last)
+    if evidence is None or not evidence.assumed or evidence.range is None:
+        return None
+    lo, hi = evidence.range
+    target = lo + min(max(u, 0.0), 1.0) * (hi - lo)
+    if schedule.value is not None or first == last:
+        return target
+    share = (target - first) / (last - first)
+    return {str(y): first + (float(v) - first) * share for y, v in points}
 
 
 def _scaled(schedule: Any, factor: float) -> Any:

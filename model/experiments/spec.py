@@ -10,7 +10,8 @@ base scenario and one design table, which decides the kind:
   design), over ``[factors.*]`` distributions (`westdev.experiments.factors`);
 - ``[ensemble]``: draws of the uncertain parameters (register tags or names, with a
   ``distribution`` of uniform, triangular or — from the calibration — fitted) and scale factors
-  of the exogenous paths, plus optional ``[factors.*]``;
+  of the exogenous paths, with ``lever_ranges = true`` every assumed lever magnitude drawn
+  within its documented range (`westdev levers`), plus optional ``[factors.*]``;
 - ``[decomposition]``: a package's levers, split one-at-a-time and/or by Shapley values.
 
 ``[run]`` sets years, resolution, replicates and the root seed; ``[outputs]`` the outcomes
@@ -429,7 +430,8 @@ def _parse_ensemble(table: Mapping[str, Any], factors_raw: Any, scenario: Scenar
                     root_seed: int, file: str) -> tuple[dict[str, Any], tuple[Factor, ...]]:
     """Settings of ``[ensemble]`` and the factors it draws: the selected register parameters,
     the scaled exogenous paths, then any ``[factors.*]`` (which replace default draws)."""
-    keys = ("draws", "method", "seed", "parameters", "distribution", "exogenous_scale")
+    keys = ("draws", "method", "seed", "parameters", "distribution", "exogenous_scale",
+            "lever_ranges")
     for key in table:
         if key not in keys:
             raise unknown_key(key, keys, file=file, field=f"ensemble.{key}")
@@ -453,12 +455,21 @@ def _parse_ensemble(table: Mapping[str, Any], factors_raw: Any, scenario: Scenar
                                    file)
     factors.update(_ensemble_scales(table.get("exogenous_scale", DEFAULT_EXOGENOUS_SCALES),
                                     file))
+    lever_ranges = table.get("lever_ranges", False)
+    if not isinstance(lever_ranges, bool):
+        raise InputError(f"{show_value(lever_ranges)} is not true or false", file=file,
+                         field="ensemble.lever_ranges",
+                         allowed="true (draw every assumed lever magnitude within its "
+                         "documented range) or false")
+    if lever_ranges:
+        factors.update(_lever_magnitudes())
     for f in _parse_factors(factors_raw, file, required=False):
         if f.target.kind == "lever":
             raise InputError("levers are policy, not uncertainty: an ensemble draws parameters "
                              "and exogenous paths", file=file, field=f"factors.{f.name}",
-                             allowed="parameters.* or exogenous.* factors (sweep levers with "
-                             "[grid] or [sample])")
+                             allowed="parameters.* or exogenous.* factors, or "
+                             "lever_ranges = true to draw assumed lever magnitudes within "
+                             "their documented ranges (sweep levers with [grid] or [sample])")
         other = f"exogenous.{f.target.key}" if f.target.kind == "exogenous_scale" else \
             f"exogenous.{f.target.key}.scale" if f.target.kind == "exogenous" else None
         if other is not None:
@@ -524,6 +535,20 @@ def _selected_parameters(item: Any, register: Mapping[str, Any], file: str,
                          allowed="register tags (" + ", ".join(TAGS) + ") or dotted "
                          "parameter names; exogenous paths go in exogenous_scale")
     return [target.key]
+
+
+def _lever_magnitudes() -> dict[str, Factor]:
+    """One uniform quantile per lever with an assumed magnitude (``lever_ranges = true``): the
+    quantile of the documented range of whatever value a scenario gives the lever (2019's, the
+    guideline's or the enacted one; `westdev.experiments.factors.drawn_magnitude`). One draw
+    serves every scenario of the ensemble, so scenarios stay paired: a draw that makes the
+    skilled-migrant incentive large makes it large wherever the guideline value is used."""
+    factors: dict[str, Factor] = {}
+    for name, spec in LEVERS.items():
+        if spec.has_assumed_magnitude and spec.kind == "float":
+            target = resolve_target(f"levers.{name}.magnitude")
+            factors[target.name] = Factor(target, "uniform", low=0.0, high=1.0)
+    return factors
 
 
 def _ensemble_scales(scales: Any, file: str) -> dict[str, Factor]:

@@ -33,6 +33,7 @@ LEVER_ZH: dict[str, str] = {
     "fiscal.west_cofinancing_share": "中央投资项目西部地方配套比例",
     "fiscal.transfers_in_bond_capacity": "一般性转移支付纳入地方财政承受能力",
     "fiscal.ecological_transfer_yuan_per_km2": "重点生态功能区转移支付（每平方公里）",
+    "fiscal.transition_funds_100m_yuan": "巩固脱贫成果衔接资金（超出2019年专项扶贫资金部分）",
     "fiscal.cit_rate_encouraged_west": "西部鼓励类产业企业所得税率",
     "fiscal.equipment_duty_exemption": "鼓励类项目进口自用设备免征关税",
     "fiscal.vat_general_taxpayer_special_zones": "海关特殊监管区域企业增值税一般纳税人资格",
@@ -67,6 +68,7 @@ LEVER_ZH: dict[str, str] = {
     "opening.border_trade_boost": "沿边开放与边境贸易带来的外需",
     "opening.free_trade_zones_index": "自由贸易试验区与开放平台指数",
     "public_services.migrant_access_share": "常住人口（无本地户籍）享有基本公共服务比例（全国）",
+    "public_services.hukou_settlement_rate": "非本地户籍常住人口每年落户比例（额外，全国）",
     "public_services.health_education_share_west": "西部卫生、教育与社会服务支出占比",
     "public_services.pension_pooling": "养老保险统筹层级（全国）",
     "ecology.protected_share_west": "西部重点生态功能区与自然保护地占比",
@@ -75,6 +77,8 @@ LEVER_ZH: dict[str, str] = {
 }
 
 UNIT_ZH: dict[str, str] = {
+    "100m yuan/yr": "亿元/年",
+    "share of non-local residents per year": "占非本地户籍常住人口比例/年",
     "ratio": "比值",
     "share": "比例",
     "rate": "税（费）率",

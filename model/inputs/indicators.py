@@ -16,7 +16,14 @@ checks that the two agree. Areas are the 31 provinces (English names), the regio
 from __future__ import annotations
 
 from westdev.policy.catalogue import LEVERS
-from westdev.policy.goal import CONTEXT_RATIO, GOAL_AREA, GOAL_MET, RATIO_INDICATORS
+from westdev.policy.goal import (
+    ALTERNATIVE_MEASURES,
+    CONTEXT_RATIO,
+    GOAL_AREA,
+    GOAL_MET,
+    RATIO_INDICATORS,
+    REAL_INCOME_RATIO,
+)
 
 PER_AREA: tuple[str, ...] = (
     "gdp_100m_yuan", "population_10k", "employment_10k", "firms", "firm_entries", "firm_exits",
@@ -33,9 +40,11 @@ PER_AREA: tuple[str, ...] = (
     "consumption_per_capita_yuan", "unemployment_rate", "debt_to_gdp", "investment_rate",
     "secondary_share", "tertiary_share", "network_km_per_100km2", "network_km_per_10k_people",
     "skilled_share", "non_local_hukou_share", "wage_yuan", "income_ratio_to_east",
+    "real_disposable_income_per_capita_yuan", "consumer_price_level",
+    "public_service_capital_per_km2",
 )
 WEST: tuple[str, ...] = (*RATIO_INDICATORS.values(), CONTEXT_RATIO, "min_province_ratio_income",
-                         GOAL_MET)
+                         GOAL_MET, REAL_INCOME_RATIO, *ALTERNATIVE_MEASURES)
 COST_PREFIX = "lever_cost_100m_yuan."
 LEVER_COSTS: tuple[str, ...] = (*(f"{COST_PREFIX}{lever}" for lever in LEVERS),
                                 f"{COST_PREFIX}total")

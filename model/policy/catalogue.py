@@ -180,6 +180,27 @@ class LeverSpec:
         return Schedule.from_points(self.enacted_points, kind=self.kind, bounds=self.bounds,
                                     choices=self.choices).at(year)
 
+    def evidence_of(self, value: Value) -> Evidence | None:
+        """The basis a scenario's (final) value rests on: the guideline's, the enacted one's or
+        2019's, whichever the value is (checked in that order); None for any other value (a
+        user's own choice) or a lever without bases."""
+        if self.basis is None:
+            return None
+        if value == self.value_guideline:
+            return self.basis.guideline
+        enacted = self.enacted_points
+        if self.enacted_changes and value == enacted[max(enacted)]:
+            return self.basis.enacted
+        if value == self.value_2019:
+            return self.basis.v2019
+        return None
+
+    @property
+    def has_assumed_magnitude(self) -> bool:
+        """True when any of its 2019, guideline or enacted values is a range assumption."""
+        return self.basis is not None and any(
+            self.basis.of(w).assumed for w in ("2019", "guideline", "enacted"))
+
     def allowed(self) -> str:
         """Human-readable allowed values, for error messages."""
         if self.kind == "bool":
@@ -224,6 +245,14 @@ _LEVERS: list[LeverSpec] = [
        "Pays each province for its protected land; a national programme that the guideline raises.",
        "westdev.economy.government.budgets.budgets",
        west_preference=False),
+    _f("fiscal", "transition_funds_100m_yuan", "100m yuan/yr", 0.0, 400.0, 0.0, [1],
+       (0.0, 3000.0),
+       "Central funds for consolidating poverty alleviation (过渡期衔接推进乡村振兴补助资金) beyond "
+       "2019's special poverty funds (1,261亿元, which stay in the earmarked transfers).",
+       "An earmarked central transfer to the provinces whose income per head is below the "
+       "national mean, in proportion to their shortfall (population × income gap at the start), "
+       "spent through each province's budget.",
+       "westdev.economy.government.budgets.budgets", west_preference=False),
     _f("fiscal", "cit_rate_encouraged_west", "rate", 0.15, 0.15, 0.25, [30], (0.0, 0.25),
        "Corporate income tax rate for encouraged-industry firms in the west (standard rate 25 %).",
        "Raises after-tax profit of eligible firms: lower user cost of capital (investment), more "
@@ -388,8 +417,15 @@ _LEVERS: list[LeverSpec] = [
     _f("public_services", "migrant_access_share", "share", 0.5, 0.9, 0.5, [5], (0.0, 1.0),
        "Share of local basic public services that residents without local hukou can use (national).",
        "Lowers the hukou cost of migration and widens who the public-service budget serves.",
-       "westdev.economy.markets.migration.MigrationModel.utilities",
+       "westdev.economy.public_capital.served_population",
        west_preference=False),
+    _f("public_services", "hukou_settlement_rate", "share of non-local residents per year",
+       0.0, 0.02, 0.0, [5], (0.0, 0.2),
+       "Extra yearly probability that a resident without local hukou settles (obtains it), beyond "
+       "the register's grant rate (新型城镇化, 农业转移人口市民化; national).",
+       "Settled residents are served by the local public-service budget in full and no longer "
+       "bear the hukou cost of living away from their hukou province.",
+       "westdev.economy.households.households", west_preference=False),
     _f("public_services", "health_education_share_west", "share of western budget", 0.35, 0.4,
        0.35, [22, 23, 25, 26], (0.0, 0.9),
        "Share of western provincial spending on health, education and social services.",

@@ -39,6 +39,12 @@ def ecological_transfer(ins: Instruments, no_policy: dict, protected_km2: np.nda
         ((rate - rate_np) * protected_km2).sum() / 1e8)}
 
 
+def transition_funds(ins: Instruments, no_policy: dict) -> Costs:
+    """Poverty-consolidation funds above the no-policy amount (§1), 100m yuan."""
+    return {"fiscal.transition_funds_100m_yuan": ins.transition_funds
+            - float(no_policy["fiscal.transition_funds_100m_yuan"])}
+
+
 def horizontal(pairing: float, eco_compensation: float, enclave_taxes: float) -> Costs:
     """Horizontal transfers paid by donors: pairing assistance (§35), ecological compensation
     (§15), taxes returned under enclave-park deals (§13)."""

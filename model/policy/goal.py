@@ -47,6 +47,17 @@ GOAL_AREA = "West"  # the area of the results table that holds the ratios
 OUTCOMES: tuple[str, ...] = tuple(f"{GOAL_AREA}:{RATIO_INDICATORS[d]}" for d in DIMENSIONS)
 GOAL_MET = "goal_2035_met"  # 1 when all three ratios are at least their θ, else 0
 CONTEXT_RATIO = "west_east_ratio_gdp_per_capita"  # context, not a goal dimension
+# the income ratio in local purchasing power (each province's income over its consumer price
+# level), reported beside the statistics' nominal ratio, which the goal uses
+REAL_INCOME_RATIO = "west_east_ratio_income_real"
+# the goal's public-services and infrastructure dimensions measured other ways (per area rather
+# than per head; network length rather than market access), each a West/East ratio recorded
+# beside the goal's own: ratio name → the per-area indicator it divides
+ALTERNATIVE_MEASURES: dict[str, str] = {
+    "west_east_ratio_public_services_per_km2": "public_service_capital_per_km2",
+    "west_east_ratio_network_per_km2": "network_km_per_100km2",
+    "west_east_ratio_network_per_head": "network_km_per_10k_people",
+}
 GOAL_YEAR = 2035
 DEFAULT_THETA = 0.8  # "roughly equal" (大体相当) read as the West at >= 80 % of the East
 

@@ -39,6 +39,7 @@ class Instruments:
     bond_quota_multiplier: np.ndarray  # fiscal.west_bond_quota_multiplier (1 elsewhere)
     transfers_in_bond_capacity: bool  # fiscal.transfers_in_bond_capacity
     ecological_transfer_per_km2: float  # fiscal.ecological_transfer_yuan_per_km2 (yuan/km²)
+    transition_funds: float  # fiscal.transition_funds_100m_yuan (100m yuan/yr, national)
     pairing_share: float  # fiscal.pairing_assistance_pct_donor_revenue / 100 (share of donor revenue)
     # finance (§31)
     spread_cut: np.ndarray  # finance.small_firm_spread_cut_pp / 100 (share)
@@ -77,6 +78,7 @@ class Instruments:
     # public services, hukou, social insurance (§5, §22–§27)
     public_service_share: np.ndarray  # public_services.health_education_share_west
     migrant_access: float  # public_services.migrant_access_share (national)
+    hukou_settlement: float  # public_services.hukou_settlement_rate (national, per year)
     portability_cost: float  # public_services.pension_pooling → register: migration.portability_cost_*
     pooling: str  # public_services.pension_pooling
     # ecology (§14–§17)
@@ -121,6 +123,7 @@ def instruments(values: dict, geo: Geography, p: Parameters) -> Instruments:
         protected_share=west_or(v["ecology.protected_share_west"], p["ecology.protected_share_other"]),
         power_discount=west_or(v["energy.west_power_price_discount"], 0.0),
         migrant_access=float(v["public_services.migrant_access_share"]),
+        hukou_settlement=float(v["public_services.hukou_settlement_rate"]),
         portability_cost=p[POOLING_PORTABILITY[v["public_services.pension_pooling"]]],
         skilled_incentive=west_or(v["talent.skilled_migrant_incentive_yuan"], 0.0),
         young_upgrade=p["households.young_upgrade_rate"]
@@ -149,6 +152,7 @@ def instruments(values: dict, geo: Geography, p: Parameters) -> Instruments:
         duty_exemption=bool(v["fiscal.equipment_duty_exemption"]),
         transfers_in_bond_capacity=bool(v["fiscal.transfers_in_bond_capacity"]),
         ecological_transfer_per_km2=float(v["fiscal.ecological_transfer_yuan_per_km2"]),
+        transition_funds=float(v["fiscal.transition_funds_100m_yuan"]),
         pairing_share=float(v["fiscal.pairing_assistance_pct_donor_revenue"]) / 100.0,
         steer_energy_intensive=bool(v["industry.energy_intensive_to_clean_west"]),
         enclave_tax_share=float(v["industry.enclave_tax_share_to_origin"]),

@@ -116,3 +116,35 @@ def test_whole_calibration_prints_a_validation_table_that_recomputes(tmp_path, c
     premium = pd.read_csv(tmp_path / "report" / "backcast_premium.csv", index_col=0)
     assert table.loc["growth premium of the 2000 programme", "model"] == pytest.approx(
         premium.loc["whole programme", "premium_pp"])
+
+
+def test_calibrate_installs_nothing_and_install_from_is_an_explicit_step(tmp_path, capsys,
+                                                                        monkeypatch):
+    """A calibration writes its fitted files under --out only; `--install-from DIR` copies a
+    full fit into the package's fitted folder, and refuses a quick one."""
+    import westdev.calibration.fitted_file as ff
+    from westdev.calibration import read_fitted
+
+    package = tmp_path / "package_fitted"
+    package.mkdir()
+    monkeypatch.setattr(ff, "fitted_dir", lambda: package)
+    monkeypatch.setattr(pipeline, "fitted_dir", lambda: package)
+    tiny = pipeline.Settings(trajectories=1, design_points=6, wave2_points=0, replicates=1,
+                             verify_replicates=1, max_parameters=1)
+    monkeypatch.setitem(pipeline.SETTINGS, "quick", tiny)
+    monkeypatch.setattr(pipeline, "screen", _no_screen)
+    out = tmp_path / "cal"
+    assert main(["calibrate", "--vintage", "CN2012", "--quick", "--out", str(out),
+                 "--backend", "serial", "--quiet"]) == 0
+    assert (out / "CN2012.toml").is_file() and not list(package.iterdir())
+    capsys.readouterr()
+    # a quick fit is refused as the package's defaults: exit 2, nothing written
+    assert main(["calibrate", "--install-from", str(out)]) == 2
+    assert "quick fit" in capsys.readouterr().err and not list(package.iterdir())
+    # a full fit (here: the quick file marked full) is installed with its sample
+    text = (out / "CN2012.toml").read_text(encoding="utf-8").replace("quick = true", "quick = false")
+    (out / "CN2012.toml").write_text(text, encoding="utf-8")
+    assert main(["calibrate", "--install-from", str(out)]) == 0
+    assert read_fitted(package / "CN2012.toml")["meta"]["quick"] is False
+    assert "installed" in capsys.readouterr().out
+    assert main(["calibrate", "--install-from", str(tmp_path / "empty")]) == 2

@@ -47,6 +47,10 @@ CASES = [
          why="§30: counting transfers in capacity raises the ceiling of transfer-dependent provinces"),
     Case("fiscal.ecological_transfer_yuan_per_km2", 0.0, 60_000.0, "West",
          "central_transfers_100m_yuan", +1, why="§30: ecological transfers pay for protected land"),
+    Case("fiscal.transition_funds_100m_yuan", 0.0, 1000.0, "West",
+         "central_transfers_100m_yuan", +1,
+         why="§1: funds for consolidating poverty alleviation go where incomes are lowest, "
+             "most of them west, and are spent through the provinces' budgets"),
     Case("fiscal.cit_rate_encouraged_west", 0.25, 0.10, "West", "investment_100m_yuan", +1,
          why="§30: the 15 % CIT lowers the user cost of eligible western firms"),
     Case("fiscal.cit_rate_encouraged_west", 0.25, 0.10, "West", "firm_entries", +1, 2021,
@@ -141,6 +145,8 @@ CASES = [
     # public services, hukou, social insurance
     Case("public_services.migrant_access_share", 0.0, 1.0, "East", "migration_in_10k", +1,
          why="§5: hukou access raises migration to destinations"),
+    Case("public_services.hukou_settlement_rate", 0.0, 0.05, "China", "non_local_hukou_share",
+         -1, 2024, why="§5: settlement gives residents local hukou, so fewer live without it"),
     Case("public_services.health_education_share_west", 0.2, 0.7, "West",
          "public_services_index", +1, why="§22–§26: more of the budget on services"),
     Case("public_services.pension_pooling", "county", "national", "China", "migration_in_10k", +1,

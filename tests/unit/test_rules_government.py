@@ -15,6 +15,7 @@ from westdev.economy.government.rules import (
     TaxRules,
     debt_ceiling,
     formula_transfer,
+    income_gap_shares,
     new_borrowing,
     project_funding,
     shared_taxes,
@@ -234,3 +235,17 @@ def test_budgets_sums_and_unknown_item():
     with pytest.raises(KeyError):
         b["bribes"]  # noqa: B018
     assert "bribes" not in b.items
+
+
+def test_poverty_funds_go_to_provinces_below_the_mean_by_their_shortfall():
+    """§1 transition funds: shares ∝ population × (mean income − own income), nothing to
+    provinces at or above the population-weighted mean; hand example."""
+    income = np.array([10.0, 20.0, 30.0, 40.0])
+    population = np.array([1.0, 1.0, 1.0, 1.0])  # mean 25
+    shares = income_gap_shares(income, population)
+    assert shares == pytest.approx([15 / 20, 5 / 20, 0.0, 0.0])
+    # twice the people with the same shortfall: twice the share of the shortfall pool
+    shares = income_gap_shares(np.array([10.0, 10.0, 40.0]), np.array([2.0, 1.0, 3.0]))
+    assert shares[0] == pytest.approx(2 * shares[1]) and shares.sum() == pytest.approx(1.0)
+    # all equal: no shortfall, nothing allocated (not a division by zero)
+    assert income_gap_shares(np.full(3, 5.0), np.ones(3)).sum() == 0.0

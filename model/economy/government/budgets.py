@@ -70,7 +70,7 @@ def budgets(state: EconomyState, setting: Setting, calib: Calibrated, ins: Instr
     shares are set so that each province's spending equals it (`Calibrated.earmarked_share`)."""
     b = gov.ProvincialBudgets(setting.geo.n)
     costs: dict[str, float] = {}
-    pairing_received = _revenue_and_transfers(state, setting, ins, prod, inc, b, costs)
+    pairing_received = _revenue_and_transfers(state, setting, calib, ins, prod, inc, b, costs)
     net_new, push = _borrowing(state, setting, ins, prod, b, costs)
     # programmes mandated by levers, paid from the province's budget
     b["talent"], talent_costs = talent_programmes(state, setting, ins, inc)
@@ -91,9 +91,9 @@ def budgets(state: EconomyState, setting: Setting, calib: Calibrated, ins: Instr
                       pairing_received=pairing_received)
 
 
-def _revenue_and_transfers(state: EconomyState, setting: Setting, ins: Instruments,
-                           prod: Production, inc: Incomes, b: gov.ProvincialBudgets,
-                           costs: dict) -> np.ndarray:
+def _revenue_and_transfers(state: EconomyState, setting: Setting, calib: Calibrated,
+                           ins: Instruments, prod: Production, inc: Incomes,
+                           b: gov.ProvincialBudgets, costs: dict) -> np.ndarray:
     """Own revenue, last year's land-quota sales, the equalising formula transfer, ecological
     transfers and horizontal flows (pairing assistance, ecological compensation, enclave-park
     taxes). Returns the pairing assistance received by province."""
@@ -109,7 +109,11 @@ def _revenue_and_transfers(state: EconomyState, setting: Setting, ins: Instrumen
         lever_costs.add(costs, lever_costs.land_trading())
     own = b.own_revenue()
     pop = state.census.population
-    cost_factor = delivery_cost(state, setting, ins)
+    # the formula's standard need prices the structural cost of sparse settlement at the start
+    # year's coverage: a province that extends remote coverage (§6) delivers more cheaply, but
+    # the centre's assessment of what it needs does not fall (it did before issue 22, so the
+    # coverage lever cut western transfers)
+    cost_factor = delivery_cost(state, setting, ins, calib.reference_remote_coverage)
     formula, gap = gov.formula_transfer(own + b["land_sales"], pop, cost_factor,
                                         p["fiscal.formula_gap_fill"], ins.transfer_coefficient)
     # central transfers grow beyond the formula's own base with the central transfer index
@@ -188,13 +192,18 @@ def _projects(setting: Setting, calib: Calibrated, ins: Instruments, prod: Produ
     # earmarked (non-project) transfers grow with central revenue (shares calibrated at
     # start) and with the central transfer index (exogenous; the history feeds the data's rise)
     index = setting.exogenous(state_year)["central_transfer_index"]
+    # §1: funds for consolidating poverty alleviation beyond 2019's special poverty funds
+    # (which the calibrated earmarked share already carries), to the provinces below the
+    # national mean income in proportion to their shortfall
+    transition = ins.transition_funds * calib.transition_share
     if calibrate_to is not None:
         # earmarked (net of remittances, 上解) transfers close the start year's budget:
         # programme spending as observed = pre + earmarked + central project money
         # + talent programmes + subsidies
         calib.earmarked_share = (calibrate_to - (pre + central_paid + b["talent"]
-                                                 + b["subsidies"])) / (pool * index)
-    b["earmarked_transfer"] = calib.earmarked_share * pool * index
+                                                 + b["subsidies"] + transition)) / (pool * index)
+    b["earmarked_transfer"] = calib.earmarked_share * pool * index + transition
+    lever_costs.add(costs, lever_costs.transition_funds(ins, setting.no_policy))
     pre = pre + b["earmarked_transfer"]
     b["project_transfer"] = central_paid
     lever_costs.add(costs, lever_costs.projects(p, ins, setting.no_policy, west, gdp, push,

@@ -92,6 +92,18 @@ def formula_transfer(own_revenue: np.ndarray, population: np.ndarray, cost_facto
     return gap_fill * gap * coefficient, gap_fill * gap
 
 
+def income_gap_shares(income_pc: np.ndarray, population: np.ndarray) -> np.ndarray:
+    """How need-based poverty funds are split between provinces (§1): in proportion to each
+    province's shortfall below the national mean income per head, population × (mean − income),
+    zero for provinces at or above the mean. The real allocation (28 provinces in 2019, a
+    special share for the deep-poverty areas 三区三州) is not published by province here; this
+    rule sends the funds where incomes are lowest, as the programme does."""
+    mean = (income_pc * population).sum() / population.sum()
+    shortfall = population * np.maximum(mean - income_pc, 0.0)
+    total = shortfall.sum()
+    return shortfall / total if total > 0 else np.zeros_like(income_pc)
+
+
 def debt_ceiling(capacity: np.ndarray, general_transfers: np.ndarray, limit: float,
                  count_transfers: bool) -> np.ndarray:
     """Debt ceiling = limit × fiscal capacity (comprehensive capacity, plus general transfers
