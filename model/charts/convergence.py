@@ -29,7 +29,12 @@ from westdev.charts.style import (
     panel_title,
     save_figure,
 )
-from westdev.policy.goal import ALTERNATIVE_MEASURES, DEFAULT_THETA, RATIO_INDICATORS, REAL_INCOME_RATIO
+from westdev.policy.goal import (
+    ALTERNATIVE_MEASURES,
+    DEFAULT_THETA,
+    RATIO_INDICATORS,
+    REAL_INCOME_RATIO,
+)
 
 # each goal dimension with the measures the model records, the goal's own first
 DEFINITIONS: dict[str, list[tuple[str, str]]] = {
