@@ -615,10 +615,14 @@ class ResultsStore:
                 yield [table]
 
     def _frame(self, pieces: list[pa.Table], *, sort: bool) -> pd.DataFrame:
-        """The pandas frame of `pieces`: run → run_id, scenario, replicate, seed."""
+        """The pandas frame of `pieces` (run → run_id, scenario, replicate, seed); empties
+        `pieces`, so that its Arrow tables are freed as soon as their columns are copied."""
         ok = self.state.ok
         run_ids = ok["run_id"].to_numpy(dtype=object)
-        index = pd.Series(np.arange(len(ok)), index=ok["run"].astype(int).to_numpy())
+        ok_runs = ok["run"].to_numpy(dtype=np.int64)
+        # run integer → position among the ok runs (-1: not ok), as int32 to keep rows small
+        lookup = np.full(int(ok_runs.max(initial=-1)) + 2, -1, dtype=np.int32)
+        lookup[ok_runs] = np.arange(len(ok), dtype=np.int32)
         run = np.concatenate([p.column("run").to_numpy() for p in pieces]) if pieces else \
             np.zeros(0, np.int32)
         year = np.concatenate([p.column("year").to_numpy() for p in pieces]) if pieces else \
@@ -627,14 +631,26 @@ class ResultsStore:
             np.zeros(0)
         area_codes, areas = _codes([p.column("area") for p in pieces])
         ind_codes, indicators = _codes([p.column("indicator") for p in pieces])
-        pos = index.reindex(run).to_numpy() if len(run) else np.zeros(0, np.int64)
+        pieces.clear()  # the Arrow tables are no longer needed: free them before sorting
+        pa.default_memory_pool().release_unused()  # and give their memory back to the system
+        # categories: only the areas and indicators selected (a row group's dictionary holds
+        # every value of its file, and groupby over unused categories would multiply groups)
+        area_codes, areas = _used(area_codes, areas)
+        ind_codes, indicators = _used(ind_codes, indicators)
+        pos = lookup[np.clip(run, -1, len(lookup) - 2)] if len(run) else np.zeros(0, np.int32)
+        del run
         if sort and len(pos):
             order = np.lexsort((ind_codes, area_codes, year, pos))
-            pos, year, value = pos[order], year[order], value[order]
-            area_codes, ind_codes = area_codes[order], ind_codes[order]
+            # one column at a time, so that each unsorted copy is freed before the next
+            pos = pos[order]
+            year = year[order]
+            value = value[order]
+            area_codes = area_codes[order]
+            ind_codes = ind_codes[order]
+            del order
         present = np.unique(pos)
-        remap = np.full(len(ok) + 1, -1, dtype=np.int64)
-        remap[present] = np.arange(len(present))
+        remap = np.full(len(ok) + 1, -1, dtype=np.int32)
+        remap[present] = np.arange(len(present), dtype=np.int32)
         scen_codes, scen_names = pd.factorize(ok["scenario"].to_numpy(dtype=object)[present],
                                               sort=True)
         new = remap[pos]
@@ -745,6 +761,17 @@ def _codes(columns: list[pa.ChunkedArray | pa.Array]) -> tuple[np.ndarray, list[
         idx = ch.indices.to_numpy(zero_copy_only=False)
         out.append(mapping[idx] if len(mapping) else idx.astype(np.int32))
     return (np.concatenate(out) if out else np.zeros(0, np.int32)), cats
+
+
+def _used(codes: np.ndarray, categories: list[str]) -> tuple[np.ndarray, list[str]]:
+    """`codes` into the categories they use (still sorted)."""
+    if not len(codes):
+        return codes, []
+    used = np.bincount(codes, minlength=len(categories)) > 0
+    if used.all():
+        return codes, categories
+    remap = (np.cumsum(used) - 1).astype(np.int32)
+    return remap[codes], [c for c, u in zip(categories, used, strict=True) if u]
 
 
 def _as_list(values: Any) -> list | None:

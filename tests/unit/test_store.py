@@ -126,6 +126,21 @@ def test_select_prunes_and_agrees_with_filtering_across_chunks(tmp_path, monkeyp
     assert store.select(indicators="nothing").empty
 
 
+def test_selected_categories_are_only_what_was_selected(tmp_path):
+    """One row group holds every indicator and area: the selection's categoricals must still
+    hold only the selected ones (unused categories would multiply groupby's groups)."""
+    writer = open_store(tmp_path / "s")
+    for i in range(3):
+        writer.write_run(run_row(f"r{i}"), results_frame(i, areas=("West", "East"),
+                                                         indicators=("x", "y")))
+    store = writer.consolidate()
+    sel = store.select(indicators="y", areas="East", runs=["r0", "r2"])
+    assert list(sel["indicator"].cat.categories) == ["y"]
+    assert list(sel["area"].cat.categories) == ["East"]
+    assert list(sel["run_id"].cat.categories) == ["r0", "r2"]
+    assert len(sel.groupby(["run_id", "area", "indicator"], observed=False)) == 2
+
+
 def test_digest_does_not_depend_on_chunking(tmp_path, monkeypatch):
     def make(path, chunk):
         monkeypatch.setattr(store_mod, "CHUNK_ROWS", chunk)

@@ -159,7 +159,8 @@ class ReportContext:
         years = list(range(self.first + 1, self.year + 1))
         sums: dict[tuple[str, str], float] = {}
         runs: dict[str, set] = {}
-        for piece in self.store.iter_select(indicators=items, areas=["China"], years=years):
+        for piece in self.store.iter_select(indicators=items, areas=["China"], years=years,
+                                            rows=500_000):
             g = piece.groupby(["scenario", "indicator"], observed=True)["value"].sum()
             for key, v in g.items():
                 key = (str(key[0]), str(key[1]))
