@@ -1,6 +1,6 @@
 """What each run of a batch records in its store — everything, or what the analysis needs.
 
-A run of the model returns about 32,000 rows (every indicator × area × year). A sweep of 10^5
+A run of the model returns about 34,000 rows (every indicator × area × year). A sweep of 10^5
 runs that kept them all would write gigabytes no analysis reads, so experiments record by
 default a **selection** (`default_record`): their ``[outputs]`` outcomes, the goal ratios and
 the goal test (area West), every lever's cost and the national indices (area China), income
