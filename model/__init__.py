@@ -10,7 +10,8 @@ The package is built in layers, each importing only from the layers before it
 4. ``experiments``: designs, the runner and the results store;
 5. ``analysis.summaries`` and ``analysis.sensitivity``: what a results store says;
 6. ``charts``: figures in one house style;
-7. ``analysis.report``: every figure and table that applies to a store;
+7. ``analysis.report``: every figure and table that applies to a store; ``design``: policy
+   design (scenario discovery and policy search), which runs batches, reads and draws them;
 8. the entry points ``cli``, ``api`` and ``bench``.
 
 ``westdev.calibration`` runs batches and draws its own charts, beside experiments and analysis;

@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_info_commands(sub)
     _add_experiment_commands(sub)
     _add_calibrate_command(sub)
+    _add_design_commands(sub)
     add_report_parser(sub)
     _add_bench_command(sub)
     _add_explore_command(sub)
@@ -134,11 +135,31 @@ def _add_info_commands(sub: Any) -> None:
                    help="print the catalogue as Markdown (the source of docs/levers.md)")
     p.set_defaults(func=_cmd_levers)
 
-    p = sub.add_parser("params", help="list the parameter register (values in use: fitted "
-                       "where a fitted vintage sets them)")
+    p = sub.add_parser("params", help="the parameter register: each parameter's meaning, unit, "
+                       "allowed range, tag, source and the value in use (fitted where a "
+                       "fitted vintage sets it)")
     p.add_argument("--vintage", default="CN2019",
                    help="parameter vintage whose fitted values are shown (default CN2019)")
+    p.add_argument("--tag", help="only parameters with this tag (data, calibrated, "
+                   "literature, assumed, ...)")
     p.set_defaults(func=_cmd_params)
+
+    # ------------------------------------------------------------------ export (issue 20)
+    p = sub.add_parser("export", help="write a results store as CSV files for spreadsheets",
+                       description="Write a results store's results and runs as CSV files "
+                       "(UTF-8 with a byte-order mark, so that spreadsheet programs read "
+                       "Chinese names right): DIR/results.csv (one row per run, year, area "
+                       "and indicator) and DIR/runs.csv (one row per run: scenario, "
+                       "replicate, seed, status, error, wall time, inputs).")
+    p.add_argument("store", type=Path, metavar="STORE", help="a results store directory")
+    p.add_argument("--csv", action="store_true", default=True,
+                   help="CSV files (the one format; the flag may be left out)")
+    p.add_argument("--out", type=Path, help="output directory (default: STORE/csv)")
+    p.add_argument("--indicators", nargs="+", metavar="NAME",
+                   help="only these indicators (default: all)")
+    p.add_argument("--areas", nargs="+", metavar="AREA",
+                   help="only these areas (West, East, China, a province...; default: all)")
+    p.set_defaults(func=_cmd_export)
 
 
 def _add_experiment_commands(sub: Any) -> None:
@@ -249,6 +270,124 @@ def _add_explore_command(sub: Any) -> None:
     p.add_argument("--lang", choices=("en", "zh"), default="en",
                    help="language of the page at first (default en; switchable on the page)")
     p.set_defaults(func=_cmd_explore)
+
+
+# ---------------------------------------------------------------------- policy design (issue 16)
+def _add_design_commands(sub: Any) -> None:
+    """``discover`` and ``optimise``: policy design (westdev.design)."""
+    p = sub.add_parser("discover", help="scenario discovery: which levers, parameters and "
+                       "exogenous factors lead to a condition (PRIM boxes, a CART tree)",
+                       description="Scenario discovery on any sweep, ensemble or search store: "
+                       "PRIM (and a CART tree beside it) over the inputs that vary between its "
+                       "runs, for a condition on the outcomes (default: the 2035 goal missed). "
+                       "Writes DIR/boxes.csv (limits, coverage, density, mass, restricted "
+                       "inputs, quasi-p-values and resampling reproducibility), "
+                       "DIR/trajectory.csv, DIR/tree.csv, the peeling-trajectory and box "
+                       "charts and DIR/report.md.")
+    p.add_argument("store", type=Path, help="a results store (directory)")
+    p.add_argument("--out", type=Path, required=True, help="output directory")
+    p.add_argument("--condition", metavar="EXPR",
+                   help="e.g. 'West:west_east_ratio_income@2035 < 0.75' (comparisons of "
+                   "Area:indicator@YEAR or @sum(Y1-Y2) with numbers, goal_met, goal_missed, "
+                   "and/or/not; default goal_missed)")
+    p.add_argument("--holdout", type=Path, metavar="STORE",
+                   help="a second, independent store: the boxes' coverage and density there")
+    p.add_argument("--threshold", type=float, default=0.8,
+                   help="minimum density of a box (default 0.8)")
+    p.add_argument("--max-boxes", type=_positive_int, default=3, help="boxes (default 3)")
+    p.add_argument("--resamples", type=int, default=20,
+                   help="PRIM runs on 80%% subsamples for the reproducibility check "
+                   "(default 20; 0: none)")
+    p.set_defaults(func=_cmd_discover)
+
+    p = sub.add_parser("optimise", aliases=["optimize"],
+                       help="policy search: the cheapest lever mix meeting a chance "
+                       "constraint, or the Pareto frontier of several objectives",
+                       description="Search the lever space of a policy search file "
+                       "(scenarios/policy/: cheapest_income, frontier_output, or a path) under "
+                       "an ensemble: an exploration sample, emulators, candidates re-run by the "
+                       "model on common ensemble draws, and a check on fresh draws. Writes "
+                       "DIR/best.toml, DIR/frontier.csv, charts and DIR/report.md; the stores "
+                       "of every stage under DIR/stages/. Resumes an interrupted search.")
+    p.add_argument("spec", help="a policy search file or a shipped name (cheapest_income, "
+                   "frontier_output)")
+    p.add_argument("--out", type=Path, required=True, help="output directory")
+    p.add_argument("--quick", action="store_true",
+                   help="the file's [quick] sizes: a first look in about a minute")
+    _runner_options(p)
+    p.set_defaults(func=_cmd_optimise)
+
+
+def _cmd_discover(args: argparse.Namespace) -> int:
+    from westdev import api
+    from westdev.analysis.discovery import describe_box
+
+    result = api.discover(args.store, args.condition, out=args.out, holdout=args.holdout,
+                          threshold=args.threshold, max_boxes=args.max_boxes,
+                          resamples=max(0, args.resamples))
+    d = result.data
+    print(f"condition {d.condition!r}: {int(d.y.sum())} of {len(d.y)} runs; "
+          f"{d.inputs.shape[1]} inputs vary")
+    for b in result.prim_boxes:
+        line = (f"box {b.rank}: {describe_box(b)}\n  coverage {b.stats['coverage']:.3f}, "
+                f"density {b.stats['density']:.3f}, mass {b.stats['mass']:.3f}")
+        if result.holdout is not None:
+            h = result.holdout[result.holdout["box"] == b.rank].iloc[0]
+            line += (f"; hold-out coverage {h['holdout_coverage']:.3f}, density "
+                     f"{h['holdout_density']:.3f}")
+        print(line)
+    if not result.prim_boxes:
+        print("no box found")
+    print(f"boxes: {args.out / 'boxes.csv'}; report: {args.out / 'report.md'}")
+    return 0
+
+
+def _cmd_optimise(args: argparse.Namespace) -> int:
+    from westdev import api
+    from westdev.design.spec import load_policy
+
+    spec = load_policy(args.spec)
+    if args.quick:
+        spec = spec.with_quick()
+    if args.dry_run:
+        return _optimise_plan(spec)
+    result = api.optimise(spec, out=args.out, backend=_backend(args), workers=args.workers,
+                          scheduler=args.scheduler, overwrite=args.overwrite,
+                          progress=not args.quiet)
+    for name in ("best", "frontier", "report"):
+        if name in result.files:
+            print(f"{name}: {result.files[name]}")
+    chosen = result.summary.get("chosen")
+    ver = result.verification
+    if chosen is not None and spec.mode == "single" and not ver.empty:
+        row = ver[ver["mix"] == chosen["mix"]]
+        if len(row) and not bool(row["meets_constraints"].iloc[0]):
+            print("WARNING: the recommended mix does not meet the constraints on the fresh "
+                  "draws of the independent check (report.md)", file=sys.stderr)
+    return 0
+
+
+def _optimise_plan(spec: Any) -> int:
+    s, v = spec.search, spec.verify
+    print(f"policy search {spec.name} ({spec.mode}): " + "; ".join(
+        [o.text for o in spec.objectives] + [c.text for c in spec.constraints]))
+    print(f"base {spec.scenario.name}, ensemble {spec.ensemble.name} "
+          f"({len(spec.ensemble.factors)} uncertain inputs), resolution "
+          f"{spec.scenario.run.resolution}, {spec.scenario.run.start_year}-"
+          f"{spec.scenario.run.end_year}")
+    for lv in spec.levers:
+        rng = "off/on" if lv.kind == "bool" else f"[{lv.low:g}, {lv.high:g}]"
+        print(f"  {lv.name}: {rng}")
+    per = spec.ensemble.replicates
+    refs = len(v["scenarios"])
+    rounds = 1 if spec.mode == "frontier" else s["iterations"]
+    first = (s["frontier_points"] + refs) * s["draws"] * per
+    later = (rounds - 1) * 3 * s["draws"] * per
+    check = (1 + refs) * v["draws"] * per if spec.mode == "single" else \
+        (s["frontier_points"] + refs) * v["draws"] * per
+    print(f"runs, at most: explore {s['explore_runs']}, candidates {first + later}, "
+          f"verify {check} (total {s['explore_runs'] + first + later + check})")
+    return 0
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
@@ -364,7 +503,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                     resolution=args.resolution, out=out, backend=_backend(args),
                     workers=args.workers, overwrite=args.overwrite, progress=not args.quiet,
                     scheduler=args.scheduler, max_runs=args.max_runs)
-    return _summary(store)
+    code = _summary(store)
+    _closing(store)
+    return code
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -389,7 +530,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         store.add_files(p.name for p in written)
         for path in written:
             print(f"chart: {path}")
-    return _summary(store)
+    code = _summary(store)
+    _closing(store)
+    return code
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -436,12 +579,61 @@ def _cmd_params(args: argparse.Namespace) -> int:
         raise InputError(f"unknown parameter vintage {args.vintage!r}", field="--vintage",
                          allowed=", ".join(known_vintages()))
     fitted = parameters.load_fitted(args.vintage)
-    width = max((len(name) for name in register), default=0)
+    tags = sorted({spec.tag for spec in register.values()})
+    if args.tag is not None and args.tag not in tags:
+        raise InputError(f"unknown tag {args.tag!r}", field="--tag", allowed=", ".join(tags))
+    shown = 0
     for name, spec in register.items():
+        if args.tag is not None and spec.tag != args.tag:
+            continue
         # a calibrated parameter runs at its fitted value; the register's is the starting value
         value = fitted.get(name, spec.value)
-        note = f"  (fitted {args.vintage}; register {spec.value:g})" if name in fitted else ""
-        print(f"{name:<{width}}  {value:g}  {spec.unit}  {spec.tag}{note}")
+        used = (f"{value:g} (fitted, {args.vintage}; register {spec.value:g})"
+                if name in fitted else f"{value:g}")
+        rng = (f"{spec.low:g} (fixed)" if spec.low == spec.high
+               else f"[{spec.low:g}, {spec.high:g}]")
+        unit = "1 (dimensionless)" if spec.unit in ("1", "") else spec.unit
+        print(f"{name}\n  value in use  {used}\n  unit          {unit}\n  range         {rng}\n"
+              f"  tag           {spec.tag}\n  meaning       {spec.meaning}\n"
+              f"  source        {spec.source}")
+        shown += 1
+    print(f"{shown} parameters; tags: {', '.join(tags)}. Override any of them in a scenario's "
+          "[parameters] table (scenarios/README.md).")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    """``westdev export STORE --csv``: results.csv and runs.csv, read with the store's public
+    reading functions (`read_results`, `read_runs`)."""
+    from westdev.experiments.store import MANIFEST, read_results, read_runs
+
+    store = args.store
+    if not (store / MANIFEST).is_file():
+        raise InputError("not a westdev results store (no manifest.json)", file=str(store),
+                         field="STORE", allowed="a directory written by westdev run, compare, "
+                         "sweep or sensitivity")
+    out = args.out if args.out is not None else store / "csv"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot be created: {exc.strerror or exc}", file=str(out),
+                         field="--out", allowed="a writable directory") from None
+    results = read_results(store, indicators=args.indicators, areas=args.areas)
+    runs = read_runs(store)
+    if args.indicators and results.empty:
+        have = sorted(set(read_results(store, years=None)["indicator"]))[:30]
+        raise InputError(f"none of {args.indicators} is in the store", field="--indicators",
+                         allowed=", ".join(have) + " ...")
+    written = []
+    for name, frame in (("results.csv", results), ("runs.csv", runs)):
+        target = out / name
+        tmp = target.with_name(f".{name}.tmp")
+        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        tmp.replace(target)
+        written.append(target)
+    print(f"results: {written[0]} ({len(results):,} rows: run_id, scenario, replicate, seed, "
+          f"year, area, indicator, value)")
+    print(f"runs:    {written[1]} ({len(runs):,} rows, one per run)")
     return 0
 
 
@@ -568,6 +760,46 @@ def _summary(store: Any) -> int:
               "which may not be a random subset of the design", file=sys.stderr)
     _error(f"{len(failed)} of {len(runs)} runs failed: " + ", ".join(failed["run_id"]))
     return 1
+
+
+def _closing(store: Any) -> None:
+    """After a run or comparison: the goal ratios in the last year (2035) per scenario —
+    median and the range of the runs — and the commands to try next."""
+    from westdev.analysis.summaries import bands
+    from westdev.policy.goal import GOAL_AREA, RATIO_INDICATORS, theta_for
+
+    res = store.results
+    if res.empty:
+        return
+    year = int(res["year"].max())
+    b = bands(res[(res["year"] == year) & (res["area"] == GOAL_AREA)],
+              indicators=list(RATIO_INDICATORS.values()), quantiles=(0.0, 0.5, 1.0))
+    theta = store.manifest.get("goal_thresholds")
+    heads = {"income": "income", "public_services": "public services",
+             "infrastructure": "infrastructure"}
+    print(f"\nWest/East goal ratios in {year} (median of the runs, [lowest–highest]; "
+          f"goal: each at least θ):")
+    for scenario, g in b.groupby("scenario", sort=False):
+        g = g.set_index("indicator")
+        cells = []
+        for dim, ind in RATIO_INDICATORS.items():
+            if ind in g.index:
+                r = g.loc[ind]
+                spread = f" [{r['q00']:.3f}–{r['q100']:.3f}]" if r["n"] > 1 else ""
+                mark = "≥" if r["q50"] >= theta_for(theta, dim) else "<"
+                cells.append(f"{heads[dim]} {r['q50']:.3f}{spread} {mark} θ "
+                             f"{theta_for(theta, dim):g}")
+        n = int(g["n"].max())
+        print(f"  {scenario} ({n} run{'s' if n != 1 else ''}): " + "; ".join(cells))
+    path = store.path
+    print("Next:")
+    print(f"  westdev report {path} --out {path}/report            # every chart and a summary")
+    print(f"  westdev report {path} --out {path}/report-zh --lang zh  # the same in Chinese")
+    print(f"  westdev export {path} --csv                        # CSV for spreadsheets")
+    if len(b["scenario"].unique()) < 2:
+        print(f"  westdev compare {b['scenario'].iloc[0]} no_policy --out results/cmp"
+              "   # against the counterfactual")
+    print("  westdev sweep ensemble_baseline --out results/ens    # P(goal) under uncertainty")
 
 
 def _last_line(text: Any) -> str:

@@ -24,7 +24,8 @@
 # **Quick mode.** With the environment variable `WESTDEV_QUICK=1` (the test suite sets it) the
 # notebook runs at the small resolution, to 2022 only, with 2 replicates, in a few seconds.
 # Without it: the default resolution, to 2035, 8 replicates (under a minute on 2 cores).
-# Stores go to `results/` beside the notebook (set `WESTDEV_RESULTS` to change that).
+# Stores go to `results/` beside the notebook — in quick mode to `results/quick/`, so that a
+# quick run never replaces a full one (set `WESTDEV_RESULTS` to change that).
 
 # %%
 # %matplotlib inline
@@ -38,7 +39,8 @@ import westdev.charts as charts
 from westdev.api import load_scenario
 
 QUICK = os.environ.get("WESTDEV_QUICK") == "1"
-OUT = Path(os.environ.get("WESTDEV_RESULTS", "results"))
+# quick mode writes under results/quick/, never over the full runs' stores in results/
+OUT = Path(os.environ.get("WESTDEV_RESULTS", "results/quick" if QUICK else "results"))
 RESOLUTION = "small" if QUICK else "default"
 END_YEAR = 2022 if QUICK else 2035
 REPLICATES = 2 if QUICK else 8
@@ -50,15 +52,15 @@ print(f"quick={QUICK}: resolution {RESOLUTION}, 2019–{END_YEAR}, {REPLICATES} 
 #
 # `load_scenario` takes a shipped name or a TOML file; `with_overrides` derives a variant (here
 # only the horizon). `compare` runs every scenario with the same replicate seeds (common random
-# numbers) into one results store and returns it. `overwrite=True` replaces an earlier store
-# in the same directory (without it, an identical request resumes and a different one is an
-# error).
+# numbers) into one results store and returns it. In quick mode `overwrite=QUICK` replaces the
+# notebook's own earlier quick store; in a full run an identical request resumes and a
+# different one is an error (nothing you made is replaced).
 
 # %%
 scenarios = [load_scenario(name).with_overrides(run={"end_year": END_YEAR})
              for name in ("baseline", "no_policy")]
 store = wd.compare(scenarios, replicates=REPLICATES, resolution=RESOLUTION, backend=BACKEND,
-                   out=OUT / "quickstart", overwrite=True, progress=not QUICK)
+                   out=OUT / "quickstart", overwrite=QUICK, progress=not QUICK)
 store
 
 # %% [markdown]

@@ -38,7 +38,8 @@ import westdev.charts as charts
 from westdev.api import load_scenario, shipped_scenarios
 
 QUICK = os.environ.get("WESTDEV_QUICK") == "1"
-OUT = Path(os.environ.get("WESTDEV_RESULTS", "results"))
+# quick mode writes under results/quick/, never over the full runs' stores in results/
+OUT = Path(os.environ.get("WESTDEV_RESULTS", "results/quick" if QUICK else "results"))
 RESOLUTION = "small" if QUICK else "default"
 END_YEAR = 2022 if QUICK else 2035
 REPLICATES = 2 if QUICK else 8
@@ -83,7 +84,7 @@ no_transport.lever_values(2030)[transport], guideline.lever_values(2030)[transpo
 # %%
 store = wd.compare([baseline, guideline, no_transport, no_policy], replicates=REPLICATES,
                    resolution=RESOLUTION, backend=BACKEND, out=OUT / "scenarios",
-                   overwrite=True, progress=not QUICK)
+                   overwrite=QUICK, progress=not QUICK)
 store
 
 # %% [markdown]

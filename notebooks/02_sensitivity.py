@@ -35,7 +35,8 @@ import westdev.api as wd
 import westdev.charts as charts
 
 QUICK = os.environ.get("WESTDEV_QUICK") == "1"
-OUT = Path(os.environ.get("WESTDEV_RESULTS", "results"))
+# quick mode writes under results/quick/, never over the full runs' stores in results/
+OUT = Path(os.environ.get("WESTDEV_RESULTS", "results/quick" if QUICK else "results"))
 BACKEND = "serial" if QUICK else "processes"
 
 # %% [markdown]
@@ -76,7 +77,7 @@ print(wd.experiment(morris_spec).describe())
 # them into the store (`sensitivity.parquet`, `noise_share.csv`).
 
 # %%
-morris = wd.sensitivity(morris_spec, out=OUT / "morris", backend=BACKEND, overwrite=True,
+morris = wd.sensitivity(morris_spec, out=OUT / "morris", backend=BACKEND, overwrite=QUICK,
                         progress=not QUICK)
 morris.indices.head()
 
@@ -115,7 +116,7 @@ sobol_factors = dict(list(FACTORS.items())[:3]) if QUICK else {
 sobol_spec = experiment("sobol_levers", {"method": "sobol", "n": 4 if QUICK else 32,
                                          "seed": 11}, sobol_factors, run={**RUN, "replicates": 1})
 print(wd.experiment(sobol_spec).describe())
-sobol = wd.sensitivity(sobol_spec, out=OUT / "sobol", backend=BACKEND, overwrite=True,
+sobol = wd.sensitivity(sobol_spec, out=OUT / "sobol", backend=BACKEND, overwrite=QUICK,
                        progress=not QUICK)
 sa.top_factors(sobol.indices, year=last, n=3)[["outcome", "factor", "index", "value", "conf"]]
 

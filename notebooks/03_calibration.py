@@ -38,7 +38,8 @@ import westdev.calibration as cal
 import westdev.charts as charts
 
 QUICK = os.environ.get("WESTDEV_QUICK") == "1"
-OUT = Path(os.environ.get("WESTDEV_RESULTS", "results")) / (
+# quick mode writes under results/quick/, never over the full runs' stores in results/
+OUT = Path(os.environ.get("WESTDEV_RESULTS", "results/quick" if QUICK else "results")) / (
     "calibration_quick" if QUICK else "calibration")
 pd.set_option("display.width", 160)
 

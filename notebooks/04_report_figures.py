@@ -39,7 +39,8 @@ from westdev.analysis.report import write_report
 from westdev.api import load_scenario
 
 QUICK = os.environ.get("WESTDEV_QUICK") == "1"
-OUT = Path(os.environ.get("WESTDEV_RESULTS", "results"))
+# quick mode writes under results/quick/, never over the full runs' stores in results/
+OUT = Path(os.environ.get("WESTDEV_RESULTS", "results/quick" if QUICK else "results"))
 RESOLUTION = "small" if QUICK else "default"
 END_YEAR = 2022 if QUICK else 2035
 REPLICATES = 2 if QUICK else 8
@@ -50,7 +51,7 @@ FORMATS = ("png",) if QUICK else ("png", "pdf")
 scenarios = [load_scenario(n).with_overrides(run={"end_year": END_YEAR})
              for n in ("baseline", "guideline", "no_policy")]
 store = wd.compare(scenarios, replicates=REPLICATES, resolution=RESOLUTION, backend=BACKEND,
-                   out=OUT / "report_store", overwrite=True, progress=not QUICK)
+                   out=OUT / "report_store", overwrite=QUICK, progress=not QUICK)
 
 # %% [markdown]
 # ## The whole report

@@ -20,6 +20,16 @@ Indices (tidy: ``method, outcome, year, factor, factor2, index, value, conf, not
   interval and mapped through their distributions, so elementary effects are per unit of each
   factor's range (a factor's mu* is in the outcome's units per its full range step).
 
+**Telling signal from noise.** Every index carries its interval, ``lo`` and ``hi`` (value ∓
+conf), and ``spans_zero`` (the interval includes 0: the sign, or for S1/ST the presence, of the
+effect is not established). Morris ``mu_star`` rows also carry ``noise_floor``, the μ* a
+*dummy factor* — one that does nothing — would show from seed noise alone: with ``R``
+replicates per point and within-point variance s², an elementary effect of a dummy is the
+difference of two replicate means over the step Δ = levels / (2 (levels − 1)), so its μ* is
+E|N(0, 2 s² / (R Δ²))| = √(2/π) · √(2 s² / R) / Δ. ``above_noise`` is true when the whole
+interval of μ* lies above that floor (for Sobol' indices: when the interval excludes 0). With
+one replicate per point the floor is unknown (NaN) and ``above_noise`` follows ``spans_zero``.
+
 An output that is constant across the sample (SALib would return NaN or zeros) is reported as
 NaN with a note, not an error. A rare failed run does not void a study: Sobol' drops each
 whole Saltelli block (a base sample with its cross-sampled rows) that holds a point without a
@@ -44,7 +54,7 @@ from westdev.experiments.spec import experiment_from_dict
 from westdev.experiments.store import ResultsStore, read_results, read_runs, write_frame
 
 COLUMNS = ["method", "outcome", "year", "factor", "factor2", "index", "value", "conf", "note",
-           "kept", "dropped"]
+           "kept", "dropped", "lo", "hi", "spans_zero", "noise_floor", "above_noise"]
 NOISE_COLUMNS = ["outcome", "year", "points", "replicates", "within_var", "total_var",
                  "noise_share", "note"]
 
@@ -103,6 +113,7 @@ def analyse(store: ResultsStore | str | Path, experiment: Experiment | None = No
                          "designs)")
     values = run_values(store, exp, outcomes=outcomes, years=years)
     means = values.groupby(["outcome", "year", "point"])["value"].mean()
+    floors = _noise_floors(exp, values)
     n_points = exp.n_points
     rows: list[dict[str, Any]] = []
     for outcome in list(outcomes or exp.outcomes):
@@ -118,7 +129,47 @@ def analyse(store: ResultsStore | str | Path, experiment: Experiment | None = No
                 rows += _sobol(exp, y, outcome, year, num_resamples, conf_level)
             else:
                 rows += _morris(exp, y, outcome, year, num_resamples, conf_level)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return with_flags(pd.DataFrame(rows, columns=COLUMNS[:11]), floors)
+
+
+def _noise_floors(exp: Experiment, values: pd.DataFrame) -> dict[tuple[str, int], float]:
+    """(outcome, year) → the μ* of a dummy factor from seed noise alone (Morris with two or more
+    replicates per point; see the module docstring)."""
+    if exp.design != "morris" or values.empty:
+        return {}
+    reps = values.groupby(["outcome", "year", "point"])["value"]
+    within = reps.var(ddof=1).groupby(level=["outcome", "year"]).mean()
+    count = reps.count().groupby(level=["outcome", "year"]).mean()
+    levels = int(exp.sample["levels"])
+    delta = levels / (2.0 * (levels - 1))
+    out = {}
+    for key, s2 in within.items():
+        r = float(count.get(key, np.nan))
+        if np.isfinite(s2) and r >= 2:
+            out[(str(key[0]), int(key[1]))] = float(
+                np.sqrt(2.0 / np.pi) * np.sqrt(2.0 * s2 / r) / delta)
+    return out
+
+
+def with_flags(indices: pd.DataFrame,
+               floors: dict[tuple[str, int], float] | None = None) -> pd.DataFrame:
+    """The indices with ``lo``, ``hi``, ``spans_zero``, ``noise_floor`` and ``above_noise``
+    (module docstring); also completes a table written before these columns existed."""
+    out = indices.copy()
+    value = out["value"].astype(float)
+    conf = out["conf"].astype(float)
+    out["lo"] = value - conf
+    out["hi"] = value + conf
+    out["spans_zero"] = (out["lo"] <= 0) & (out["hi"] >= 0)
+    if floors is not None or "noise_floor" not in out:
+        floors = floors or {}
+        keys = zip(out["outcome"].astype(str), out["year"].astype(int), strict=True)
+        floor = [floors.get(k, np.nan) for k in keys]
+        out["noise_floor"] = np.where(out["index"] == "mu_star", floor, np.nan)
+    floor = out["noise_floor"].astype(float)
+    above = np.where(np.isfinite(floor), out["lo"] > floor, ~out["spans_zero"])
+    out["above_noise"] = np.where(value.notna() & conf.notna(), above, False).astype(bool)
+    return out
 
 
 def _sobol(exp: Experiment, y: np.ndarray, outcome: str, year: int, num_resamples: int,
@@ -266,9 +317,12 @@ def noise_share(store: ResultsStore | str | Path, experiment: Experiment | None 
 def top_factors(indices: pd.DataFrame, *, year: int | None = None, n: int = 5,
                 index: str | None = None) -> pd.DataFrame:
     """The `n` largest factors per outcome in `year` (default: the last year) by mu* (Morris)
-    or ST (Sobol')."""
+    or ST (Sobol'), with their intervals and whether they stand out from noise
+    (``above_noise``)."""
     if indices.empty:
         return indices
+    if "above_noise" not in indices:
+        indices = with_flags(indices)
     year = int(indices["year"].max()) if year is None else year
     if index is None:
         index = "mu_star" if (indices["method"] == "morris").any() else "ST"

@@ -41,6 +41,15 @@ per replicate (common random numbers).
 The effect is an outcome in one year (default: the last); the cost is the total lever cost
 (``China:lever_cost_100m_yuan.total``) summed over the simulated years after the start year.
 Bands are quantiles across replicates of the per-replicate split.
+
+**Noise, said.** Every summary says how many runs it rests on and why any were left out:
+`bands` has ``n`` (runs with a value), ``n_missing`` (runs without one) and a ``note`` giving
+the reason (e.g. `gap_closed` is undefined where the base-year ratio is already at or above
+parity: its ``why`` column says so) and warning when a 5–95 % band rests on fewer than
+`MIN_BAND_RUNS` runs (its quantiles are then little more than the lowest and highest run).
+`deviations` and `split_effects` give the standard error of each mean and ``within_noise``:
+true when the 95 % interval of the mean (Student's t over the replicate pairs) includes 0, or
+when a single replicate leaves the noise unknown — such an effect is not a finding.
 """
 
 from __future__ import annotations
@@ -68,6 +77,7 @@ from westdev.policy.goal import (
     RATIO_INDICATORS,
 )
 
+MIN_BAND_RUNS = 20  # a 5–95 % band from fewer runs is about their min–max
 COST_PREFIX = "lever_cost_100m_yuan."
 COST_TOTAL = "China:lever_cost_100m_yuan.total"
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
@@ -113,18 +123,39 @@ def bands(source: Source, *, indicators: Iterable[str] | None = None,
           areas: Iterable[str] | None = None, years: Iterable[int] | None = None,
           quantiles: Sequence[float] = DEFAULT_QUANTILES,
           by: Sequence[str] = ("scenario", "year", "area", "indicator")) -> pd.DataFrame:
-    """Mean, standard deviation and quantile bands over runs: ``by..., n, mean, sd, q05, q50,
-    q95`` (quantile columns follow `quantiles`)."""
+    """Mean, standard deviation and quantile bands over runs: ``by..., n, n_missing, mean, sd,
+    q05, q50, q95, note`` (quantile columns follow `quantiles`).
+
+    ``n`` counts the runs with a value, ``n_missing`` those without one (NaN); ``note`` says
+    why they are missing (from a ``why`` column, as `gap_closed` writes) and warns when the
+    band rests on fewer than `MIN_BAND_RUNS` runs.
+    """
     df = results_frame(source, indicators=indicators, areas=areas, years=years)
     by = list(by)
     cols = _quantile_columns(quantiles)
     if df.empty:
-        return pd.DataFrame(columns=[*by, "n", "mean", "sd", *cols])
+        return pd.DataFrame(columns=[*by, "n", "n_missing", "mean", "sd", *cols, "note"])
     g = df.groupby(by, sort=True)["value"]
-    out = g.agg(n="count", mean="mean", sd="std")
+    out = g.agg(n="count", size="size", mean="mean", sd="std")
+    out.insert(1, "n_missing", out.pop("size") - out["n"])
     q = g.quantile(list(quantiles)).unstack()
     q.columns = cols
-    return out.join(q).reset_index()
+    out = out.join(q)
+    why = (df[df["value"].isna()].groupby(by)["why"].agg(lambda s: "; ".join(
+        sorted({str(w) for w in s.dropna()}))) if "why" in df else None)
+    notes = []
+    for key, row in out.iterrows():
+        parts = []
+        if row["n_missing"]:
+            reason = why.get(key, "") if why is not None else ""
+            total = int(row["n"] + row["n_missing"])
+            parts.append(f"{int(row['n_missing'])} of {total} runs have no value"
+                         + (f" ({reason})" if reason else ""))
+        if 1 < row["n"] < MIN_BAND_RUNS:
+            parts.append(f"{int(row['n'])} runs: the 5–95 % band is about their min–max")
+        notes.append("; ".join(parts) or None)
+    out["note"] = notes
+    return out.reset_index()
 
 
 # ---------------------------------------------------------------------- goal
@@ -216,8 +247,9 @@ def gap_closed(source: Source, *, base_year: int | None = None,
     """Share of the base-year gap closed, per run and year: (ratio_t − ratio_b)/(1 − ratio_b).
 
     The base year defaults to each run's first year (2019 for projections). Returned in the
-    results layout with indicators ``gap_closed.<ratio>``, so `bands` summarises it. A ratio
-    already ≥ 1 in the base year has no gap: NaN.
+    results layout with indicators ``gap_closed.<ratio>``, so `bands` summarises it (and says
+    how many runs it left out). A ratio already ≥ 1 in the base year has no gap: NaN, with the
+    reason in the ``why`` column.
     """
     df = results_frame(source, indicators=list(indicators), areas=[area])
     if df.empty:
@@ -229,6 +261,9 @@ def gap_closed(source: Source, *, base_year: int | None = None,
     out = df.merge(base, on=["run_id", "indicator"], how="left")
     gap = 1.0 - out["base"]
     out["value"] = np.where(gap > 0, (out["value"] - out["base"]) / gap.where(gap > 0), np.nan)
+    out["why"] = np.where(out["base"].isna(), "no base-year value",
+                          np.where(gap > 0, None, "base-year ratio at or above parity: no gap"))
+    out["why"] = out["why"].where(out["value"].isna(), None)
     out["indicator"] = "gap_closed." + out["indicator"].astype(str)
     return out.drop(columns="base")
 
@@ -241,7 +276,8 @@ def deviations(source: Source, policy: str, baseline: str = "baseline", *,
     """Policy minus baseline, paired by (seed, replicate) — common random numbers.
 
     Returns ``policy, baseline, year, area, indicator, n_pairs, mean, sd, se, t, q05, q50,
-    q95``: summaries over pairs of the paired difference (``t`` = mean / se).
+    q95, within_noise``: summaries over pairs of the paired difference (``t`` = mean / se;
+    ``within_noise``: the 95 % interval of the mean includes 0, or one pair only).
     """
     df = results_frame(source, indicators=indicators, areas=areas, years=years)
     names = set(df["scenario"].unique()) if not df.empty else set()
@@ -266,9 +302,22 @@ def deviations(source: Source, policy: str, baseline: str = "baseline", *,
     q = g.quantile(list(quantiles)).unstack()
     q.columns = _quantile_columns(quantiles)
     out = out.join(q).reset_index()
+    out["within_noise"] = within_noise(out["mean"], out["se"], out["n_pairs"])
     out.insert(0, "baseline", baseline)
     out.insert(0, "policy", policy)
     return out
+
+
+def within_noise(mean: Any, se: Any, n: Any, level: float = 0.95) -> np.ndarray:
+    """True where the `level` interval of a mean over `n` paired replicates (Student's t with
+    n − 1 degrees of freedom) includes 0 — or where n < 2 leaves the noise unknown."""
+    from scipy.stats import t as student
+
+    mean, se, n = (np.asarray(x, dtype=float) for x in (mean, se, n))
+    with np.errstate(invalid="ignore"):
+        half = student.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) * se
+        inside = np.abs(mean) <= half
+    return np.where((n >= 2) & np.isfinite(half), inside, True).astype(bool)
 
 
 # ---------------------------------------------------------------------- cooperative splits
@@ -323,9 +372,11 @@ def split_effects(source: Source, *, outcomes: Sequence[str] | None = None,
     points. From a DataFrame give `levers` (the package's levers) and `subsets` (scenario name
     → the levers switched on in it); `permutations` only for a sampled Shapley estimate.
 
-    Returns ``method, outcome, lever, mean, <quantile columns>, n, note`` where method is
-    ``shapley``, ``oat_on``, ``oat_off`` or ``accounting``; lever ``total`` is v(N) − v(∅) and
-    ``interaction`` (one-at-a-time only) the part the single-lever effects leave out.
+    Returns ``method, outcome, lever, mean, <quantile columns>, n, sd, se, within_noise,
+    note`` where method is ``shapley``, ``oat_on``, ``oat_off`` or ``accounting``; lever
+    ``total`` is v(N) − v(∅) and ``interaction`` (one-at-a-time only) the part the single-lever
+    effects leave out. The spread is across replicates (common random numbers);
+    ``within_noise`` marks a mean whose 95 % interval includes 0 (or n = 1): not a finding.
     """
     manifest = _manifest(source)
     exp_req = manifest.get("request", {}).get("experiment")
@@ -372,8 +423,11 @@ def split_effects(source: Source, *, outcomes: Sequence[str] | None = None,
         rows += _split_rows(label, by_subset, levers, permutations, qcols, quantiles)
         if how == "sum":
             rows += _accounting_rows(df, mask, levers, first, label, qcols, quantiles)
-    cols = ["method", "outcome", "lever", "mean", *qcols, "n", "note"]
-    return pd.DataFrame(rows, columns=cols)
+    cols = ["method", "outcome", "lever", "mean", *qcols, "n", "sd", "se", "within_noise",
+            "note"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["within_noise"] = within_noise(out["mean"], out["se"], out["n"])
+    return out
 
 
 def _split_rows(label: str, by_subset: Mapping[frozenset, pd.Series], levers: list[str],
@@ -446,4 +500,6 @@ def _split_row(method: str, outcome: str, lever: str, values: Any, qcols: list[s
     for col, q in zip(qcols, quantiles, strict=True):
         row[col] = float(np.quantile(arr, q)) if arr.size else float("nan")
     row["n"] = int(arr.size)
+    row["sd"] = float(arr.std(ddof=1)) if arr.size > 1 else float("nan")
+    row["se"] = row["sd"] / math.sqrt(arr.size) if arr.size > 1 else float("nan")
     return row

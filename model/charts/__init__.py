@@ -8,7 +8,8 @@ summary / sensitivity DataFrame, an optional Axes to draw into, and ``lang`` ("e
 none touches a model object. The house style is in `westdev.charts.style`.
 
 May import: ``westdev.errors``, ``westdev.inputs`` (the provinces and the map),
-``westdev.policy`` and ``westdev.analysis.summaries`` (the tables some charts draw).
+``westdev.policy``, ``westdev.analysis.summaries`` (the tables some charts draw) and
+``westdev.analysis.sensitivity`` (the noise flags of an older indices table).
 
 ======================================  ================================================
 function                                what it shows
@@ -31,6 +32,13 @@ function                                what it shows
 `plot_screening`                        (i) Morris μ* of parameters on moments
 `plot_validation`                       (i) observed, model and naive paths out of sample
 `plot_province_growth`                  (i) provinces' predicted vs observed growth out of sample
+`plot_peeling_trajectory`               (j) PRIM's density against coverage, box by box
+`plot_prim_box`                         (j) a PRIM box's limits on the inputs it restricts
+`plot_tradeoff`                         (j) a policy search's frontier, recommended mix
+`plot_mix`                              (j) a lever mix against the 2019 and guideline values
+`plot_output_cost`                      (k) China's GDP vs the income ratio across scenarios
+`plot_goal_definitions`                 (k) the 2035 ratios under other measures of the goal
+`plot_lever_interactions`               (k) levers alone vs left out vs the whole package
 ======================================  ================================================
 """
 
@@ -42,6 +50,14 @@ from westdev.charts.calibration import (
     plot_screening,
     plot_validation,
 )
+from westdev.charts.convergence import (
+    definitions_table,
+    interaction_table,
+    output_cost_table,
+    plot_goal_definitions,
+    plot_lever_interactions,
+    plot_output_cost,
+)
 from westdev.charts.costs import (
     cost_effectiveness_table,
     frontier_table,
@@ -49,12 +65,22 @@ from westdev.charts.costs import (
     plot_frontier,
     plot_lever_cost_effectiveness,
 )
+from westdev.charts.design import (
+    plot_mix,
+    plot_peeling_trajectory,
+    plot_prim_box,
+    plot_tradeoff,
+)
 from westdev.charts.deviations import deviation_table, plot_deviations
 from westdev.charts.fans import plot_goal_fans, plot_indicator_fan
 from westdev.charts.goal import gap_closed_table, plot_gap_closed, plot_goal_probability
 from westdev.charts.goal_ratios import GOAL_RATIO_TITLES, plot_goal_ratios
 from westdev.charts.maps import plot_choropleth, plot_province_tiles, province_values
-from westdev.charts.provinces import plot_theil_share, plot_worst_province
+from westdev.charts.provinces import (
+    plot_theil_share,
+    plot_worst_province,
+    worst_province_table,
+)
 from westdev.charts.sensitivity import plot_sensitivity_bars, plot_sensitivity_heatmap
 from westdev.charts.style import (
     OKABE_ITO,
@@ -74,5 +100,8 @@ __all__ = [
     "plot_goal_ratios", "plot_indicator_fan", "plot_lever_cost_effectiveness",
     "plot_province_tiles", "plot_screening", "plot_sensitivity_bars", "plot_sensitivity_heatmap",
     "plot_province_growth", "plot_theil_share", "plot_validation", "plot_worst_province", "province_values", "save_figure",
-    "scenario_colours",
+    "scenario_colours", "worst_province_table", "definitions_table", "interaction_table",
+    "output_cost_table", "plot_goal_definitions", "plot_lever_interactions", "plot_output_cost",
+    # policy design (issue 16)
+    "plot_mix", "plot_peeling_trajectory", "plot_prim_box", "plot_tradeoff",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from westdev.analysis.summaries import MIN_BAND_RUNS
 from westdev.charts import labels as L
 from westdev.charts.style import finish
 from westdev.errors import InputError
@@ -118,7 +119,8 @@ def mix_key(df: pd.DataFrame) -> pd.Series:
 
 
 def scenario_note(order: Sequence[str], lang: str = "en") -> str:
-    names = ", ".join(order)
+    """'Scenarios: <titles>.' — each scenario's reader-facing title."""
+    names = ("、" if lang == "zh" else ", ").join(L.scenario_label(s, lang) for s in order)
     if lang == "zh":
         return f"{L.text('scenarios', lang)}：{names}。"
     return f"{L.text('scenarios', lang)}: {names}."
@@ -138,19 +140,32 @@ def join(parts: Sequence[str], lang: str = "en") -> str:
 def band_note(df: pd.DataFrame, order: Sequence[str], lang: str = "en") -> str:
     """What the bands of a fan show: quantiles over the runs, or none for one run each."""
     if max_runs(df, order) > 1:
-        return L.text("fan_note", lang, n=n_runs(df, order))
+        return join([L.text("fan_note", lang, n=n_runs(df, order)),
+                     few_runs_note(df, order, lang)], lang)
     return L.text("one_run_note", lang)
+
+
+def few_runs_note(df: pd.DataFrame, order: Sequence[str], lang: str = "en") -> str:
+    """A warning when bands rest on fewer runs than a 5–95 % band needs (`MIN_BAND_RUNS`);
+    '' otherwise."""
+    counts = [df.loc[df["scenario"] == s, "run_id"].nunique() for s in order]
+    fewest = min((c for c in counts if c), default=0)
+    if fewest <= 1 or fewest >= MIN_BAND_RUNS:
+        return ""
+    return L.text("few_runs_note", lang, n=fewest, need=MIN_BAND_RUNS)
 
 
 def close_figure(fig, parts: Sequence[str], note: str | None, lang: str, *, own: bool,
                  handles: dict | None = None, legend_ax=None, title: str | None = None,
                  ncols: int | None = None) -> None:
     """Footnote (the chart's sentences, then the caller's `note`), legend and title on a figure
-    the chart made itself; into a caller's Axes only the legend goes (on `legend_ax`)."""
+    the chart made itself; into a caller's Axes only the legend goes (on `legend_ax`). Legend
+    keys that are scenario names are shown by their titles (`labels.scenario_label`)."""
     parts = [*parts, note] if note else list(parts)
+    labels = [L.scenario_label(k, lang) for k in handles] if handles else None
     if own:
         finish(fig, join(parts, lang), lang=lang, title=title, ncols=ncols,
                legend_handles=list(handles.values()) if handles else None,
-               legend_labels=list(handles) if handles else None)
+               legend_labels=labels)
     elif handles and legend_ax is not None:
-        legend_ax.legend(list(handles.values()), list(handles))
+        legend_ax.legend(list(handles.values()), labels)

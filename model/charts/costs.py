@@ -149,7 +149,8 @@ def plot_cost_effectiveness(results: pd.DataFrame, *, baseline: str = "baseline"
         for p in pols:
             d_cost = table.loc[table["policy"] == p, "d_cost_100m_yuan"]
             tn = _tn_label(float(d_cost.iloc[0]), lang) if len(d_cost) else ""
-            ylabels.append(f"{p}\n({tn})" if tn else p)
+            name = L.scenario_label(p, lang)
+            ylabels.append(f"{name}\n({tn})" if tn else name)
         for panel, dim in zip(axes, dims, strict=True):
             sub = table[table["dimension"] == dim]
             for i, p in enumerate(pols):
@@ -219,8 +220,9 @@ def plot_lever_cost_effectiveness(split: pd.DataFrame, *, outcome: str | None = 
     labels = []
     for lv in ranked:
         tn = _tn_label(float(acc.get(lv, np.nan)), lang)
-        labels.append(f"{lv}\n({tn})" if tn else lv)
-    longest = max((len(lv) for lv in ranked), default=10)
+        title = L.lever_label(lv, lang)
+        labels.append(f"{title}\n({tn})" if tn else title)
+    longest = max((len(L.lever_label(lv, lang)) for lv in ranked), default=10)
     width = min(TWO_COLUMN, max(ONE_COLUMN, longest * 7.0 * 0.55 / 72 + 2.8))
     with house_style(lang):
         if ax is None:
@@ -383,11 +385,11 @@ def plot_frontier(results: pd.DataFrame, *, year: int | None = None,
             if text is None and (not many or r["frontier"]) and labels is None:
                 text = r["mix"] if many or r["mix"] != r["scenario"] else None
             if text:
-                panel.annotate(text, (r["x_q50"], r["y_q50"]), xytext=(4, 4),
+                panel.annotate(L.scenario_label(text, lang), (r["x_q50"], r["y_q50"]), xytext=(4, 4),
                                textcoords="offset points", fontsize=7, color="#222222")
         if kind == "pct":
             panel.axhline(0, color=GREY, linewidth=0.6)
-            panel.set_ylabel(L.text("frontier_y_dev", lang, reference=ref))
+            panel.set_ylabel(L.text("frontier_y_dev", lang, reference=L.scenario_label(ref, lang)))
         else:
             panel.set_ylabel(L.text("frontier_y_level", lang))
         panel.set_xlabel(L.text("frontier_x", lang, year=year))

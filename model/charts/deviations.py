@@ -95,7 +95,8 @@ def plot_deviations(results: pd.DataFrame, *, baseline: str = "baseline",
                     panel.fill_between(x, 100 * s["q25"], 100 * s["q75"], color=c, alpha=0.32,
                                        linewidth=0)
                 (h,) = panel.plot(x, 100 * s["mean"], color=c)
-                handles.setdefault(L.text("vs", lang, policy=p, reference=baseline), h)
+                handles.setdefault(L.text("vs", lang, policy=L.scenario_label(p, lang),
+                                          reference=L.scenario_label(baseline, lang)), h)
             if sub.empty:
                 empty_panel(panel)
             panel.set_title(L.dimension_label(key, lang), loc="left")

@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from westdev.charts import labels as L
-from westdev.charts.style import NOTE_SIZE, OKABE_ITO, TWO_COLUMN, save_figure
+from westdev.charts.style import NOTE_SIZE, OKABE_ITO, TWO_COLUMN, save_figure, wrap
 from westdev.charts.style import STYLE as HOUSE_STYLE
 from westdev.policy.goal import DIMENSIONS, GOAL_AREA, RATIO_INDICATORS, theta_for
 
@@ -25,7 +25,7 @@ __all__ = ["GOAL_RATIO_TITLES", "OKABE_ITO", "plot_goal_ratios", "save_figure"]
 # ratio indicator → panel title, in the goal's order
 GOAL_RATIO_TITLES: dict[str, str] = {RATIO_INDICATORS[d]: L.text(f"dim.{d}", "en")
                                      for d in DIMENSIONS}
-FIGSIZE = (TWO_COLUMN, 2.6)  # inches: full width of a two-column page
+FIGSIZE = (TWO_COLUMN, 3.0)  # inches: full width of a two-column page
 STYLE = dict(HOUSE_STYLE)
 
 
@@ -75,10 +75,15 @@ def plot_goal_ratios(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
                     continue
                 colour = OKABE_ITO[i % len(OKABE_ITO)]
                 if (stats["n"] > 1).any():
+                    # edges drawn too: a band of a few seeds is often narrower than the line
                     panel.fill_between(stats.index, stats["q05"], stats["q95"], color=colour,
-                                       alpha=0.2, linewidth=0)
-                (line,) = panel.plot(stats.index, stats["mean"], color=colour, label=name)
-                handles.setdefault(name, line)
+                                       alpha=0.3, linewidth=0)
+                    for edge in ("q05", "q95"):
+                        panel.plot(stats.index, stats[edge], color=colour, linewidth=0.5,
+                                   alpha=0.9)
+                (line,) = panel.plot(stats.index, stats["mean"], color=colour,
+                                     label=L.scenario_label(name), linewidth=1.0)
+                handles.setdefault(L.scenario_label(name), line)
             level = theta_for(theta, dim)
             guide = panel.axhline(level, color="#555555", linestyle="--", linewidth=0.9,
                                   label=f"θ = {level:g}")
@@ -93,9 +98,12 @@ def plot_goal_ratios(results: pd.DataFrame, *, ax: Sequence[Axes] | None = None,
         if own:
             fig.legend(list(handles.values()), list(handles), loc="outside upper center",
                        ncols=min(len(handles), 6), frameon=False)
-            fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
-            fig.text(0.005, 0.01, _source_note(data, order), ha="left", va="bottom",
-                     fontsize=NOTE_SIZE, color="#333333")
+            note = wrap(_source_note(data, order), FIGSIZE[0] - 0.1, NOTE_SIZE)
+            lines = note.count("\n") + 1
+            bottom = (0.12 + lines * NOTE_SIZE * 1.25 / 72) / FIGSIZE[1]
+            fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom - 0.02))
+            fig.text(0.005, 0.01, note, ha="left", va="bottom", fontsize=NOTE_SIZE,
+                     color="#333333")
         else:
             axes[0].legend(list(handles.values()), list(handles), frameon=False)
     return fig
@@ -122,10 +130,22 @@ def _band(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _source_note(data: pd.DataFrame, order: Sequence[str]) -> str:
+    """The footnote: what lines and bands are, how wide the bands get in the last year, and a
+    caution when they rest on few replicates (bands of seeds only, not uncertainty)."""
+    from westdev.analysis.summaries import MIN_BAND_RUNS
+
     counts = [data.loc[data["scenario"] == s, "replicate"].nunique() for s in order]
     counts = [c for c in counts if c] or [0]
     lo, hi = min(counts), max(counts)
     n = f"{lo}" if lo == hi else f"{lo}–{hi}"
     if hi <= 1:
         return "Source: westdev simulation; one replicate per scenario (no band)."
-    return f"Source: westdev simulation; lines: means, bands: 5–95 % across {n} replicates."
+    last = data[data["year"] == data["year"].max()]
+    q = last.groupby(["scenario", "indicator"])["value"].quantile([0.05, 0.95]).unstack()
+    widest = float((q[0.95] - q[0.05]).max()) if len(q) else float("nan")
+    text = (f"Source: westdev simulation; lines: means, bands (with their edges): 5–95 % across "
+            f"{n} replicates, seed noise only; widest band in {int(last['year'].max())}: "
+            f"{widest:.3f}.")
+    if lo < MIN_BAND_RUNS:
+        text += f" Few replicates: a 5–95 % band needs about {MIN_BAND_RUNS}."
+    return text

@@ -3,13 +3,20 @@
 `text(key, lang)` returns a phrase; `indicator_label(name, lang)` and `indicator_unit(name,
 lang)` describe an indicator of the results table (docs/ODD.md §4.11); `province_label` gives a
 province's display name (short English names where the full one is too long for a tile, the
-short Chinese name for ``lang="zh"``).
+short Chinese name for ``lang="zh"``). Scenarios, levers and design factors are named by
+`scenario_label`, `lever_label` and `factor_label` (`westdev.charts.names`).
 """
 
 from __future__ import annotations
 
 import functools
 
+from westdev.charts.names import (  # noqa: F401 (the charts read them from here)
+    factor_label,
+    lever_label,
+    scenario_label,
+    unit_label,
+)
 from westdev.inputs.datasets import load_provincial_data
 from westdev.policy.goal import CONTEXT_RATIO, RATIO_INDICATORS
 
@@ -36,6 +43,11 @@ TEXT: dict[str, dict[str, str]] = {
                  "zh": "实线：{n} 次运行的中位数；深色带 25–75 %，浅色带 5–95 %。"},
     "one_run_note": {"en": "One run per scenario: no uncertainty band.",
                      "zh": "每个情景仅一次运行：无不确定性区间。"},
+    "few_runs_note": {"en": "Caution: bands from only {n} runs — a 5–95 % band needs about "
+                      "{need} runs; from fewer it is close to the lowest and highest run and can "
+                      "move a lot with more runs.",
+                      "zh": "注意：区间仅基于 {n} 次运行——5–95 % 区间约需 {need} 次运行；运行更少时"
+                      "它接近最低与最高的一次运行，增加运行次数后可能明显变化。"},
     "seed_only_note": {"en": "Bands show seed noise only (replicates of one parameter set); "
                        "an ensemble adds parameter and path uncertainty.",
                        "zh": "区间仅反映随机种子差异（同一参数组的重复运行）；"
@@ -66,6 +78,9 @@ TEXT: dict[str, dict[str, str]] = {
     "worst_title": {"en": "Worst-off western province: income relative to the East",
                     "zh": "收入最低的西部省份：相对东部的收入"},
     "worst_y": {"en": "Income per head / East", "zh": "人均收入 / 东部"},
+    "worst_named_note": {"en": "Left: the name on the line is the province that is worst-off in "
+                         "most runs of {scenario}, written where it changes.",
+                         "zh": "左图：线上标注的是{scenario}多数运行中收入最低的省份，在其变化处标出。"},
     "west_provinces_title": {"en": "Western provinces' income relative to the East, {year}",
                              "zh": "{year} 年西部各省人均收入 / 东部"},
     "start_marker": {"en": "{year} (start)", "zh": "{year}（起始）"},
@@ -134,6 +149,24 @@ TEXT: dict[str, dict[str, str]] = {
     "sa_note_sobol": {"en": "S1: variance explained by a factor alone; ST: with its "
                       "interactions. Whiskers: {conf} bootstrap intervals.",
                       "zh": "S1：单个因子解释的方差；ST：含交互作用。须线：{conf} bootstrap 区间。"},
+    "sa_floor": {"en": "noise floor (dummy factor)", "zh": "噪声基准（虚拟因子）"},
+    "sa_note_floor": {"en": "Dashed line: the μ* a factor without any effect (a dummy) would "
+                      "show from seed noise alone, from the replicates' spread; a lever whose "
+                      "interval does not clear it is not shown to matter.",
+                      "zh": "虚线：一个毫无作用的虚拟因子仅因随机种子噪声而呈现的 μ*（由重复运行的"
+                      "离散程度估计）；区间未超过该线的政策工具不能认为有影响。"},
+    "sa_note_no_floor": {"en": "One replicate per point: the noise floor is unknown (run "
+                         "replicates ≥ 2 to see which effects stand out from seed noise).",
+                         "zh": "每个设计点仅一次重复：噪声基准未知（重复次数 ≥ 2 才能判断哪些效应"
+                         "超出种子噪声）。"},
+    "sa_note_faded_morris": {"en": "Pale bars: within noise.", "zh": "浅色柱：在噪声范围内。"},
+    "sa_note_faded_sobol": {"en": "Pale bars: the interval includes 0 (not established).",
+                            "zh": "浅色柱：区间包含 0（未能确定）。"},
+    "sa_note_clamped": {"en": "Estimates outside [0, 1] ({values}) are sampling noise of a "
+                        "small design (a share of variance lies in [0, 1]): drawn at the edge "
+                        "with their value; raise n.",
+                        "zh": "超出 [0, 1] 的估计值（{values}）是小样本设计的抽样噪声（方差份额应在 "
+                        "[0, 1] 之内）：画在边界处并标出数值；请增大 n。"},
     "sa_heat_title": {"en": "Sensitivity by year ({index})", "zh": "逐年敏感性（{index}）"},
     "sa_heat_morris": {"en": "μ* / largest μ* of the year", "zh": "μ* / 当年最大 μ*"},
     "sa_heat_sobol": {"en": "{index} (share of variance)", "zh": "{index}（方差比例）"},
@@ -152,13 +185,28 @@ TEXT: dict[str, dict[str, str]] = {
                    "key tile ({lo}–{hi}).",
                    "zh": "按相对地理位置排列的分省方格图；灰底：西部 12 省区；各方格纵轴刻度与"
                    "图例方格相同（{lo}–{hi}）。"},
+    "tiles_since_title": {"en": "{label}: change since {base} by province (%)",
+                          "zh": "分省{label}：相对 {base} 年的变化（%）"},
+    "tiles_since_note": {"en": "Each tile: the province's value as a % change from its own "
+                         "{base} value (each run against its own start), so every province's "
+                         "movement shows on one scale.",
+                         "zh": "各方格：该省相对自身 {base} 年取值的变化百分比（每次运行相对其自身起点），"
+                         "以便在同一刻度上看到各省的变化。"},
+    "tiles_no_change": {"en": "no change since {base}", "zh": "与 {base} 年持平"},
     "map_title": {"en": "{label}, {year}", "zh": "{label}，{year} 年"},
     "map_change_title": {"en": "Change in {label}, {base}–{year}",
                          "zh": "{label}的变化，{base}–{year} 年"},
-    "map_note": {"en": "Mean across runs. Boundaries simplified and illustrative (31 mainland "
+    "map_note": {"en": "Colours: mean across runs. Boundaries simplified and illustrative (31 mainland "
                  "provinces), not an authoritative map.",
-                 "zh": "运行均值。边界经简化、仅作示意（内地 31 个省份），非标准地图。"},
+                 "zh": "颜色：运行均值。边界经简化、仅作示意（内地 31 个省份），非标准地图。"},
     "key": {"en": "scale", "zh": "刻度"},
+    "map_unsure_note": {"en": "Hatched: provinces whose change lies within the spread of the "
+                        "runs (their 5–95 % range includes 0) — not a change the runs "
+                        "establish; small provinces, with few agents, are the noisiest.",
+                        "zh": "斜线：变化落在各次运行离散范围之内的省份（5–95 % 区间包含 0），"
+                        "不能认为已确定发生变化；人口少的小省份噪声最大。"},
+    "map_one_run_note": {"en": "One run per scenario: the map cannot show which changes are "
+                         "noise.", "zh": "每个情景仅一次运行：无法区分变化与噪声。"},
 }
 
 # label, unit (en, zh)

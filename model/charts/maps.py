@@ -73,7 +73,7 @@ def plot_province_tiles(results: pd.DataFrame, indicator: str = "income_ratio_to
                         colours: Mapping[str, str] | None = None, scale: float = 1.0,
                         reference: float | None = None, reference_label: str | None = None,
                         ylim: tuple[float, float] | None = None, note: str | None = None,
-                        lang: str = "en") -> Figure:
+                        since_start: bool = False, lang: str = "en") -> Figure:
     """Per-province small multiples of `indicator` over time on China's tile grid.
 
     `scale` multiplies values (e.g. 1e-4 for yuan → 10k yuan); `reference` draws a dotted
@@ -81,8 +81,21 @@ def plot_province_tiles(results: pd.DataFrame, indicator: str = "income_ratio_to
     `reference_label` in the legend; `ylim` fixes the common scale (default: the range of the
     data). Always a new figure, 7.2 in wide (the grid needs the whole page width); rows of the
     grid without a province are dropped.
+
+    `since_start` draws each province's change since its own start-year value, in percent
+    (each run against its own start), so that a common scale shows every province's movement
+    — levels put Beijing and Shanghai at one end of the scale and flatten the western
+    provinces; the reference line is then 0.
     """
     rows = _province_rows(results, indicator)
+    if since_start:
+        first = rows.groupby("run_id")["year"].transform("min")
+        start = rows[rows["year"] == first].set_index(["run_id", "area"])["value"]
+        base = pd.MultiIndex.from_frame(rows[["run_id", "area"]]).map(start.to_dict())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rows = rows.assign(value=100.0 * (rows["value"].to_numpy() / np.asarray(
+                base, dtype=float) - 1.0))
+        reference, scale, start_year = 0.0, 1.0, int(rows["year"].min())
     order = D.scenario_order(rows, scenarios)
     tiles = _tiles().copy()
     used_rows = sorted(set(int(r) for r in tiles["row"]))
@@ -114,6 +127,9 @@ def plot_province_tiles(results: pd.DataFrame, indicator: str = "income_ratio_to
                      else "实线：运行中位数；区间：5–95 %。")
     elif D.max_runs(rows, order) > 1:
         parts.append("Lines: median across runs." if lang == "en" else "实线：运行中位数。")
+    parts.append(D.few_runs_note(rows, order, lang) if bands else "")
+    if since_start:
+        parts.append(L.text("tiles_since_note", lang, base=start_year))
     if note:
         parts.append(note)
     text = wrap(D.join(parts, lang), width - 0.3, NOTE_SIZE, lang)
@@ -143,15 +159,19 @@ def plot_province_tiles(results: pd.DataFrame, indicator: str = "income_ratio_to
             key.set_title(L.text("key", lang), fontsize=7, loc="left", pad=2,
                           fontweight="normal")
         handles = [Line2D([], [], color=colour_for(s, order, colours)) for s in order]
-        labels = list(order)
+        labels = [L.scenario_label(s, lang) for s in order]
         if reference is not None:
             handles.append(Line2D([], [], color=GREY, linestyle=":", linewidth=0.8))
+            if since_start and reference_label is None:
+                reference_label = L.text("tiles_no_change", lang, base=start_year)
             if reference_label is None and indicator.endswith("ratio_to_east"):
                 reference_label = "东部（= 1）" if lang == "zh" else "East (= 1)"
             labels.append(reference_label or _fmt(reference * scale))
         fig.legend(handles, labels, loc="upper center", ncols=min(len(handles), 6),
                    bbox_to_anchor=(0.5, 1 - 0.3 / height), frameon=False)
-        title = L.text("tiles_title", lang, label=L.with_unit(indicator, lang))
+        title = (L.text("tiles_since_title", lang, label=L.indicator_label(indicator, lang),
+                        base=start_year) if since_start else
+                 L.text("tiles_title", lang, label=L.with_unit(indicator, lang)))
         fig.text(0.15 / width, 1 - 0.06 / height, title, ha="left", va="top",
                  fontsize=8.5, fontweight=title_weight())
         fig.text(0.15 / width, 0.08 / height, text, ha="left", va="bottom", fontsize=NOTE_SIZE,
@@ -235,20 +255,24 @@ def province_values(results: pd.DataFrame, indicator: str = "income_ratio_to_eas
                     year: int | None = None, since: int | None = None,
                     scenarios: Sequence[str] | None = None) -> pd.DataFrame:
     """Mean across runs per scenario and province of `indicator` in `year` (default: 2035 or
-    the last year), or its change since `since`: columns ``scenario, area, value``."""
+    the last year), or its change since `since` (each run against its own start): columns
+    ``scenario, area, value, q05, q95, n, year`` — the 5–95 % range across runs and their
+    number beside the mean."""
     rows = _province_rows(results, indicator)
     order = D.scenario_order(rows, scenarios)
     years = set(int(y) for y in rows["year"].unique())
     year = D.final_year(rows, year if year is not None else
                         (GOAL_YEAR if GOAL_YEAR in years else None))
-    at = rows[rows["year"] == year].groupby(["scenario", "area"])["value"].mean()
+    at = rows[rows["year"] == year].set_index(["scenario", "area", "run_id"])["value"]
     if since is not None:
         if int(since) not in years:
             raise InputError(f"no results in {since}", field="since",
                              allowed=f"a simulated year, {min(years)}–{max(years)}")
-        base = rows[rows["year"] == int(since)].groupby(["scenario", "area"])["value"].mean()
-        at = at - base
-    out = at.rename("value").reset_index()
+        base = rows[rows["year"] == int(since)].set_index(["scenario", "area", "run_id"])
+        at = (at - base["value"]).dropna()
+    g = at.groupby(level=["scenario", "area"])
+    out = pd.DataFrame({"value": g.mean(), "q05": g.quantile(0.05), "q95": g.quantile(0.95),
+                        "n": g.count()}).reset_index()
     out = out[out["scenario"].isin(order)]
     out["year"] = year
     return out
@@ -302,6 +326,8 @@ def plot_choropleth(results: pd.DataFrame, indicator: str = "income_ratio_to_eas
             axes = list(np.ravel(ax))
             fig, own = axes[0].figure, False
         coll = None
+        any_unsure = False
+        panel_w = (fig.get_size_inches()[0] - 0.2) / cols
         for panel, scen in zip(axes, order, strict=False):
             vals = values[values["scenario"] == scen].set_index("area")["value"]
             verts, colours = [], []
@@ -313,11 +339,19 @@ def plot_choropleth(results: pd.DataFrame, indicator: str = "income_ratio_to_eas
             coll = PolyCollection(verts, array=np.ma.masked_invalid(np.asarray(colours)),
                                   cmap=cmap, norm=norm, edgecolors="white", linewidths=0.25)
             panel.add_collection(coll)
+            unsure = _spans(values[values["scenario"] == scen], since is not None)
+            if unsure:
+                hatched = [ring for name, rings in polys if name in unsure for ring in rings]
+                panel.add_collection(PolyCollection(
+                    hatched, facecolors="none", edgecolors="#444444", linewidths=0,
+                    hatch="/////"))
+                any_unsure = True
             panel.set_xlim(73, 135.5)
             panel.set_ylim(17.5, 54)
             panel.set_aspect(1 / math.cos(math.radians(36)))
             panel.set_axis_off()
-            panel.set_title(scen, loc="left")
+            panel.set_title(wrap(L.scenario_label(scen, lang), panel_w, 8.0, lang), loc="left",
+                            fontsize=8.0)
         for panel in axes[len(order):]:
             panel.set_visible(False)
         if coll is not None:
@@ -334,11 +368,36 @@ def plot_choropleth(results: pd.DataFrame, indicator: str = "income_ratio_to_eas
                                lang))
             bar.ax.tick_params(labelsize=7)
         parts = [D.source_line(lang), D.scenario_note(order, lang), L.text("map_note", lang)]
+        if any_unsure:
+            parts.append(L.text("map_unsure_note", lang))
+        elif since is not None and "n" in values and len(values) and values["n"].max() <= 1:
+            parts.append(L.text("map_one_run_note", lang))
+        if "n" in values and len(values):
+            parts.append(_few(values, lang))
         if extend != "neither":
             parts.append("Arrows on the colour bar: values beyond its ends take its end colours."
                          if lang == "en" else "色标两端箭头：超出范围的数值取端点颜色。")
         D.close_figure(fig, parts, note, lang, own=own)
     return fig
+
+
+def _spans(values: pd.DataFrame, change: bool) -> set[str]:
+    """Provinces whose change (since the base year) is within the spread of the runs: the
+    5–95 % range across runs includes 0. Empty for level maps and single runs."""
+    if not change or not {"q05", "q95", "n"} <= set(values.columns):
+        return set()
+    v = values[values["n"] > 1]
+    return set(v.loc[(v["q05"] <= 0) & (v["q95"] >= 0), "area"])
+
+
+def _few(values: pd.DataFrame, lang: str) -> str:
+    """The few-runs warning for a map's ranges ('' with enough runs or one run)."""
+    from westdev.analysis.summaries import MIN_BAND_RUNS
+
+    n = int(values["n"].min())
+    if n <= 1 or n >= MIN_BAND_RUNS:
+        return ""
+    return L.text("few_runs_note", lang, n=n, need=MIN_BAND_RUNS)
 
 
 def _norm(values: np.ndarray, vmin: float | None, vmax: float | None,

@@ -63,6 +63,7 @@ def plot_worst_province(results: pd.DataFrame, *, year: int | None = None,
                          colour_for(name, order, colours), name)
             if h is not None:
                 handles.setdefault(name, h)
+        named = _name_worst(left, prov, worst, order, colours, lang)
         if worst.empty:
             empty_panel(left)
         panel_title(left, L.text("worst_title", lang), fig.get_size_inches()[0] * 0.45, lang)
@@ -112,13 +113,54 @@ def plot_worst_province(results: pd.DataFrame, *, year: int | None = None,
             empty_panel(right)
         parts = [D.source_line(lang), D.scenario_note(order, lang),
                  D.band_note(worst if len(worst) else prov, order, lang)]
+        if named:
+            parts.append(L.text("worst_named_note", lang,
+                                scenario=L.scenario_label(order[0], lang)))
         if lang == "en":
             parts.append("Right: median across runs (dots), 5–95 % (bars); provinces sorted by "
-                         f"the {ref} median.")
+                         f"the median of {L.scenario_label(ref, lang)}.")
         else:
-            parts.append(f"右图：运行中位数（点）与 5–95 %（横线）；按 {ref} 中位数排序。")
+            parts.append(f"右图：运行中位数（点）与 5–95 %（横线）；按{L.scenario_label(ref, lang)}"
+                         "的中位数排序。")
         D.close_figure(fig, parts, note, lang, own=own, handles=handles, legend_ax=right)
     return fig
+
+
+def worst_province_table(results: pd.DataFrame) -> pd.DataFrame:
+    """Which western province is worst-off (lowest ``income_ratio_to_east``) in each run and
+    year: ``scenario, run_id, year, province, value``."""
+    df = D.tidy(results)
+    prov = D.select(df, indicators=["income_ratio_to_east"], areas=L.west_provinces())
+    if prov.empty:
+        return pd.DataFrame(columns=["scenario", "run_id", "year", "province", "value"])
+    at = prov.loc[prov.groupby(["scenario", "run_id", "year"])["value"].idxmin()]
+    return at.rename(columns={"area": "province"})[
+        ["scenario", "run_id", "year", "province", "value"]].reset_index(drop=True)
+
+
+def _name_worst(ax: Axes, prov: pd.DataFrame, worst: pd.DataFrame, order: Sequence[str],
+                colours: Mapping[str, str] | None, lang: str) -> bool:
+    """Write the name of the worst-off province (the one worst in most runs) on the first
+    scenario's line, where the line starts and wherever that province changes."""
+    if prov.empty or worst.empty or not order:
+        return False
+    table = worst_province_table(prov[prov["scenario"] == order[0]])
+    if table.empty:
+        return False
+    modal = table.groupby("year")["province"].agg(lambda s: s.value_counts().index[0])
+    line = worst[worst["scenario"] == order[0]].groupby("year")["value"].median()
+    previous = None
+    colour = colour_for(order[0], order, colours)
+    for year, name in modal.items():
+        if name == previous or year not in line.index:
+            continue
+        ax.annotate(L.province_label(name, lang), (year, line[year]), xytext=(0, -9),
+                    textcoords="offset points", ha="center", va="top", fontsize=7,
+                    color=colour, arrowprops={"arrowstyle": "-", "color": colour,
+                                              "linewidth": 0.5})
+        ax.plot([year], [line[year]], "o", color=colour, markersize=2.5)
+        previous = name
+    return True
 
 
 def plot_theil_share(results: pd.DataFrame, *, scenarios: Sequence[str] | None = None,

@@ -58,9 +58,10 @@ def _method(indices: pd.DataFrame) -> str:
     return "morris" if (indices["method"] == "morris").any() else "sobol"
 
 
-def factor_label(name: str) -> str:
-    """A factor's name without the 'levers.' prefix (parameters and paths keep theirs)."""
-    return name[len("levers."):] if name.startswith("levers.") else name
+def factor_label(name: str, lang: str = "en") -> str:
+    """A factor's reader-facing name: a lever's title, a parameter's or path's dotted name
+    (`westdev.charts.names.factor_label`)."""
+    return L.factor_label(name, lang)
 
 
 def outcome_label(outcome: str, lang: str = "en") -> str:
@@ -91,6 +92,10 @@ def plot_sensitivity_bars(indices: pd.DataFrame, *, year: int | None = None,
     bars, intervals), for `year`; one panel per outcome, the `top` factors by their largest
     index across outcomes. `scenario` (the experiment's base scenario) goes into the note."""
     idx = _check(indices)
+    if "above_noise" not in idx:
+        from westdev.analysis.sensitivity import with_flags
+
+        idx = with_flags(idx)
     method = _method(idx)
     year = _year(idx, year)
     sel = idx[idx["year"] == year]
@@ -111,25 +116,52 @@ def plot_sensitivity_bars(indices: pd.DataFrame, *, year: int | None = None,
             axes = list(np.ravel(ax))
             fig, own = axes[0].figure, False
         ypos = np.arange(len(factors))
+        floors, clamped, faded = [], [], False
         for panel, outcome in zip(axes, outs, strict=False):
             sub = sel[sel["outcome"] == outcome]
             get = {ix: sub[sub["index"] == ix].set_index("factor").reindex(factors)
                    for ix in ("mu_star", "sigma", "S1", "ST")}
             if method == "morris":
                 v, c = get["mu_star"]["value"], get["mu_star"]["conf"]
-                panel.barh(ypos, v, height=0.6, color=OKABE_ITO[0], alpha=0.85,
+                sure = get["mu_star"]["above_noise"].fillna(False).astype(bool).to_numpy()
+                faded = faded or not sure.all()
+                panel.barh(ypos, v, height=0.6, color=[OKABE_ITO[0] if s else "#a9c6dd"
+                                                       for s in sure],
                            xerr=c.where(np.isfinite(c)), error_kw={"elinewidth": 0.7,
                                                                    "capsize": 0,
                                                                    "ecolor": "#222222"})
                 panel.plot(get["sigma"]["value"], ypos, "D", color=OKABE_ITO[1],
                            markersize=3.2, linestyle="none")
+                floor = get["mu_star"]["noise_floor"].dropna()
+                if len(floor):
+                    floors.append(float(floor.iloc[0]))
+                    panel.axvline(floors[-1], color="#222222", linestyle="--", linewidth=0.8)
                 panel.set_xlabel(L.text("sa_mu_star", lang))
             else:
-                for k, (ix, colour) in enumerate((("S1", OKABE_ITO[5]), ("ST", OKABE_ITO[0]))):
+                for k, (ix, colour, pale) in enumerate((("S1", OKABE_ITO[5], "#cfe8f6"),
+                                                        ("ST", OKABE_ITO[0], "#a9c6dd"))):
                     v, c = get[ix]["value"], get[ix]["conf"]
-                    panel.barh(ypos + (k - 0.5) * 0.36, v, height=0.34, color=colour,
-                               xerr=c.where(np.isfinite(c)),
+                    sure = get[ix]["above_noise"].fillna(False).astype(bool).to_numpy()
+                    faded = faded or not sure.all()
+                    y = ypos + (k - 0.5) * 0.36
+                    shown = v.clip(0.0, 1.0)  # a share of variance: outside [0, 1] is noise
+                    lo = (shown - (v - c)).clip(lower=0).where(np.isfinite(c))
+                    hi = ((v + c).clip(upper=1.0) - shown).clip(lower=0).where(np.isfinite(c))
+                    panel.barh(y, shown, height=0.34, color=[colour if s else pale
+                                                             for s in sure],
+                               xerr=[lo.fillna(0), hi.fillna(0)],
                                error_kw={"elinewidth": 0.7, "capsize": 0, "ecolor": "#222222"})
+                    for yi, raw in zip(y, v, strict=True):
+                        if np.isfinite(raw) and (raw > 1.0 or raw < 0.0):
+                            clamped.append(float(raw))
+                            edge = 1.0 if raw > 1.0 else 0.0
+                            panel.plot([edge], [yi], ">" if raw > 1 else "<", color="#222222",
+                                       markersize=3.5)
+                            panel.annotate(f"{raw:.2f}", (edge, yi), xytext=(-3 if raw > 1
+                                                                             else 3, 0),
+                                           textcoords="offset points", va="center",
+                                           ha="right" if raw > 1 else "left", fontsize=7)
+                panel.set_xlim(-0.03, 1.08)
                 panel.set_xlabel(L.text("sa_index", lang))
                 panel.axvline(0, color="#555555", linewidth=0.6)
             nan = get[main]["value"].isna()
@@ -145,20 +177,33 @@ def plot_sensitivity_bars(indices: pd.DataFrame, *, year: int | None = None,
         for panel in axes[len(outs):]:
             panel.set_visible(False)
         axes[0].set_yticks(ypos)
-        axes[0].set_yticklabels([factor_label(f) for f in factors])
+        axes[0].set_yticklabels([factor_label(f, lang) for f in factors])
         axes[0].set_ylim(len(factors) - 0.5, -0.5)
         if method == "morris":
-            handles = [Patch(color=OKABE_ITO[0], alpha=0.85),
+            handles = [Patch(color=OKABE_ITO[0]),
                        Line2D([], [], marker="D", color=OKABE_ITO[1], linestyle="none",
                               markersize=3.2)]
             labels = [L.text("sa_mu_star", lang), L.text("sa_sigma", lang)]
+            if floors:
+                handles.append(Line2D([], [], color="#222222", linestyle="--", linewidth=0.8))
+                labels.append(L.text("sa_floor", lang))
             title = L.text("sa_morris_title", lang, year=year)
             text = L.text("sa_note_morris", lang, conf="95 %")
+            text += " " + L.text("sa_note_floor" if floors else "sa_note_no_floor", lang) \
+                if lang == "en" else L.text("sa_note_floor" if floors else "sa_note_no_floor",
+                                            lang)
         else:
             handles = [Patch(color=OKABE_ITO[5]), Patch(color=OKABE_ITO[0])]
             labels = [L.text("sa_s1", lang), L.text("sa_st", lang)]
             title = L.text("sa_sobol_title", lang, year=year)
             text = L.text("sa_note_sobol", lang, conf="95 %")
+            if clamped:
+                text += (" " if lang == "en" else "") + L.text(
+                    "sa_note_clamped", lang, values=", ".join(f"{v:.2f}" for v in clamped[:4])
+                    + (" …" if len(clamped) > 4 else ""))
+        if faded:
+            text += (" " if lang == "en" else "") + L.text(
+                "sa_note_faded_morris" if method == "morris" else "sa_note_faded_sobol", lang)
         parts = [D.source_line(lang), *_base(scenario, lang), text]
         if top is not None and len(rank) > top:
             parts.append(f"Top {top} of {len(rank)} factors." if lang == "en"
@@ -236,7 +281,7 @@ def plot_sensitivity_heatmap(indices: pd.DataFrame, *, index: str | None = None,
         for panel in axes[len(outs):]:
             panel.set_visible(False)
         axes[0].set_yticks(range(len(factors)))
-        axes[0].set_yticklabels([factor_label(f) for f in factors])
+        axes[0].set_yticklabels([factor_label(f, lang) for f in factors])
         if image is not None:
             bar = fig.colorbar(image, ax=axes[:len(outs)], shrink=0.9, pad=0.02, aspect=25)
             bar.set_label(L.text("sa_heat_morris", lang) if relative else
@@ -269,13 +314,15 @@ def _rank(rows: pd.DataFrame) -> pd.Series:
 def _base(scenario: str | None, lang: str) -> list[str]:
     if not scenario:
         return []
-    return [f"基准情景：{scenario}。" if lang == "zh" else f"Base scenario: {scenario}."]
+    name = L.scenario_label(scenario, lang)
+    return [f"基准情景：{name}。" if lang == "zh" else f"Base scenario: {name}."]
 
 
 def _panel_width(fig: Figure, factors: Sequence[str], n: int, lang: str, *,
                  colorbar: bool = False) -> float:
     """Approximate width of one panel (inches) beside the factor labels."""
-    longest = max((len(factor_label(f)) for f in factors), default=10)
+    longest = max((len(factor_label(f, lang)) * (1.8 if lang == "zh" else 1.0)
+                   for f in factors), default=10)
     labels = longest * 7.0 * 0.55 / 72 + 0.15
     width = fig.get_size_inches()[0] - labels - (0.6 if colorbar else 0.1)
     return max(0.8, width / max(n, 1) - 0.1)

@@ -4,7 +4,9 @@
   of a full page in a two-column report; figures are drawn at print size, so font sizes are
   what the reader sees.
 - **Fonts**: at least 7 pt everywhere at print size (`FONT_MIN`); English labels by default,
-  Chinese labels (``lang="zh"``) with a CJK font found on the machine (`cjk_font`).
+  Chinese labels (``lang="zh"``) in Noto Sans CJK SC, which westdev installs (the PyPI package
+  ``noto-cjk-sans-otc``, SIL Open Font License 1.1), else a CJK font found on the machine
+  (`cjk_font`).
 - **Colours**: the Okabe–Ito palette (Okabe & Ito 2008), distinguishable by readers with
   colour-vision deficiencies and, by lightness, in greyscale; scenarios keep one colour across
   every figure of a report (`scenario_colours`). Continuous scales use cividis (sequential) and
@@ -21,6 +23,7 @@ applied with `matplotlib.rc_context` while a chart is drawn).
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import re
 import shutil
@@ -73,21 +76,58 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Sourc
                 "Source Han Serif SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "SimHei",
                 "Microsoft YaHei", "PingFang SC", "Heiti SC", "Hiragino Sans GB", "SimSun",
                 "AR PL UMing CN", "AR PL UKai CN", "Droid Sans Fallback")
-CJK_INSTALL_HINT = ("install one, e.g. `apt-get install fonts-noto-cjk` (or fonts-wqy-microhei) "
-                    "on Debian/Ubuntu, `dnf install google-noto-sans-cjk-fonts` on Fedora, "
+CJK_INSTALL_HINT = ("the packaged font comes with westdev (`pip install -e .` installs "
+                    "noto-cjk-sans-otc); or install one, e.g. `apt-get install fonts-noto-cjk` (or "
+                    "fonts-wqy-microhei) on Debian/Ubuntu, `dnf install google-noto-sans-cjk-fonts` on Fedora, "
                     "`brew install --cask font-noto-sans-cjk-sc` on macOS")
 
 
 # ---------------------------------------------------------------------- fonts
+# The CJK font the house style ships with: Noto Sans CJK SC from the PyPI package
+# ``noto-cjk-sans-otc`` (a dependency; SIL Open Font License 1.1, the licence text in the
+# package's dist-info). Its .ttc collection holds the JP, KR, SC, TC
+# and HK faces; Matplotlib registers each, and the style asks for the SC one (simplified
+# Chinese glyph forms).
+PACKAGED_CJK_MODULE = "noto_cjk_sans_otc"
+PACKAGED_CJK_FAMILY = "Noto Sans CJK SC"
+
+
+def packaged_cjk_font() -> str | None:
+    """Register the packaged Noto Sans CJK collection with Matplotlib and return the SC
+    family's name (None when the package is missing or its font cannot be read)."""
+    from matplotlib import font_manager
+
+    try:
+        module = importlib.import_module(PACKAGED_CJK_MODULE)
+        path = Path(str(module.FONT_PATH))
+    except (ImportError, AttributeError, TypeError):
+        return None
+    if not path.is_file():
+        return None
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    if PACKAGED_CJK_FAMILY not in names:
+        try:
+            font_manager.fontManager.addfont(str(path))
+        except (OSError, RuntimeError, ValueError):
+            return None
+        names = {f.name for f in font_manager.fontManager.ttflist}
+    return PACKAGED_CJK_FAMILY if PACKAGED_CJK_FAMILY in names else None
+
+
 @functools.lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """The family name of a CJK font that Matplotlib can use, or None.
 
-    Looks in Matplotlib's font list for `CJK_FAMILIES`; then asks fontconfig
-    (``fc-list :lang=zh``) for fonts with Chinese glyphs and registers their files with
+    First the packaged Noto Sans CJK SC (`packaged_cjk_font`, so that every machine draws
+    Chinese the same way after ``pip install``); then `CJK_FAMILIES` in Matplotlib's font
+    list; then fontconfig (``fc-list :lang=zh``), registering the files it names with
     Matplotlib (fonts installed after Matplotlib built its cache are found too).
     """
     from matplotlib import font_manager
+
+    packaged = packaged_cjk_font()
+    if packaged:
+        return packaged
 
     def known() -> str | None:
         names = {f.name for f in font_manager.fontManager.ttflist}

@@ -66,22 +66,23 @@ class Record:
     def missing(self, indicators: Iterable[str] | None,
                 areas: Iterable[str] | None = None) -> list[str]:
         """The requested indicators (or "Area:indicator") the model records but this record
-        did not keep. Pairs the model never records (China's West/East ratio) are not
-        missing: a selection across areas simply has no such rows."""
+        did not keep. Indicators and pairs the model never records (China's West/East ratio,
+        a misspelt name) are not missing: a selection simply has no such rows, and its
+        caller says so."""
         if self.keep is None or indicators is None:
             return []
         out = []
         areas = None if areas is None else list(areas)
         for ind in indicators:
+            recorded = recorded_in(ind)
+            if recorded is None:  # not the model's: no store has it, nothing was left out
+                continue
             if areas is None:
                 if not self.keeps(ind):
                     out.append(ind)
                 continue
             dropped = [a for a in areas if not self.keeps(ind, a)]
-            recorded = recorded_in(ind)
-            if recorded is None:  # not the model's: missing only if no area was kept
-                dropped = dropped if len(dropped) == len(areas) else []
-            elif EVERY_AREA not in recorded:
+            if EVERY_AREA not in recorded:
                 dropped = [a for a in dropped if a in recorded]
             out += [f"{a}:{ind}" for a in dropped]
         return out

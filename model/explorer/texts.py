@@ -1,9 +1,10 @@
 """Every string the explorer shows, in English and Chinese, in one place.
 
-Chart text comes from `westdev.charts.labels` (the charts draw it); this module holds the page's
-own words: the guideline's areas, a short Chinese name and unit for each lever (the catalogue's
-`meaning` is English only), the names of the presets and the interface strings. `text(key,
-lang)` falls back to English for a key without a Chinese phrase.
+Chart text comes from `westdev.charts.labels` (the charts draw it), and the Chinese lever names
+and units and the presets' titles from `westdev.charts.names` (the charts and reports use the
+same: LEVER_ZH, UNIT_ZH and PRESET_NAMES here come from there); this module holds the page's
+own words: the guideline's areas and the interface strings. `text(key, lang)` falls back to
+English for a key without a Chinese phrase.
 
 The Chinese lever names follow the guideline's own wording where the catalogue quotes it
 (`LeverSpec.basis`); they were written for this page and should be read by a native speaker
@@ -11,6 +12,8 @@ before a report quotes them.
 """
 
 from __future__ import annotations
+
+from westdev.charts.names import LEVER_ZH, SCENARIO_TITLES, UNIT_ZH
 
 LANGS = ("en", "zh")
 
@@ -28,89 +31,11 @@ AREA_NAMES: dict[str, tuple[str, str]] = {
     "ecology": ("Ecology", "生态保护"),
 }
 
-LEVER_ZH: dict[str, str] = {
-    "fiscal.west_transfer_coefficient": "西部地区一般性转移支付分配系数",
-    "fiscal.west_cofinancing_share": "中央投资项目西部地方配套比例",
-    "fiscal.transfers_in_bond_capacity": "一般性转移支付纳入地方财政承受能力",
-    "fiscal.ecological_transfer_yuan_per_km2": "重点生态功能区转移支付（每平方公里）",
-    "fiscal.transition_funds_100m_yuan": "巩固脱贫成果衔接资金（超出2019年专项扶贫资金部分）",
-    "fiscal.cit_rate_encouraged_west": "西部鼓励类产业企业所得税率",
-    "fiscal.equipment_duty_exemption": "鼓励类项目进口自用设备免征关税",
-    "fiscal.vat_general_taxpayer_special_zones": "海关特殊监管区域企业增值税一般纳税人资格",
-    "fiscal.west_bond_quota_multiplier": "西部地方政府债券额度倍数",
-    "fiscal.pairing_assistance_pct_donor_revenue": "对口支援与东西部协作（占援助方本级收入）",
-    "finance.small_firm_spread_cut_pp": "西部小微企业贷款利差下调",
-    "finance.green_credit_share": "西部绿色信贷占比",
-    "finance.infrastructure_risk_sharing": "西部基础设施融资风险分担比例",
-    "industry.encouraged_catalogue_coverage": "鼓励类产业目录覆盖面",
-    "industry.fdi_catalogue_entry_boost": "外商投资优势产业目录带来的新增进入",
-    "industry.relocation_support_share": "产业转移搬迁成本补助比例",
-    "industry.local_processing_share": "能源资源就地加工转化比例",
-    "industry.energy_intensive_to_clean_west": "高载能产业向西部清洁能源优势地区集中",
-    "industry.enclave_tax_share_to_origin": "飞地经济税收分享给迁出地的比例",
-    "industry.employer_si_rate": "企业养老保险缴费率（全国）",
-    "industry.negative_list_entry_barrier": "市场准入负面清单阻止的潜在进入（全国）",
-    "energy.west_east_transmission_index": "西电东送输电能力指数",
-    "energy.west_power_price_discount": "西部工业电价优势",
-    "land.west_quota_share": "西部新增建设用地指标占比",
-    "land.unused_land_quota_km2": "荒山、沙地、戈壁等未利用地开发建设指标",
-    "land.quota_trading_share": "建设用地指标跨省域调剂比例",
-    "talent.public_servant_wage_premium": "西部公务员、教师、医生和科研人员工资倾斜",
-    "talent.skilled_migrant_incentive_yuan": "赴西部就业高技能人才补贴",
-    "talent.higher_education_seats_growth": "西部应用型本科与高职学位增速",
-    "talent.vocational_training_rate": "低技能劳动者职业技能培训率",
-    "talent.return_entrepreneurship_support": "农民工返乡创业支持",
-    "innovation.platforms_index": "国家级创新平台和大科学装置指数",
-    "infrastructure.transport_investment_pct_gdp": "西部交通运输通道项目（占西部GDP）",
-    "infrastructure.water_information_pct_gdp": "水利与信息网络项目（占西部GDP）",
-    "infrastructure.remote_coverage": "农村和边远地区网络与服务覆盖率",
-    "opening.corridor_trade_cost_cut": "西部陆海新通道与中欧班列降低的外贸成本",
-    "opening.border_trade_boost": "沿边开放与边境贸易带来的外需",
-    "opening.free_trade_zones_index": "自由贸易试验区与开放平台指数",
-    "public_services.migrant_access_share": "常住人口（无本地户籍）享有基本公共服务比例（全国）",
-    "public_services.hukou_settlement_rate": "非本地户籍常住人口每年落户比例（额外，全国）",
-    "public_services.health_education_share_west": "西部卫生、教育与社会服务支出占比",
-    "public_services.pension_pooling": "养老保险统筹层级（全国）",
-    "ecology.protected_share_west": "西部重点生态功能区与自然保护地占比",
-    "ecology.eco_compensation_yuan_per_km2": "市场化横向生态保护补偿（每平方公里）",
-    "ecology.energy_cap_growth": "能耗双控：高载能产出年增长上限",
-}
-
-UNIT_ZH: dict[str, str] = {
-    "100m yuan/yr": "亿元/年",
-    "share of non-local residents per year": "占非本地户籍常住人口比例/年",
-    "ratio": "比值",
-    "share": "比例",
-    "rate": "税（费）率",
-    "on/off": "开 / 关",
-    "level": "层级",
-    "yuan/km² protected": "元 / 平方公里保护面积",
-    "% of donor own revenue": "占援助方本级收入 %",
-    "percentage points": "百分点",
-    "share of western firms": "占西部企业比例",
-    "share of moving cost": "占搬迁成本比例",
-    "share of potential entry blocked": "被阻止的潜在进入比例",
-    "index 2019 = 1": "指数，2019 = 1",
-    "share of national new quota": "占全国新增指标比例",
-    "km²/yr": "平方公里 / 年",
-    "share of surplus quota": "占富余指标比例",
-    "yuan per skilled migrant per year": "元 / 人 / 年",
-    "%/yr": "% / 年",
-    "share of low-skilled per year": "占低技能劳动者比例 / 年",
-    "% of western GDP": "占西部GDP %",
-    "share of foreign trade cost": "占对外贸易成本比例",
-    "share of western budget": "占西部预算比例",
-    "share of land area": "占土地面积比例",
-}
-
 CHOICE_ZH: dict[str, str] = {"county": "县级", "provincial": "省级", "national": "全国"}
 
 PRESET_NAMES: dict[str, tuple[str, str]] = {
-    "baseline": ("2019 policy (baseline)", "2019 年政策（基准）"),
-    "guideline": ("2020 guideline", "2020 年指导意见"),
-    "no_policy": ("No western policy", "无西部优惠政策"),
-    "enacted_2020_2024": ("Enacted 2020–2024", "2020–2024 年已实施"),
-}
+    name: SCENARIO_TITLES[name] for name in ("baseline", "guideline", "no_policy",
+                                              "enacted_2020_2024")}
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "westdev explorer: western development scenarios to 2035",

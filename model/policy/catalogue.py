@@ -270,7 +270,7 @@ _LEVERS: list[LeverSpec] = [
        "Western provinces' local-government bond quota for infrastructure, relative to their GDP share.",
        "Scales the yearly new-bond quota of western provinces (still capped by the debt ceiling).",
        "westdev.economy.government.rules.new_borrowing"),
-    _f("fiscal", "pairing_assistance_pct_donor_revenue", "% of donor own revenue", 0.6, 0.72, 0.0,
+    _f("fiscal", "pairing_assistance_pct_donor_revenue", "percent of donor own revenue (0.6 = 0.6 %)", 0.6, 0.72, 0.0,
        [35], (0.0, 1.0),
        "Pairing assistance (对口支援/东西部协作): horizontal transfer from named eastern donors, "
        "as a percentage of the donor's own budget revenue.",

@@ -96,6 +96,31 @@ def test_morris_effects_of_a_linear_model(tmp_path):
     assert list(top[top["outcome"] == INCOME]["factor"]) == [LEVER, SCALE]
     const = result.indices[result.indices["outcome"] == CONSTANT]
     assert const["value"].isna().all() and const["note"].notna().all()
+    # the dummy-factor noise floor: √(2/π)·√(2σ²/R)/Δ with R = 2, Δ = 4/6 (issue 20, 4)
+    floor = got.loc[("mu_star", LEVER), "noise_floor"]
+    assert floor == pytest.approx(np.sqrt(2 / np.pi) * bf.NOISE_SD / (2 / 3), rel=0.35)
+    assert got.xs("mu_star")["above_noise"].all()  # every factor matters here
+    assert got.xs("mu_star")["noise_floor"].nunique() == 1
+
+
+def test_flags_tell_effects_from_noise():
+    """Issue 20, 4: an index whose interval spans 0 (Sobol') or does not clear the dummy
+    factor's noise floor (Morris) is flagged, not ranked as a finding."""
+    import pandas as pd
+
+    rows = [("morris", "o", 2035, "a", None, "mu_star", 0.50, 0.05, None, 10, 0),
+            ("morris", "o", 2035, "b", None, "mu_star", 0.12, 0.05, None, 10, 0),
+            ("sobol", "o", 2035, "c", None, "S1", 0.30, 0.10, None, 8, 0),
+            ("sobol", "o", 2035, "d", None, "S1", 0.04, 0.10, None, 8, 0),
+            ("sobol", "o", 2035, "e", None, "ST", 1.20, 0.50, None, 8, 0)]
+    idx = sa.with_flags(pd.DataFrame(rows, columns=sa.COLUMNS[:11]), {("o", 2035): 0.1})
+    got = idx.set_index("factor")
+    assert got.loc["a", "above_noise"] and not got.loc["b", "above_noise"]  # 0.07 < floor
+    assert got.loc["b", "noise_floor"] == 0.1 and np.isnan(got.loc["c", "noise_floor"])
+    assert not got.loc["c", "spans_zero"] and got.loc["c", "above_noise"]
+    assert got.loc["d", "spans_zero"] and not got.loc["d", "above_noise"]
+    assert got.loc["d", "lo"] == pytest.approx(-0.06) and got.loc["e", "hi"] == 1.7
+    assert list(sa.top_factors(idx, index="mu_star")["above_noise"]) == [True, False]
 
 
 def test_failed_points_give_nan_with_a_note_not_a_crash(tmp_path):

@@ -10,10 +10,13 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 import westdev.charts as C
+from westdev.charts import labels as L
 from westdev.charts import style
 from westdev.errors import InputError
 
 SCEN = ["baseline", "guideline", "no_policy"]
+# what a reader sees: the scenarios' titles (westdev.charts.names), not their code names
+TITLES = ["2019 policy (baseline)", "2020 guideline", "No western policy"]
 
 
 def texts(fig: Figure) -> list[Text]:
@@ -41,8 +44,12 @@ def check(fig: Figure, tmp_path, name: str, scenarios=SCEN, formats=("png", "pdf
     assert not small, f"text below 7 pt: {small[:5]}"
     text = all_text(fig)
     assert "Source: westdev simulation" in text
+    flat = " ".join(text.split())  # notes are wrapped to the figure's width
     for s in scenarios:
-        assert s in text, f"scenario {s} not on the figure"
+        title = L.scenario_label(s)
+        assert title in flat, f"scenario {s} ({title}) not on the figure"
+    assert not any(f"{s}\n" in text or f"{s}," in text for s in scenarios if "_" in s), \
+        "a code name is shown to the reader"
     return text
 
 
@@ -52,13 +59,13 @@ def test_goal_fans(synthetic, tmp_path):
     titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles == ["Living standards (income)", "Basic public services",
                       "Infrastructure access", "GDP per capita (context, not a goal)"]
-    assert legend(fig) == [*SCEN, "θ = 0.8", "θ = 0.75"]
+    assert legend(fig) == [*TITLES, "θ = 0.8", "θ = 0.75"]
     assert fig.axes[0].get_ylabel() == "West / East ratio"
     assert len(fig.axes[0].collections) == 2 * 3  # 5–95 and 25–75 % bands per scenario
     text = check(fig, tmp_path, "fans")
     assert "median across 4 runs" in text and "25–75 %" in text
     fig3 = C.plot_goal_fans(synthetic, context=False, scenarios=["guideline"])
-    assert len(fig3.axes) == 3 and legend(fig3)[0] == "guideline"
+    assert len(fig3.axes) == 3 and legend(fig3)[0] == "2020 guideline"
 
 
 def test_goal_fans_into_axes_and_bad_input(synthetic):
@@ -75,7 +82,8 @@ def test_goal_fans_into_axes_and_bad_input(synthetic):
 
 def test_deviations_are_paired_differences(synthetic, tmp_path):
     fig = C.plot_deviations(synthetic, baseline="baseline")
-    assert legend(fig) == ["guideline − baseline", "no_policy − baseline"]
+    assert legend(fig) == ["2020 guideline − 2019 policy (baseline)",
+                           "No western policy − 2019 policy (baseline)"]
     text = check(fig, tmp_path, "deviations")
     assert "4 pairs" in text and "percentage points" in text
     table = C.deviation_table(synthetic, baseline="baseline")
@@ -92,7 +100,7 @@ def test_goal_probability_curves(synthetic, tmp_path):
     assert [ax.get_title(loc="left") for ax in fig.axes] == [
         "Living standards (income)", "Basic public services", "Infrastructure access",
         "All three dimensions"]
-    assert legend(fig) == [*SCEN, "goal θ"]
+    assert legend(fig) == [*TITLES, "goal θ"]
     assert fig.legends[0].get_title().get_text().startswith("Probability that the ratio")
     for ax in fig.axes:
         for line in ax.get_lines()[:3]:
@@ -108,7 +116,7 @@ def test_gap_closed(synthetic, tmp_path):
     assert g.loc[("guideline", "income"), "q50"] > g.loc[("baseline", "income"), "q50"] > \
         g.loc[("no_policy", "income"), "q50"]
     fig = C.plot_gap_closed(synthetic)
-    assert legend(fig) == SCEN
+    assert legend(fig) == TITLES
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert ticks[0].startswith("Living standards")
     check(fig, tmp_path, "gap")
@@ -119,7 +127,7 @@ def test_worst_province_and_theil(synthetic, tmp_path):
     left, right = fig.axes
     provinces = [t.get_text() for t in right.get_yticklabels()]
     assert len(provinces) == 12 and "Xizang (Tibet)" in provinces and "Beijing" not in provinces
-    assert legend(fig) == [*SCEN, "2019 (start)"]
+    assert legend(fig) == [*TITLES, "2019 (start)"]
     assert "2035" in right.get_title(loc="left")
     check(fig, tmp_path, "worst")
     fig = C.plot_theil_share(synthetic)
@@ -138,15 +146,15 @@ def test_cost_effectiveness_and_frontier(synthetic, tmp_path):
     assert row["ce_pp_per_tn"] == pytest.approx(100 * 0.06 / (extra / 1e4))
     fig = C.plot_cost_effectiveness(table, baseline="baseline")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert labels[0].startswith("guideline\n(+") and "tn yuan" in labels[0]
-    assert labels[1].startswith("no_policy\n(−")
+    assert labels[0].startswith("2020 guideline\n(+") and "tn yuan" in labels[0]
+    assert labels[1].startswith("No western policy\n(−")
     check(fig, tmp_path, "ce")
     front = C.frontier_table(synthetic, reference="baseline")
     assert front.set_index("mix").loc["guideline", "frontier"]
     assert not front.set_index("mix").loc["baseline", "frontier"]
     fig = C.plot_frontier(synthetic, theta=0.8)
-    assert "% difference from baseline" in fig.axes[0].get_ylabel()
-    assert {"baseline", "guideline", "no_policy"} <= set(legend(fig))
+    assert "% difference from 2019 policy (baseline)" in fig.axes[0].get_ylabel()
+    assert set(TITLES) <= set(legend(fig))
     check(fig, tmp_path, "frontier")
 
 
@@ -191,7 +199,7 @@ def test_sensitivity_bars_and_heatmap(method, tmp_path):
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["Income ratio",
                                                              "Infrastructure ratio"]
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
-        "fiscal.a", "land.b", "parameters.c.d"]  # sorted, 'levers.' dropped
+        "fiscal.a", "land.b", "c.d (parameter)"]  # sorted; unknown levers keep area.key
     expected = ["μ* (ratio per factor range)", "σ (interactions, non-linearity)"] \
         if method == "morris" else ["S1 (first order)", "ST (total)"]
     assert legend(fig) == expected
@@ -214,7 +222,7 @@ def test_province_tiles_on_the_grid(synthetic, tmp_path):
     titled = [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")]
     assert len(titled) == 31 + 1  # 31 provinces and the key tile
     assert {"Xinjiang", "Beijing", "Hainan", "Inner Mong.", "scale"} <= set(titled)
-    assert legend(fig) == [*SCEN, "East (= 1)"]
+    assert legend(fig) == [*TITLES, "East (= 1)"]
     west = [ax for ax in fig.axes if ax.get_facecolor()[:3] != (1.0, 1.0, 1.0)
             and ax.get_title(loc="left") in ("Sichuan", "Gansu")]
     assert len(west) == 2
@@ -226,7 +234,7 @@ def test_province_tiles_on_the_grid(synthetic, tmp_path):
 def test_choropleth_values_and_change(synthetic, tmp_path):
     fig = C.plot_choropleth(synthetic, "income_ratio_to_east")
     maps = [ax for ax in fig.axes if ax.collections and ax.get_title(loc="left")]
-    assert [ax.get_title(loc="left") for ax in maps] == SCEN
+    assert [ax.get_title(loc="left") for ax in maps] == TITLES
     coll = maps[0].collections[0]
     assert len(coll.get_paths()) >= 31
     bar = [ax for ax in fig.axes if ax not in maps][0]
@@ -246,7 +254,7 @@ def test_choropleth_values_and_change(synthetic, tmp_path):
 
 def test_goal_ratios_quick_chart_keeps_its_interface(synthetic, tmp_path):
     fig = C.plot_goal_ratios(synthetic, theta=0.8, scenarios=["baseline", "guideline"])
-    assert tuple(round(x, 1) for x in fig.get_size_inches()) == (7.2, 2.6)
+    assert tuple(round(x, 1) for x in fig.get_size_inches()) == (7.2, 3.0)
     files = C.save_figure(fig, tmp_path / "goal_ratios.png")
     assert [f.name for f in files] == ["goal_ratios.png", "goal_ratios.pdf"]
     small = [t.get_text() for t in texts(fig) if t.get_fontsize() < 7.0]

@@ -98,3 +98,23 @@ def test_charts_never_import_pyplot():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120)
     assert run.returncode == 0, run.stderr
+
+
+def test_the_packaged_cjk_font_is_used_without_any_system_font(monkeypatch):
+    """`--lang zh` works after `pip install`: the house style registers the packaged Noto
+    Sans CJK SC face even when fontconfig finds nothing, and draws Chinese with it."""
+    import io
+
+    monkeypatch.setattr(style.shutil, "which", lambda name: None)  # no fc-list
+    style.cjk_font.cache_clear()
+    try:
+        assert style.packaged_cjk_font() == style.PACKAGED_CJK_FAMILY == "Noto Sans CJK SC"
+        assert style.cjk_font() == "Noto Sans CJK SC"
+        with style.house_style("zh"):
+            fig = style.new_figure(style.ONE_COLUMN, 1.0)
+            fig.text(0.1, 0.5, "西部大开发", fontsize=12)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="pdf")
+        assert b"NotoSansCJK" in buf.getvalue()  # the face is embedded in the PDF
+    finally:
+        style.cjk_font.cache_clear()

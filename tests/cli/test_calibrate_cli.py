@@ -60,9 +60,11 @@ def test_params_shows_fitted_values_in_use(capsys):
     fitted = load_fitted("CN2019")
     assert fitted
     assert main(["params"]) == 0
-    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    blocks = capsys.readouterr().out.split("\n")
+    used = {blocks[i]: blocks[i + 1] for i in range(len(blocks) - 1)
+            if blocks[i + 1].startswith("  value in use")}
     for name, value in fitted.items():
-        assert f"{value:g}" == lines[name].split()[1] and "fitted CN2019" in lines[name]
+        assert used[name].split()[3] == f"{value:g}" and "fitted, CN2019" in used[name]
     assert main(["params", "--vintage", "CN1990"]) == 2
 
 

@@ -69,7 +69,16 @@ def test_params_lists_the_register(capsys, monkeypatch):
     monkeypatch.setattr(westdev.inputs.parameters, "load_register", fakes.fake_register)
     assert main(["params"]) == 0
     out = capsys.readouterr().out
-    assert "migration.distance_elasticity  1.2  1  literature" in out
+    # issue 20, 7: meaning, unit, range, tag, source and the value in use, as promised
+    assert ("migration.distance_elasticity\n  value in use  1.2\n  unit          1 "
+            "(dimensionless)\n  range         [0.5, 3]\n  tag           literature\n"
+            "  meaning       Distance cost of moving.\n  source        test\n") in out
+    assert out.rstrip().endswith("2 parameters; tags: assumed, literature. Override any of "
+                                 "them in a scenario's [parameters] table (scenarios/README.md).")
+    assert main(["params", "--tag", "assumed"]) == 0
+    out = capsys.readouterr().out
+    assert "firms.moving_cost_share" in out and "migration." not in out
+    assert main(["params", "--tag", "nope"]) == 2
 
 
 def test_validate(tmp_path, capsys, short):
@@ -89,7 +98,14 @@ def test_run_writes_a_store(tmp_path, capsys, short):
     out = tmp_path / "out"
     assert main(["run", str(short), "--replicates", "2", "--root-seed", "4", "--out", str(out),
                  *FAST]) == 0
-    assert "2 of 2 runs ok" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "2 of 2 runs ok" in printed
+    # issue 20, 7: it ends with the goal ratios of the last year and what to try next
+    last = json.loads((out / "manifest.json").read_text())["request"]
+    assert "West/East goal ratios in " in printed and "income 0." in printed
+    assert "(2 runs): income" in printed and "θ 0.8" in printed
+    assert f"westdev report {out} --out {out}/report" in printed
+    assert f"westdev export {out} --csv" in printed and last
     assert list((out / "results").glob("*.parquet")) and list((out / "runs").glob("*.parquet"))
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["root_seed"] == 4 and manifest["request"]["replicates"] == 2
@@ -193,3 +209,27 @@ def test_changed_scenario_names_the_changed_field(tmp_path, capsys, short):
     assert ("field 'request.scenarios[0].content.levers.fiscal.cit_rate_encouraged_west'"
             in err)
     assert "is 0.15 there but 0.2 now" in err
+
+
+def test_export_writes_spreadsheet_csv(tmp_path, capsys, short):
+    """Issue 20, 7: `westdev export STORE --csv` for spreadsheet users."""
+    import pandas as pd
+
+    store = tmp_path / "store"
+    assert main(["run", str(short), "--replicates", "2", "--out", str(store), *FAST]) == 0
+    capsys.readouterr()
+    assert main(["export", str(store), "--csv"]) == 0
+    printed = capsys.readouterr().out
+    results, runs = store / "csv" / "results.csv", store / "csv" / "runs.csv"
+    assert f"results: {results}" in printed and f"runs:    {runs}" in printed
+    assert results.read_bytes()[:3] == b"\xef\xbb\xbf"  # a BOM: Excel reads UTF-8
+    res = pd.read_csv(results, encoding="utf-8-sig")
+    assert list(res.columns[:2]) == ["run_id", "scenario"] and {"year", "area", "indicator",
+                                                                 "value"} <= set(res.columns)
+    assert len(pd.read_csv(runs, encoding="utf-8-sig")) == 2
+    assert main(["export", str(store), "--out", str(tmp_path / "x"), "--indicators",
+                 "west_east_ratio_income", "--areas", "West"]) == 0
+    sub = pd.read_csv(tmp_path / "x" / "results.csv", encoding="utf-8-sig")
+    assert set(sub["indicator"]) == {"west_east_ratio_income"} and set(sub["area"]) == {"West"}
+    assert main(["export", str(tmp_path)]) == 2
+    assert "not a westdev results store" in capsys.readouterr().err

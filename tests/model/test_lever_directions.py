@@ -94,7 +94,8 @@ CASES = [
              " (under a loose energy cap: a binding §16 cap makes inflows crowd out local growth)",
          resolution="default", seeds=8, base=(("ecology.energy_cap_growth", 20.0),)),
     Case("industry.enclave_tax_share_to_origin", 0.0, 0.8, "East", "horizontal_net_100m_yuan", +1,
-         why="§13: origins share the taxes of enclave-park firms they sent west"),
+         why="§13: origins share the taxes of enclave-park firms they sent west (relocations "
+             "are rare events: some seeds move no enclave firm by 2025, so 8 seeds)", seeds=8),
     Case("industry.employer_si_rate", 0.30, 0.10, "China", "wage_yuan", +1,
          why="§32: lower contributions lower labour cost; wages rise as firms hire more"),
     Case("industry.negative_list_entry_barrier", 0.4, 0.0, "China", "firm_entries", +1,

@@ -18,7 +18,7 @@ def _model():
         "industry.relocation_support_share": 0.8, "ecology.energy_cap_growth": 20.0,
         "industry.enclave_tax_share_to_origin": 0.0})
     params = load_parameters(scenario.parameter_vintage, {"firms.relocation_consider_rate": 0.1})
-    model = build_model(scenario, params, seed=3, resolution="small")
+    model = build_model(scenario, params, seed=4, resolution="small")  # a seed whose first year moves energy-intensive firms
     model.step()
     return model
 

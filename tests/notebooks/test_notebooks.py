@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-NAMES = ("00_quickstart", "01_scenarios", "02_sensitivity", "03_calibration", "04_report_figures")
+NAMES = ("00_quickstart", "01_scenarios", "02_sensitivity", "03_calibration", "04_report_figures",
+         "05_policy_design")
 PUBLIC = {"api", "analysis", "charts", "calibration"}
 CELL_TIMEOUT = 300  # seconds; the whole quick run of a notebook takes seconds
 
@@ -77,3 +78,19 @@ def test_notebook_runs_in_quick_mode(name, tmp_path, monkeypatch):
                  for o in c.outputs)
     assert images >= 1, "no figure was displayed"
     assert (tmp_path / "results").is_dir()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_quick_mode_writes_only_under_its_own_folder(name):
+    """Issue 20, 3: `WESTDEV_QUICK=1 python notebooks/02_sensitivity.py` replaced the user's
+    340-run results/morris with a 15-run quick store. In quick mode (no WESTDEV_RESULTS) every
+    store goes under results/quick/, and only quick stores are ever overwritten."""
+    source = (NOTEBOOKS / f"{name}.py").read_text(encoding="utf-8")
+    match = re.search(r"^OUT = (.+?)(?=\n\S)", source, flags=re.S | re.M)
+    assert match, f"{name}: no OUT = ... line"
+    env = {"os": os, "Path": Path}
+    for quick in (True, False):
+        out = eval(match.group(1), {**env, "QUICK": quick})  # noqa: S307 (our own notebook)
+        parts = Path(out).parts
+        assert (parts[:2] == ("results", "quick")) == quick, (name, quick, out)
+    assert "overwrite=True" not in source

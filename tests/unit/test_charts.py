@@ -37,22 +37,26 @@ def test_three_panels_with_bands_theta_and_note(results):
     fig = plot_goal_ratios(results, theta={"income": 0.8, "public_services": 0.7,
                                            "infrastructure": 0.8})
     assert isinstance(fig, Figure)
-    assert tuple(round(x, 1) for x in fig.get_size_inches()) == (7.2, 2.6)
+    assert tuple(round(x, 1) for x in fig.get_size_inches()) == (7.2, 3.0)
     axes = fig.axes
     assert [ax.get_title() for ax in axes] == list(GOAL_RATIO_TITLES.values())
     assert axes[0].get_ylabel() == "West / East ratio"
     assert all(ax.get_xlabel() == "Year" for ax in axes)
     for ax in axes:
-        lines = ax.get_lines()
-        assert [ln.get_label() for ln in lines[:2]] == ["baseline", "no_policy"]
+        lines = [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
+        assert [ln.get_label() for ln in lines[:2]] == ["2019 policy (baseline)",
+                                                        "No western policy"]
         assert lines[0].get_color() == OKABE_ITO[0]
         assert any(ln.get_linestyle() == "--" for ln in lines)  # θ
         assert len(ax.collections) == 2  # one band per scenario
     assert axes[1].get_lines()[-1].get_ydata()[0] == 0.7
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend[:2] == ["baseline", "no_policy"] and "θ = 0.8" in legend
-    assert texts(fig) == ["Source: westdev simulation; lines: means, bands: 5–95 % across 4 "
-                          "replicates."]
+    assert legend[:2] == ["2019 policy (baseline)", "No western policy"]
+    assert "θ = 0.8" in legend
+    note = " ".join(texts(fig)).replace("\n", " ")
+    assert note.startswith("Source: westdev simulation; lines: means, bands (with their edges): "
+                           "5–95 % across 4 replicates, seed noise only; widest band in")
+    assert "Few replicates: a 5–95 % band needs about 20." in note
     assert matplotlib.get_backend() == backend  # no global backend switch
 
 

@@ -347,3 +347,24 @@ def test_sobol_n_must_be_a_power_of_two(n):
 def test_shipped_files_are_package_data():
     root = Path(__file__).resolve().parents[2] / "scenarios" / "experiments"
     assert sorted(p.stem for p in root.glob("*.toml")) == shipped_experiments()
+
+
+def test_area_scenarios_partition_the_guideline():
+    """The eleven ``<area>_only`` files together set exactly the levers the guideline changes
+    from the baseline, each at the guideline's value and only in its own area (ODD §7.15: the
+    package's interaction is measured against them)."""
+    from westdev.inputs.scenario import load_scenario
+    from westdev.policy.catalogue import LEVERS
+
+    base, package = load_scenario("baseline"), load_scenario("guideline")
+    changed = {k for k in package.levers if package.levers[k] != base.levers.get(k)}
+    areas = sorted({spec.area for spec in LEVERS.values()})
+    union: set[str] = set()
+    for area in areas:
+        only = load_scenario(f"{area}_only")
+        set_here = {k for k in only.levers if only.levers[k] != base.levers.get(k)}
+        assert all(k.startswith(f"{area}.") for k in set_here), (area, set_here)
+        assert all(only.levers[k] == package.levers[k] for k in set_here), area
+        assert not set_here & union
+        union |= set_here
+    assert union == changed

@@ -50,8 +50,8 @@ def test_bands():
     assert row["n"] == 4 and row["mean"] == pytest.approx(np.mean(BASE_2035))
     assert row["q50"] == pytest.approx(np.median(BASE_2035))
     assert row["q05"] == pytest.approx(np.quantile(BASE_2035, 0.05))
-    assert list(b.columns) == ["scenario", "year", "area", "indicator", "n", "mean", "sd",
-                               "q05", "q50", "q95"]
+    assert list(b.columns) == ["scenario", "year", "area", "indicator", "n", "n_missing",
+                               "mean", "sd", "q05", "q50", "q95", "note"]
 
 
 def test_goal_probability_by_dimension_and_all():
@@ -160,3 +160,47 @@ def test_split_effects_from_a_dataframe():
     assert got[("oat_off", "interaction")] == pytest.approx(-0.04)
     assert (out["n"] == 3).all()
     assert (out["q05"] <= out["mean"] + 1e-12).all() and (out["mean"] <= out["q95"] + 1e-12).all()
+
+
+# ---------------------------------------------------------------------- noise, said (issue 20)
+def test_bands_say_how_many_runs_were_left_out_and_why():
+    """Issue 20, 4: `bands(gap_closed(...))` dropped runs silently; now n, n_missing and the
+    reason are in the table, and a band of few runs is flagged."""
+    df = goal_results()
+    at_parity = (df["run_id"] == "baseline-r3") & (df["year"] == 2019)
+    df.loc[at_parity, "value"] = 1.02  # this run starts above parity: no gap to close
+    b = ws.bands(ws.gap_closed(df), years=[2035])
+    row = b[(b["scenario"] == "baseline") & (b["indicator"] == f"gap_closed.{RATIOS[0]}")]
+    row = row.iloc[0]
+    assert row["n"] == 3 and row["n_missing"] == 1
+    assert "1 of 4 runs have no value (base-year ratio at or above parity: no gap)" in row["note"]
+    assert "3 runs: the 5–95 % band is about their min–max" in row["note"]
+    many = pd.concat([goal_results().assign(run_id=lambda d, k=k: d["run_id"] + f"-{k}")
+                      for k in range(ws.MIN_BAND_RUNS)])
+    assert ws.bands(many, years=[2035])["note"].isna().all()
+
+
+def test_deviations_and_splits_mark_effects_within_noise():
+    """Issue 20, 4: a decomposition's lever effect of −1.2 points with a range across zero was
+    printed as a finding; now each mean has its standard error and a within-noise mark."""
+    d = ws.deviations(goal_results(), "policy", "baseline", years=[2035], indicators=RATIOS)
+    assert not d["within_noise"].any()  # +6.25 points in every pair: a finding
+    noisy = goal_results()
+    pol = (noisy["scenario"] == "policy") & (noisy["year"] == 2035)
+    noisy.loc[pol, "value"] += np.where(noisy.loc[pol, "replicate"] % 2 == 0, -0.1, -0.025)
+    d = ws.deviations(noisy, "policy", "baseline", years=[2035], indicators=RATIOS)
+    assert d["within_noise"].all()  # pairs −0.0375 and +0.0375: mean 0 ± a lot
+    players = ["x", "y"]
+    names = {frozenset(): "base", frozenset(["x"]): "base+x", frozenset(["y"]): "base+y",
+             frozenset(players): "pkg"}
+    rows = []
+    for s, name in names.items():
+        for r in range(4):
+            effect = (0.05 if "x" in s else 0.0) + ((-1) ** r * 0.02 if "y" in s else 0.0)
+            rows.append((f"{name}-r{r}", name, r, r, 2035, "West", RATIOS[0], 0.6 + effect))
+    out = ws.split_effects(frame(rows), outcomes=[f"West:{RATIOS[0]}"], cost=None,
+                           levers=players, subsets={name: s for s, name in names.items()})
+    sh = out[out["method"] == "shapley"].set_index("lever")
+    assert not sh.loc["x", "within_noise"] and sh.loc["y", "within_noise"]
+    assert sh.loc["y", "se"] == pytest.approx(np.std([0.02, -0.02] * 2, ddof=1) / 2)
+    assert {"sd", "se", "within_noise"} <= set(out.columns)

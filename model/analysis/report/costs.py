@@ -13,7 +13,8 @@ import pandas as pd
 
 import westdev.charts as C
 from westdev.analysis.report.context import COST_PREFIX, ReportContext
-from westdev.analysis.report.text import DIM_HEAD, md_table, num, short, t
+from westdev.analysis.report.text import DIM_HEAD, md_table, num, scen, short, t
+from westdev.charts.names import lever_label
 from westdev.policy.goal import DIMENSIONS, GOAL_AREA, RATIO_INDICATORS
 
 COST_TOTAL = "lever_cost_100m_yuan.total"
@@ -97,7 +98,7 @@ def cost_tables(ctx: ReportContext) -> None:
     policy = [s for s in ctx.order if s in by.columns and (by[s].abs() > 0).any()]
     if not policy:
         return
-    head = [t("year", lang)] + policy
+    head = [t("year", lang)] + [scen(s, lang) for s in policy]
     rows = [[str(int(y))] + [f"{by.loc[y, s]:,.0f}" for s in policy] for y in by.index]
     after = by[by.index > ctx.first]
     label = f"Σ {ctx.first + 1}–{int(by.index.max())}"
@@ -114,7 +115,8 @@ def cost_tables(ctx: ReportContext) -> None:
             continue
         top = cum.loc[s].sort_values(ascending=False)
         top = top[top.abs() > 0].head(5)
-        rows += [[s, ind[len(COST_PREFIX):], f"{v:,.0f}"] for ind, v in top.items()]
+        rows += [[scen(s, lang), lever_label(ind[len(COST_PREFIX):], lang), f"{v:,.0f}"]
+                 for ind, v in top.items()]
     if rows:
         ctx.sections.append(
             f"### {t('h_items', lang, first=ctx.first + 1, last=int(by.index.max()))}"
@@ -130,7 +132,7 @@ def _ce_table(ctx: ReportContext, ce: pd.DataFrame) -> None:
     rows = []
     for p in dict.fromkeys(ce["policy"]):
         sub = ce[ce["policy"] == p].set_index("dimension")
-        cells = [p, f"{sub['d_cost_100m_yuan'].iloc[0] / 1e4:+.1f}"]
+        cells = [scen(p, lang), f"{sub['d_cost_100m_yuan'].iloc[0] / 1e4:+.1f}"]
         for d in dims:
             if d in sub.index:
                 r = sub.loc[d]
@@ -171,12 +173,12 @@ def design_points(ctx: ReportContext) -> dict[str, str]:
     """mix → 'factor=value, ...' for the design points of a sweep."""
     runs = ctx.store.runs
     out: dict[str, str] = {}
-    for rid, scen, js in zip(runs["run_id"], runs["scenario"], runs["inputs_json"],
-                             strict=True):
+    for rid, scenario, js in zip(runs["run_id"], runs["scenario"], runs["inputs_json"],
+                                 strict=True):
         m = re.search(r"-p(\d+)-r\d+$", str(rid))
         if not m:
             continue
-        mix = f"{scen} p{int(m.group(1))}"
+        mix = f"{scenario} p{int(m.group(1))}"
         if mix in out:
             continue
         try:
@@ -206,11 +208,20 @@ def split_table(ctx: ReportContext, split: pd.DataFrame, package: str, base: str
     head += ["cost (100m yuan)" if lang == "en" else "成本（亿元）",
              "pp / tn (income)" if lang == "en" else "百分点 / 万亿元（收入）"]
     rows = []
+    noisy = False
     for lv in levers:
-        cells = [lv]
+        cells = [f"{lever_label(lv, lang)} (`{lv}`)"]
         for o in outs.values():
-            v = eff[(eff["outcome"] == o) & (eff["lever"] == lv)]["mean"]
-            cells.append(f"{100 * float(v.iloc[0]):+.3f}" if len(v) else "–")
+            v = eff[(eff["outcome"] == o) & (eff["lever"] == lv)]
+            if len(v):
+                r = v.iloc[0]
+                mark = "≈ " if bool(r.get("within_noise", False)) else ""
+                noisy = noisy or bool(mark)
+                se = r.get("se", float("nan"))
+                spread = f" ± {100 * se:.3f}" if se == se else ""
+                cells.append(f"{mark}{100 * float(r['mean']):+.3f}{spread}")
+            else:
+                cells.append("–")
         cost = float(acc.get(lv, float("nan")))
         cells.append(num(cost))
         inc = eff[(eff["outcome"] == outs.get("income")) & (eff["lever"] == lv)]["mean"]
@@ -222,8 +233,17 @@ def split_table(ctx: ReportContext, split: pd.DataFrame, package: str, base: str
     intro = t("split_intro", lang, year=year)
     if len(total):
         note = ("Totals (package − base): " if lang == "en" else "合计（一揽子 − 基准）：") + \
-            "; ".join(f"{o.split(':', 1)[1]} {num(v)}" for o, v in
-                      zip(total["outcome"], total["mean"], strict=True))
+            "; ".join(f"{o.split(':', 1)[1]} {'≈ ' if wn else ''}{num(v)}"
+                      + (f" ± {num(se)}" if se == se else "")
+                      for o, v, se, wn in zip(total["outcome"], total["mean"],
+                                              total.get("se", total["mean"] * float("nan")),
+                                              total.get("within_noise", [False] * len(total)),
+                                              strict=True))
         intro += f" {note}."
-    ctx.sections.append(f"## {t('h_split', lang, package=package, base=base)}\n\n"
+        noisy = noisy or bool(total.get("within_noise", pd.Series([False])).any())
+    intro += " " + ("Effects in percentage points of the ratio, ± one standard error across "
+                    "replicates." if lang == "en" else "效应单位为比值的百分点，± 为跨重复运行的一个标准误。")
+    if noisy:
+        intro += " " + t("within_noise_note", lang)
+    ctx.sections.append(f"## {t('h_split', lang, package=scen(package, lang), base=scen(base, lang))}\n\n"
                         f"{intro}\n\n{md_table(head, rows)}")

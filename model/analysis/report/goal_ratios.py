@@ -11,7 +11,7 @@ import pandas as pd
 import westdev.analysis.summaries as ws
 import westdev.charts as C
 from westdev.analysis.report.context import GOAL, ReportContext
-from westdev.analysis.report.text import DIM_HEAD, md_table, t, with_range
+from westdev.analysis.report.text import DIM_HEAD, md_table, scen, t, with_range
 from westdev.policy.goal import CONTEXT_RATIO, DIMENSIONS, GOAL_AREA
 
 
@@ -44,7 +44,7 @@ def goal_table(ctx: ReportContext) -> None:
         sub = b[b["scenario"] == s].set_index("indicator")
         if sub.empty:
             continue
-        cells = [s]
+        cells = [scen(s, lang)]
         for ind in inds:
             if ind in sub.index:
                 r = sub.loc[ind]

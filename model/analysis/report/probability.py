@@ -11,9 +11,9 @@ import pandas as pd
 import westdev.analysis.summaries as ws
 import westdev.charts as C
 from westdev.analysis.report.context import ReportContext
-from westdev.analysis.report.text import DIM_HEAD, md_table, t, with_range
+from westdev.analysis.report.text import DIM_HEAD, md_table, scen, t, with_range
 from westdev.errors import InputError
-from westdev.policy.goal import DIMENSIONS
+from westdev.policy.goal import DIMENSIONS, RATIO_INDICATORS
 
 
 def figures(ctx: ReportContext, df: pd.DataFrame, colours: dict[str, str]) -> None:
@@ -45,7 +45,7 @@ def _probability_table(ctx: ReportContext) -> None:
         if sub.empty:
             continue
         ths = sorted({float(sub.loc[d, "theta"]) for d in dims[:3] if d in sub.index})
-        cells = [s, "/".join(f"{th:g}" for th in ths)]
+        cells = [scen(s, lang), "/".join(f"{th:g}" for th in ths)]
         for d in dims:
             if d in sub.index:
                 r = sub.loc[d]
@@ -67,13 +67,17 @@ def _gap_table(ctx: ReportContext) -> None:
     if g.empty:
         return
     dims = list(DIMENSIONS)
-    head = [t("scenario", lang)] + [DIM_HEAD[lang][d] for d in dims]
+    head = [t("scenario", lang)] + [DIM_HEAD[lang][d] for d in dims] + ["n"]
     rows = []
+    b = ws.bands(ws.gap_closed(ctx.df[ctx.df["year"].isin(
+        [int(g["base_year"].iloc[0]), ctx.year])]), years=[ctx.year])
+    notes = sorted({f"{scen(r['scenario'], lang)}, {DIM_HEAD[lang][_dim(r['indicator'])]}: "
+                    f"{r['note']}" for _, r in b.iterrows() if r["n_missing"]})
     for s in ctx.order:
         sub = g[g["scenario"] == s].set_index("dimension")
         if sub.empty:
             continue
-        cells = [s]
+        cells = [scen(s, lang)]
         for d in dims:
             if d in sub.index and math.isfinite(sub.loc[d, "q50"]):
                 r = sub.loc[d]
@@ -81,8 +85,19 @@ def _gap_table(ctx: ReportContext) -> None:
                                         "{:.0f}", " %"))
             else:
                 cells.append("–")
+        counts = b[b["scenario"] == s]
+        used, total = counts["n"], counts["n"] + counts["n_missing"]
+        cells.append(f"{int(used.min())}/{int(total.max())}" if len(counts) and
+                     (used < total).any() else str(int(total.max()) if len(counts) else 0))
         rows.append(cells)
     base = int(g["base_year"].iloc[0])
+    text = t("gap_intro", lang, base=base, year=ctx.year)
+    if notes:
+        text += " " + t("gap_dropped", lang, notes="; ".join(notes))
     ctx.sections.append(f"## {t('h_gap', lang, base=base, year=ctx.year)}\n\n"
-                        f"{t('gap_intro', lang, base=base, year=ctx.year)}\n\n"
-                        f"{md_table(head, rows)}")
+                        f"{text}\n\n{md_table(head, rows)}")
+
+
+def _dim(indicator: str) -> str:
+    """The goal dimension of a (gap_closed.)ratio indicator."""
+    return next(k for k, ind in RATIO_INDICATORS.items() if indicator.endswith(ind))

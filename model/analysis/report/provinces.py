@@ -36,7 +36,7 @@ def maps(ctx: ReportContext, df: pd.DataFrame, colours: dict[str, str]) -> None:
     lang = ctx.lang
     tile_scen = ctx.order[:MAX_TILE_SCENARIOS]
     ctx.figure("province_tiles", lambda: C.plot_province_tiles(
-        provinces, RATIO_TO_EAST, scenarios=tile_scen, colours=colours, reference=1.0,
+        provinces, RATIO_TO_EAST, scenarios=tile_scen, colours=colours, since_start=True,
         lang=lang))
     map_scen = _map_scenarios(ctx)
     ctx.figure("map_income_ratio", lambda: C.plot_choropleth(

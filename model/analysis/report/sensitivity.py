@@ -9,6 +9,7 @@ import westdev.analysis.sensitivity as sa
 import westdev.charts as C
 from westdev.analysis.report.context import ReportContext
 from westdev.analysis.report.text import md_table, num, t
+from westdev.charts.names import factor_label
 from westdev.errors import InputError
 from westdev.policy.goal import GOAL_YEAR
 
@@ -33,8 +34,22 @@ def report(ctx: ReportContext) -> None:
     top = sa.top_factors(indices, year=year, n=TOP)
     index = "mu_star" if method == "morris" else "ST"
     head = ["outcome", "factor", index, "±"]
-    rows = [[r["outcome"], r["factor"], num(r["value"]), num(r["conf"])]
-            for _, r in top.iterrows()]
+    if method == "morris":
+        head.append("σ")
+    sigma = indices[(indices["index"] == "sigma") & (indices["year"] == year)].set_index(
+        ["outcome", "factor"])["value"]
+    rows = []
+    for _, r in top.iterrows():
+        mark = "" if bool(r.get("above_noise", True)) else "≈ "
+        cells = [r["outcome"], f"{factor_label(r['factor'], lang)} (`{r['factor']}`)",
+                 mark + num(r["value"]), num(r["conf"])]
+        if method == "morris":
+            cells.append(num(sigma.get((r["outcome"], r["factor"]), float("nan"))))
+        rows.append(cells)
+    floors = top["noise_floor"].dropna() if "noise_floor" in top else pd.Series(dtype=float)
+    floor = (f"; floor {num(floors.max())}" if lang == "en" else f"；基准 {num(floors.max())}") \
+        if len(floors) else ""
+    flag_note = "\n\n" + t("sa_flag_note", lang, floor=floor)
     name = "Morris" if method == "morris" else "Sobol'"
     dropped_note = ""
     if "dropped" in indices.columns and indices["dropped"].max() > 0:
@@ -44,13 +59,15 @@ def report(ctx: ReportContext) -> None:
                                    dropped=int(worst["dropped"]))
     ctx.sections.append(f"## {t('h_sa', lang, method=name)}\n\n"
                         f"{t('sa_intro', lang, n=TOP, year=year, index=index)}\n\n"
-                        f"{md_table(head, rows)}{dropped_note}")
+                        f"{md_table(head, rows)}{flag_note}{dropped_note}")
     _noise_table(ctx, year)
 
 
 def _indices(ctx: ReportContext) -> pd.DataFrame:
     path = ctx.store.path / "sensitivity.parquet"
     indices = pd.read_parquet(path) if path.is_file() else sa.analyse(ctx.store)
+    if "above_noise" not in indices:  # written before the flags existed
+        indices = sa.with_flags(indices)
     if indices.empty or not indices["value"].notna().any():
         raise InputError("the sensitivity analysis has no defined indices",
                          file=str(ctx.store.path), field="RESULTS_DIR",

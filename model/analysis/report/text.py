@@ -91,6 +91,15 @@ TEXT = {
     "h_figures": {"en": "Figures", "zh": "图表"},
     "files": {"en": "Files", "zh": "文件"},
     "none_failed": {"en": "", "zh": ""},
+    "gap_dropped": {"en": "Runs left out: {notes}.", "zh": "未计入的运行：{notes}。"},
+    "within_noise_note": {"en": "≈ marks a mean whose 95 % interval across replicates includes "
+                          "0: within noise, not a finding.",
+                          "zh": "≈ 表示其跨重复运行的 95 % 区间包含 0：在噪声范围内，不是结论。"},
+    "sa_flag_note": {"en": "≈ marks an index that does not stand out from noise (its interval "
+                     "includes 0 or, for Morris, does not clear the dummy factor's noise "
+                     "floor{floor}).",
+                     "zh": "≈ 表示该指数未超出噪声（区间包含 0，或 Morris μ* 未超过虚拟因子的噪声"
+                     "基准{floor}）。"},
     "sweep_note": {"en": "Bands and probabilities pool every design point of the sweep.",
                    "zh": "区间与概率汇总了扫描的全部设计点。"},
     "failed_note": {"en": "{n} run(s) failed and are left out (see the store's runs table).",
@@ -153,6 +162,14 @@ DIM_HEAD = {"en": {"income": "income", "public_services": "public services",
                    "all": "all three"},
             "zh": {"income": "收入", "public_services": "公共服务", "infrastructure": "基础设施",
                    "gdp_per_capita": "人均GDP", "all": "三者同时"}}
+
+
+def scen(name: str, lang: str) -> str:
+    """A scenario in a table: its title, with the code name a command takes beside it."""
+    from westdev.charts.names import scenario_label
+
+    title = scenario_label(name, lang)
+    return title if title == name else f"{title} (`{name}`)"
 
 
 def t(key: str, lang: str, **fmt: Any) -> str:
