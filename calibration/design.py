@@ -11,7 +11,7 @@ store (kind "calibration"), so a long calibration resumes where it stopped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +19,7 @@ import pandas as pd
 from westdev.calibration.moments import Recipe, Table, compute_all
 from westdev.experiments.runner import RunTask, run_batch
 from westdev.experiments.seeds import run_seed
-from westdev.experiments.store import read_results
+from westdev.experiments.store import ResultsStore
 from westdev.inputs.scenario import Scenario, load_scenario
 
 HISTORY = "history_2000_2019"
@@ -86,19 +86,34 @@ def moments_of_store(store: str | Path, recipes: Mapping[str, Recipe]) -> pd.Dat
 
     Returns one row per (point, replicate) with the moments as columns; a pair with a failed
     run is left out (its point keeps its other replicates)."""
-    df = read_results(store)
-    runs = {run_id: frame.drop(columns="run_id") for run_id, frame in df.groupby("run_id", sort=True)}
     rows = []
-    for run_id, frame in runs.items():
-        if not run_id.endswith("-s0"):
-            continue
-        pair = runs.get(run_id[:-1] + "1")
-        point = int(run_id.split("-")[0][1:])
-        replicate = int(run_id.split("-")[1][1:])
-        rows.append({"point": point, "replicate": replicate,
-                     **compute_all(recipes, Table(frame),
-                                   pair=Table(pair) if pair is not None else None)})
+    for df in _point_batches(ResultsStore(store)):  # memory: a batch of points, not the store
+        runs = {str(run_id): frame.drop(columns="run_id")
+                for run_id, frame in df.groupby("run_id", sort=True, observed=True)}
+        for run_id, frame in runs.items():
+            if not run_id.endswith("-s0"):
+                continue
+            pair = runs.get(run_id[:-1] + "1")
+            point = int(run_id.split("-")[0][1:])
+            replicate = int(run_id.split("-")[1][1:])
+            rows.append({"point": point, "replicate": replicate,
+                         **compute_all(recipes, Table(frame),
+                                       pair=Table(pair) if pair is not None else None)})
     return pd.DataFrame(rows)
+
+
+def _point_batches(store: ResultsStore, points: int = 100) -> Iterator[pd.DataFrame]:
+    """The results of the store's successful runs, `points` design points at a time (a
+    point's runs together, so that each run meets its pair)."""
+    runs = store.runs
+    ids = runs.loc[runs["status"] == "ok", "run_id"].astype(str)
+    by_point: dict[str, list[str]] = {}
+    for run_id in ids:
+        by_point.setdefault(run_id.split("-")[0], []).append(run_id)
+    keys = sorted(by_point)
+    for i in range(0, len(keys), points):
+        batch = [r for k in keys[i:i + points] for r in by_point[k]]
+        yield store.select(runs=batch)
 
 
 def point_means(moments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

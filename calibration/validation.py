@@ -27,7 +27,7 @@ import pandas as pd
 
 from westdev.calibration.design import HISTORY, run_points
 from westdev.calibration.observed import observed_frame
-from westdev.experiments.store import read_results
+from westdev.experiments.store import ResultsStore, read_results
 from westdev.inputs.datasets import load_provincial_data
 from westdev.inputs.regions import REGION_GROUPS
 from westdev.inputs.scenario import Scenario, load_scenario
@@ -153,11 +153,29 @@ def province_ranks(store: str | Path, fit_end: int = FIT_END, last: int = 2019) 
     return pd.DataFrame(rows).set_index("predictor")
 
 
+def _mean_over_runs(store: str | Path) -> pd.DataFrame:
+    """Mean over the successful runs of every (year, area, indicator), summed a chunk of the
+    store at a time (memory does not grow with the runs)."""
+    keys = ["year", "area", "indicator"]
+    total: pd.DataFrame | None = None
+    for piece in ResultsStore(store).iter_select():
+        g = piece.groupby(keys, observed=True)["value"].agg(["sum", "count"])
+        g.index = g.index.set_levels([lv.astype(object) if lv.dtype == "category" else lv
+                                      for lv in g.index.levels])
+        total = g if total is None else total.add(g, fill_value=0.0)
+    if total is None:
+        return pd.DataFrame(columns=[*keys, "value"])
+    out = (total["sum"] / total["count"]).rename("value").reset_index()
+    for col in ("area", "indicator"):
+        out[col] = out[col].astype(str)
+    out["year"] = out["year"].astype("int64")
+    return out
+
+
 def validate(store: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Errors (measure × model/naive RMSE 2013–2019 and 2019 error) and the paths for the chart."""
     obs = observed_frame()
-    df = read_results(store)
-    model = df.groupby(["year", "area", "indicator"], as_index=False)["value"].mean()
+    model = _mean_over_runs(store)
     years = range(2000, 2020)
     observed = _measures(obs, years)
     simulated = _measures(model, years)

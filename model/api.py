@@ -43,7 +43,13 @@ from westdev.experiments.execute import plan_runs as plan
 from westdev.experiments.execute import rerun as _rerun
 from westdev.experiments.execute import run_experiment
 from westdev.experiments.experiment import Experiment
-from westdev.experiments.runner import DEFAULT_SIMULATE, get_backend, run_batch, simulate_name
+from westdev.experiments.runner import (
+    DEFAULT_SIMULATE,
+    check_run_count,
+    get_backend,
+    run_batch,
+    simulate_name,
+)
 from westdev.experiments.spec import experiment_from_dict, load_experiment
 from westdev.experiments.store import ResultsStore
 from westdev.inputs.scenario import Scenario, load_scenario, shipped_scenarios
@@ -71,16 +77,18 @@ def run(scenario: ScenarioLike, *, replicates: int | None = None, root_seed: int
         resolution: str | None = None, out: str | Path | None = None,
         backend: str = "processes", workers: int | None = None, overwrite: bool = False,
         progress: bool = True, simulate: str | Callable = DEFAULT_SIMULATE,
-        scheduler: str | None = None) -> ResultsStore:
+        scheduler: str | None = None, max_runs: int | None = None) -> ResultsStore:
     """Run one scenario (a `Scenario`, a file path or a shipped name) with its replicates.
 
     Options left at None take the scenario's ``[run]`` settings. `out` is the store directory
     (default: a new temporary directory); an existing store resumes if the request matches.
+    Every run records everything (all indicators, areas and years). More than `max_runs`
+    runs (default 10^7) are refused before any is planned.
     """
     return _batch([scenario], kind="run", replicates=replicates, root_seed=root_seed,
                   resolution=resolution, out=out, backend=backend, workers=workers,
                   overwrite=overwrite, progress=progress, simulate=simulate,
-                  scheduler=scheduler)
+                  scheduler=scheduler, max_runs=max_runs)
 
 
 def compare(scenarios: Sequence[ScenarioLike], *, replicates: int | None = None,
@@ -88,11 +96,12 @@ def compare(scenarios: Sequence[ScenarioLike], *, replicates: int | None = None,
             out: str | Path | None = None, backend: str = "processes",
             workers: int | None = None, overwrite: bool = False, progress: bool = True,
             simulate: str | Callable = DEFAULT_SIMULATE,
-            scheduler: str | None = None) -> ResultsStore:
+            scheduler: str | None = None, max_runs: int | None = None) -> ResultsStore:
     """Run several scenarios into one store, with common random numbers.
 
     Without options: the largest ``replicates`` of the scenarios, the first scenario's root
-    seed, and each scenario's own resolution. Scenario names must differ.
+    seed, and each scenario's own resolution. Scenario names must differ and simulate the
+    same years. Every run records everything.
     """
     if isinstance(scenarios, str | Path | Scenario) or not scenarios:
         raise InputError("compare needs a list of scenarios", field="scenarios",
@@ -100,7 +109,7 @@ def compare(scenarios: Sequence[ScenarioLike], *, replicates: int | None = None,
     return _batch(list(scenarios), kind="compare", replicates=replicates, root_seed=root_seed,
                   resolution=resolution, out=out, backend=backend, workers=workers,
                   overwrite=overwrite, progress=progress, simulate=simulate,
-                  scheduler=scheduler)
+                  scheduler=scheduler, max_runs=max_runs)
 
 
 # ---------------------------------------------------------------------- plain scripts (issue 20)
@@ -157,10 +166,11 @@ def _is_main_test(test: Any) -> bool:
 def _batch(scenarios: list[ScenarioLike], *, kind: str, replicates: int | None,
            root_seed: int | None, resolution: str | None, out: str | Path | None,
            backend: str, workers: int | None, overwrite: bool, progress: bool,
-           simulate: str | Callable, scheduler: str | None = None) -> ResultsStore:
+           simulate: str | Callable, scheduler: str | None = None,
+           max_runs: int | None = None) -> ResultsStore:
     require_main_guard(backend, scheduler)
     tasks, request, seed0 = plan(scenarios, replicates=replicates, root_seed=root_seed,
-                                 resolution=resolution)
+                                 resolution=resolution, max_runs=max_runs)
     get_backend(backend, workers, scheduler)  # check before anything is created
     if simulate != DEFAULT_SIMULATE:
         request["simulate"] = simulate_name(simulate)
@@ -168,7 +178,7 @@ def _batch(scenarios: list[ScenarioLike], *, kind: str, replicates: int | None,
         out = tempfile.mkdtemp(prefix=f"westdev-{kind}-")
     return run_batch(tasks, out, backend=backend, workers=workers, progress=progress, kind=kind,
                      request=request, root_seed=seed0, overwrite=overwrite, simulate=simulate,
-                     scheduler=scheduler)
+                     scheduler=scheduler, max_runs=max_runs)
 
 
 # ---------------------------------------------------------------------- experiments
@@ -187,19 +197,24 @@ def experiment(spec: ExperimentLike) -> Experiment:
 
 def sweep(spec: ExperimentLike, *, out: str | Path | None = None, backend: str = "processes",
           workers: int | None = None, scheduler: str | None = None, overwrite: bool = False,
-          progress: bool = True, simulate: str | Callable = DEFAULT_SIMULATE) -> ResultsStore:
+          progress: bool = True, simulate: str | Callable = DEFAULT_SIMULATE,
+          max_runs: int | None = None) -> ResultsStore:
     """Run any experiment (sweep, ensemble, sensitivity design, decomposition) into a store.
 
     `out` defaults to a new temporary directory; an existing store with the same request
-    resumes (finished runs are kept), one with another request is an `InputError`.
+    resumes (finished runs are kept), one with another request is an `InputError`. Runs
+    record what the experiment's ``[outputs] record`` says (by default what analyses and
+    reports read). More than `max_runs` runs (default 10^7) are refused before any is planned.
     """
     require_main_guard(backend, scheduler)
     exp = experiment(spec)
     get_backend(backend, workers, scheduler)
+    check_run_count(exp.n_runs, max_runs, file=exp.source, field="run")
     if out is None:
         out = tempfile.mkdtemp(prefix=f"westdev-{exp.kind}-")
     return run_experiment(exp, out, backend=backend, workers=workers, scheduler=scheduler,
-                          overwrite=overwrite, progress=progress, simulate=simulate)
+                          overwrite=overwrite, progress=progress, simulate=simulate,
+                          max_runs=max_runs)
 
 
 class SensitivityResult(NamedTuple):
@@ -214,7 +229,8 @@ def sensitivity(spec: ExperimentLike, *, out: str | Path | None = None,
                 backend: str = "processes", workers: int | None = None,
                 scheduler: str | None = None, overwrite: bool = False, progress: bool = True,
                 simulate: str | Callable = DEFAULT_SIMULATE,
-                num_resamples: int = 100, conf_level: float = 0.95) -> SensitivityResult:
+                num_resamples: int = 100, conf_level: float = 0.95,
+                max_runs: int | None = None) -> SensitivityResult:
     """Run a Sobol' or Morris experiment (resuming a matching store) and analyse it.
 
     Writes ``sensitivity.parquet``, ``sensitivity.csv`` and ``noise_share.csv`` into the store.
@@ -225,7 +241,7 @@ def sensitivity(spec: ExperimentLike, *, out: str | Path | None = None,
                          file=exp.source, field="sample.method",
                          allowed="an experiment with [sample] method = 'sobol' or 'morris'")
     store = sweep(exp, out=out, backend=backend, workers=workers, scheduler=scheduler,
-                  overwrite=overwrite, progress=progress, simulate=simulate)
+                  overwrite=overwrite, progress=progress, simulate=simulate, max_runs=max_runs)
     indices = sa.analyse(store, exp, num_resamples=num_resamples, conf_level=conf_level)
     noise = sa.noise_share(store, exp)
     sa.write_analysis(store, indices, noise)
@@ -273,11 +289,15 @@ def decompose(package: ScenarioLike, base: ScenarioLike = "baseline", *,
 
 def rerun(manifest: str | Path, *, out: str | Path | None = None, backend: str = "processes",
           workers: int | None = None, scheduler: str | None = None, overwrite: bool = False,
-          progress: bool = True) -> ResultsStore:
-    """Repeat a stored batch from its manifest (see `westdev.experiments.execute.rerun`)."""
+          progress: bool = True, simulate: str | Callable | None = None,
+          max_runs: int | None = None) -> ResultsStore:
+    """Repeat a stored batch from its manifest (see `westdev.experiments.execute.rerun`).
+
+    The manifest is data: a run function other than westdev's own is used only when given
+    here as `simulate` (and it must be the one the manifest names)."""
     require_main_guard(backend, scheduler)
     return _rerun(manifest, out, backend=backend, workers=workers, scheduler=scheduler,
-                  overwrite=overwrite, progress=progress)
+                  overwrite=overwrite, progress=progress, simulate=simulate, max_runs=max_runs)
 
 
 # ---------------------------------------------------------------------- policy design (issue 16)

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from westdev import __version__, bench
 from westdev.analysis.report import add_report_parser
-from westdev.errors import DataError, InputError, RunFailure
+from westdev.errors import DataError, InputError, RunFailure, escape
 from westdev.inputs import parameters
 from westdev.inputs.scenario import known_vintages, load_scenario, validate_file
 from westdev.policy.catalogue import AREAS, LEVERS
 from westdev.policy.docs import catalogue_markdown
-from westdev.policy.goal import GOAL_YEAR
+from westdev.policy.goal import GOAL_AREA, GOAL_YEAR, RATIO_INDICATORS
 
 PROG = "westdev"
 
@@ -35,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or bad arguments (2)
         return exc.code if isinstance(exc.code, int) else 2
+    previous = _on_sigterm()
     try:
         return args.func(args)
     except InputError as exc:
@@ -43,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RunFailure as exc:
         _error(f"run failed: {exc}")
         return 1
+    except Terminated:
+        _error("terminated; finished runs are kept, run the same command again to resume")
+        return 143
     except KeyboardInterrupt:
         _error("interrupted; finished runs are kept, run the same command again to resume")
         return 130
@@ -50,6 +56,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C, so that a batch stops its workers and keeps its
+    finished runs (`kill -TERM` of a batch leaves no worker behind)."""
+
+
+def _on_sigterm() -> Any:
+    """Turn SIGTERM into `Terminated` while a command runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):
+        return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,6 +171,7 @@ def _add_experiment_commands(sub: Any) -> None:
                        "same request resumes: finished runs are kept.")
     p.add_argument("experiment", help="an experiment file or a shipped name (smoke, ...)")
     p.add_argument("--out", type=Path, required=True, help="store directory")
+    _record_option(p)
     _runner_options(p)
     p.set_defaults(func=_cmd_sweep)
 
@@ -153,6 +182,7 @@ def _add_experiment_commands(sub: Any) -> None:
                        "(indices per outcome and year) and DIR/noise_share.csv.")
     p.add_argument("experiment", help="an experiment file or a shipped name (morris_levers...)")
     p.add_argument("--out", type=Path, required=True, help="store directory")
+    _record_option(p)
     _runner_options(p)
     p.set_defaults(func=_cmd_sensitivity)
 
@@ -162,6 +192,10 @@ def _add_experiment_commands(sub: Any) -> None:
                        "--out the whole batch is repeated into a new store and compared.")
     p.add_argument("manifest", type=Path, help="DIR/manifest.json (or DIR)")
     p.add_argument("--out", type=Path, help="a new store directory (default: complete DIR)")
+    p.add_argument("--simulate", metavar="NAME",
+                   help="the run function, when the manifest names one that is not westdev's "
+                   "own: an entry point of group 'westdev.simulate' registered by an installed "
+                   "package (a manifest is data: westdev never imports code it names)")
     _runner_options(p, dry_run=False)
     p.set_defaults(func=_cmd_rerun)
 
@@ -427,11 +461,30 @@ def _runner_options(p: argparse.ArgumentParser, *, dry_run: bool = True) -> None
     p.add_argument("--scheduler", metavar="ADDR",
                    help="a Dask scheduler address (default for dask: a local cluster)")
     p.add_argument("--overwrite", action="store_true",
-                   help="replace an existing store made for another request")
+                   help="replace an existing store made for another request (only the files "
+                   "the store wrote are deleted)")
+    p.add_argument("--max-runs", type=_positive_int, metavar="N",
+                   help="refuse batches of more runs than N (default 10^7)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     if dry_run:
         p.add_argument("--dry-run", action="store_true",
                        help="print the design, the run count and an estimated time; run nothing")
+
+
+def _record_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--record", choices=("default", "all"),
+                   help="what each run keeps (default: the file's [outputs] record, else "
+                   "'default': what analyses and reports read; 'all': every indicator, area "
+                   "and year, about 250 KB a run)")
+
+
+def _with_record(exp: Any, args: argparse.Namespace) -> Any:
+    """The experiment with --record applied."""
+    if getattr(args, "record", None) is None:
+        return exp
+    import dataclasses
+
+    return dataclasses.replace(exp, record=args.record)
 
 
 def _backend(args: argparse.Namespace) -> str:
@@ -449,7 +502,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     store = api.run(scenario, replicates=args.replicates, root_seed=args.root_seed,
                     resolution=args.resolution, out=out, backend=_backend(args),
                     workers=args.workers, overwrite=args.overwrite, progress=not args.quiet,
-                    scheduler=args.scheduler)
+                    scheduler=args.scheduler, max_runs=args.max_runs)
     code = _summary(store)
     _closing(store)
     return code
@@ -465,13 +518,17 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     store = api.compare(scenarios, replicates=args.replicates, root_seed=args.root_seed,
                         resolution=args.resolution, out=args.out, backend=_backend(args),
                         workers=args.workers, overwrite=args.overwrite, progress=not args.quiet,
-                        scheduler=args.scheduler)
-    if args.chart and not store.results.empty:
+                        scheduler=args.scheduler, max_runs=args.max_runs)
+    goal = store.select(indicators=list(RATIO_INDICATORS.values()), areas=[GOAL_AREA]) \
+        if args.chart else None
+    if goal is not None and not goal.empty:
         from westdev.charts import plot_goal_ratios, save_figure
 
-        fig = plot_goal_ratios(store.results, theta=store.manifest.get("goal_thresholds"),
+        fig = plot_goal_ratios(goal, theta=store.manifest.get("goal_thresholds"),
                                scenarios=[s.name for s in scenarios])
-        for path in save_figure(fig, store.path / "goal_ratios"):
+        written = save_figure(fig, store.path / "goal_ratios")
+        store.add_files(p.name for p in written)
+        for path in written:
             print(f"chart: {path}")
     code = _summary(store)
     _closing(store)
@@ -487,7 +544,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             _error(str(exc))
             bad += 1
         else:
-            print(f"ok: {file}")
+            print(f"ok: {escape(file)}")
     return 2 if bad else 0
 
 
@@ -583,12 +640,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from westdev import api
 
-    exp = api.experiment(args.experiment)
+    exp = _with_record(api.experiment(args.experiment), args)
     if args.dry_run:
         return _dry_run(exp, args)
     store = api.sweep(exp, out=args.out, backend=_backend(args), workers=args.workers,
                       scheduler=args.scheduler, overwrite=args.overwrite,
-                      progress=not args.quiet)
+                      progress=not args.quiet, max_runs=args.max_runs)
     if exp.kind == "ensemble" and exp.base.run.end_year >= GOAL_YEAR and \
             (store.runs["status"] == "ok").any():
         from westdev.analysis.summaries import goal_probability
@@ -605,7 +662,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from westdev import api
     from westdev.analysis.sensitivity import top_factors
 
-    exp = api.experiment(args.experiment)
+    exp = _with_record(api.experiment(args.experiment), args)
     if exp.design not in ("sobol", "morris"):
         raise InputError(f"{exp.name} has a {exp.design} design, not a sensitivity sample",
                          file=exp.source, field="sample.method",
@@ -614,7 +671,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         return _dry_run(exp, args)
     result = api.sensitivity(exp, out=args.out, backend=_backend(args), workers=args.workers,
                              scheduler=args.scheduler, overwrite=args.overwrite,
-                             progress=not args.quiet)
+                             progress=not args.quiet, max_runs=args.max_runs)
     top = top_factors(result.indices)
     if not top.empty:
         index = top["index"].iloc[0]
@@ -636,24 +693,42 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def _cmd_rerun(args: argparse.Namespace) -> int:
     from westdev import api
-    from westdev.experiments.store import RESULTS, results_digest
+    from westdev.experiments.store import MANIFEST, results_digest
 
     original = args.manifest if args.manifest.is_dir() else args.manifest.parent
+    simulate = _entry_point(args.simulate) if args.simulate else None
     store = api.rerun(args.manifest, out=args.out, backend=_backend(args), workers=args.workers,
                       scheduler=args.scheduler, overwrite=args.overwrite,
-                      progress=not args.quiet)
-    if args.out is not None and (original / RESULTS).is_file() and \
+                      progress=not args.quiet, simulate=simulate, max_runs=args.max_runs)
+    if args.out is not None and (original / MANIFEST).is_file() and \
             Path(args.out).resolve() != original.resolve():
         same = results_digest(original) == results_digest(store.path)
         print(f"results identical to {original}: {'yes' if same else 'no'}")
     return _summary(store)
 
 
+SIMULATE_GROUP = "westdev.simulate"
+
+
+def _entry_point(name: str) -> str:
+    """The ``module:function`` of an installed package's run function, by entry point name."""
+    from importlib.metadata import entry_points
+
+    found = {ep.name: ep.value for ep in entry_points(group=SIMULATE_GROUP)}
+    if name not in found:
+        raise InputError(f"no run function {name!r} is registered", field="--simulate",
+                         allowed=f"an entry point of group '{SIMULATE_GROUP}': "
+                         + (", ".join(sorted(found)) or "none is installed"))
+    return found[name]
+
+
 def _dry_run(exp: Any, args: argparse.Namespace) -> int:
     from westdev.experiments.execute import estimate
+    from westdev.experiments.runner import check_run_count
 
+    check_run_count(exp.n_runs, args.max_runs, file=exp.source, field="run")
     print(exp.describe())
-    est = estimate(exp, backend=_backend(args), workers=args.workers)
+    est = estimate(exp, backend=_backend(args), workers=args.workers, max_runs=args.max_runs)
     print(f"one run: {est['seconds_per_run']:.2f} s ({est['basis']}); estimated wall time "
           f"{_duration(est['estimated_seconds'])} on {est['workers']} {est['backend']} "
           f"worker(s); output: {args.out}")
@@ -733,7 +808,7 @@ def _last_line(text: Any) -> str:
 
 
 def _error(message: str) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {escape(message)}", file=sys.stderr)
 
 
 def _range(spec: Any) -> str:

@@ -9,9 +9,27 @@ May import: nothing from westdev (every layer uses these errors).
 
 from __future__ import annotations
 
+import re
+
+# C0 and C1 control characters and the bidirectional overrides: a key or value holding them
+# could rewrite the terminal or the line a user reads, so messages show them escaped
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape(text: object) -> str:
+    """`text` with control and bidirectional-override characters written as escapes."""
+    def sub(m: re.Match) -> str:
+        code = ord(m.group(0))
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNSAFE.sub(sub, str(text))
+
 
 class InputError(ValueError):
-    """Bad input, reported as one sentence naming the file, the field and what is allowed."""
+    """Bad input, reported as one sentence naming the file, the field and what is allowed.
+
+    The sentence is one line: control characters in any part (a key from a file, a path) are
+    escaped (`escape`)."""
 
     def __init__(self, message: str, *, file: str | None = None, field: str | None = None,
                  allowed: str | None = None) -> None:
@@ -28,7 +46,7 @@ class InputError(ValueError):
         text = f"{where}: {message}" if where else message
         if allowed:
             text += f" (allowed: {allowed})"
-        super().__init__(text)
+        super().__init__(escape(text))
 
 
 class DataError(InputError):

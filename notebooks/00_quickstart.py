@@ -64,8 +64,9 @@ store = wd.compare(scenarios, replicates=REPLICATES, resolution=RESOLUTION, back
 store
 
 # %% [markdown]
-# The store is a directory: `results.parquet` (tidy: one row per run, year, area, indicator),
-# `runs.parquet` (one row per run) and `manifest.json` (what was asked, by which code, θ).
+# The store is a directory: `results/` (tidy: one row per run, year, area, indicator, read
+# with `store.select(...)` or, for a small store, `store.results`), `runs/` (one row per run,
+# `store.runs`) and `manifest.json` (what was asked, by which code, θ).
 
 # %%
 store.runs[["run_id", "scenario", "replicate", "seed", "status", "wall_s"]]

@@ -268,6 +268,8 @@ def outcome_table(results: pd.DataFrame, outcomes: Sequence[Outcome]) -> pd.Data
     """One row per run (index run_id; columns scenario, replicate, seed and one per outcome
     label). A run missing a year of a sum, or the year of a value, gets NaN."""
     keys = ["run_id", "scenario", "replicate", "seed"]
+    # a store selection's run ids are categorical: plain strings index every outcome alike
+    results = results.assign(run_id=results["run_id"].astype(str))
     base = results[keys].drop_duplicates("run_id").set_index("run_id")
     out = base.copy()
     for o in outcomes:

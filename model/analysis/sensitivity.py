@@ -83,7 +83,7 @@ def run_values(store: ResultsStore | str | Path, experiment: Experiment | None =
     areas = sorted({o.split(":", 1)[0] for o in outcomes})
     indicators = sorted({o.split(":", 1)[1] for o in outcomes})
     res = read_results(store.path, indicators=indicators, areas=areas, years=years)
-    res = res.assign(outcome=res["area"] + ":" + res["indicator"])
+    res = res.assign(outcome=res["area"].astype(str) + ":" + res["indicator"].astype(str))
     res = res[res["outcome"].isin(outcomes)]
     runs = read_runs(store.path)
     point = {rid: json.loads(js).get("point") for rid, js in

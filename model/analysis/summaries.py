@@ -264,7 +264,7 @@ def gap_closed(source: Source, *, base_year: int | None = None,
     out["why"] = np.where(out["base"].isna(), "no base-year value",
                           np.where(gap > 0, None, "base-year ratio at or above parity: no gap"))
     out["why"] = out["why"].where(out["value"].isna(), None)
-    out["indicator"] = "gap_closed." + out["indicator"]
+    out["indicator"] = "gap_closed." + out["indicator"].astype(str)
     return out.drop(columns="base")
 
 

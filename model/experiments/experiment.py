@@ -43,6 +43,7 @@ import numpy as np
 
 from westdev.experiments import designs
 from westdev.experiments.factors import Factor, describe_factor
+from westdev.experiments.record import ALL, DEFAULT, EVERYTHING, Record, default_record
 from westdev.experiments.runner import RunTask
 from westdev.experiments.seeds import run_seed
 from westdev.inputs.scenario import FrozenMap, Scenario, inline_scenario
@@ -72,17 +73,36 @@ class Experiment:
     sample: Mapping[str, Any] = field(default_factory=dict)
     ensemble: Mapping[str, Any] = field(default_factory=dict)
     decomposition: Mapping[str, Any] = field(default_factory=dict)
+    record: str | tuple[str, ...] = DEFAULT  # "default", "all" or outcomes kept besides
+
+    @property
+    def recording(self) -> Record:
+        """What each run keeps in the store (`westdev.experiments.record`)."""
+        if self.record == ALL:
+            return EVERYTHING
+        extra = () if self.record == DEFAULT else tuple(self.record)
+        return default_record(self.outcomes, extra)
 
     # ------------------------------------------------------------------ sizes
     @property
     def n_points(self) -> int:
-        """Design points (grid combinations, sampler rows, draws or lever subsets)."""
+        """Design points (grid combinations, sampler rows, draws or lever subsets), counted
+        without drawing the design (a dry run of a huge design allocates nothing)."""
+        d = len(self.factors)
         if self.design == "grid":
             return math.prod(len(f.values) for f in self.factors)
         if self.design == "decomposition":
             return len(self.subsets())
         if self.design == "random":
             return int(self.ensemble["draws"])
+        if self.design == "lhs":
+            settings = self.ensemble if self.kind == "ensemble" else self.sample
+            return int(settings.get("draws", settings.get("n")))
+        if self.design == "sobol":
+            return int(self.sample["n"]) * ((2 * d + 2) if self.sample["calc_second_order"]
+                                            else (d + 2))
+        if self.design == "morris":
+            return int(self.sample["n"]) * (d + 1)
         return len(self.unit_sample())
 
     @property
@@ -143,6 +163,12 @@ class Experiment:
                                          FrozenMap(), FrozenMap(point), i))
         return tasks
 
+    def probe_task(self) -> RunTask:
+        """A run of the (first) base scenario, for timing a dry run without drawing the
+        design."""
+        base = self.base
+        return RunTask("probe", base, 0, run_seed(self.root_seed, {}, 0), None)
+
     # ------------------------------------------------------------------ decompositions
     def subsets(self) -> list[tuple[str, ...]]:
         """The lever subsets a decomposition runs, in a fixed order (empty set first)."""
@@ -175,7 +201,9 @@ class Experiment:
                            "common_random_numbers": self.common_random_numbers,
                            "scenarios": [inline_scenario(s) for s in self.scenarios]},
             "run": {"replicates": self.replicates, "root_seed": self.root_seed},
-            "outputs": {"outcomes": list(self.outcomes), "years": list(self.years)},
+            "outputs": {"outcomes": list(self.outcomes), "years": list(self.years),
+                        "record": self.record if isinstance(self.record, str)
+                        else list(self.record)},
         }
         if self.design == "grid":
             # lists, not tables: manifests sort table keys, and the order of factors fixes
@@ -211,4 +239,9 @@ class Experiment:
                 lines.append(f"  {f.name}: {describe_factor(f)}")
         lines.append(f"runs: {self.n_runs} = {self.n_points} points × {self.replicates} "
                      f"replicates × {len(self.scenarios)} scenario(s)")
+        rec = ("everything (every indicator, area and year)" if self.record == ALL else
+               "the default selection (outcomes, goal ratios, lever costs, headline "
+               "aggregates)" + ("" if self.record == DEFAULT else
+                                " and " + ", ".join(self.record)))
+        lines.append(f"each run records {rec}")
         return "\n".join(lines)

@@ -32,6 +32,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -44,11 +45,19 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from westdev.errors import InputError, RunFailure
 from westdev.experiments.factors import apply_design_point
+from westdev.experiments.record import EVERYTHING, Record
 from westdev.experiments.store import PARTS as PARTS_DIR
-from westdev.experiments.store import RESULTS_WRITTEN, ResultsStore, StoreWriter, write_run_parts
+from westdev.experiments.store import (
+    RESULTS_WRITTEN,
+    ResultsStore,
+    StoreWriter,
+    part_table,
+    write_run_parts,
+)
 from westdev.inputs.datasets import load_provincial_data
 from westdev.inputs.parameters import load_parameters, load_register
 from westdev.inputs.scenario import FrozenMap, Scenario
@@ -68,13 +77,15 @@ class RunTask(NamedTuple):
     parameter_overrides: Mapping[str, float] = FrozenMap()
     design_point: Mapping[str, Any] = FrozenMap()
     point: int | None = None
+    index: int | None = None  # the run's integer in its store (set by run_batch)
 
 
 class Outcome(NamedTuple):
-    """What a worker sends back: the runs-table row and, for an ok run, its results."""
+    """What a worker sends back: the runs-table row and, for an ok run whose worker did not
+    write its parts itself, its recorded results as an Arrow table (a store part)."""
 
     run: dict[str, Any]
-    results: pd.DataFrame | None
+    results: pa.Table | None
 
 
 # ---------------------------------------------------------------------- the worker
@@ -92,12 +103,14 @@ def resolve_callable(path: str | Callable) -> Callable:
 
 
 def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
-            parts_dir: str | None = None) -> Outcome:
+            parts_dir: str | None = None, record: Record = EVERYTHING) -> Outcome:
     """Run one task and return its outcome; failures inside the run become status 'failed'.
 
-    Module-level so that spawned worker processes can import it. With `parts_dir` (local
-    worker processes) the run's parts are written here, in the worker, and the outcome
-    carries no results: the parent only books the run.
+    Module-level so that spawned worker processes can import it. Only what `record` keeps is
+    returned or written. With `parts_dir` (local worker processes) the run's parts are written
+    here, in the worker, and the outcome carries no results: the parent only books the run.
+    Otherwise (serial, Dask) the results come back as a store part, so workers need no access
+    to the store's directory.
     """
     start = time.perf_counter()
     try:
@@ -106,16 +119,16 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
         row = _failed_row(task, exc)
         row["error"] = f"bad design point: {exc}"
         row["wall_s"] = time.perf_counter() - start
-        return Outcome(row, None)
+        return _finish(row, None, parts_dir)
     resolution = task.resolution or scenario.run.resolution
     row: dict[str, Any] = {
-        "run_id": task.run_id, "scenario": scenario.name,
+        "run": _index(task), "run_id": task.run_id, "scenario": scenario.name,
         "scenario_hash": scenario.content_hash, "parameter_vintage": scenario.parameter_vintage,
         "resolution": resolution, "replicate": int(task.replicate), "seed": int(task.seed),
         "inputs_json": _inputs_json(task, scenario, overrides), "status": "ok", "error": None,
     }
     fn = resolve_callable(simulate)
-    results = None
+    table = None
     try:
         parameters = None
         if overrides:
@@ -126,22 +139,35 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             results = _check_output(fn(scenario, parameters, int(task.seed),
                                        resolution=resolution))
+        table = part_table(record.filter(results))
     except RunFailure as exc:
         row.update(status="failed", error=f"RunFailure: {exc}")
     except Exception as exc:  # a bug or a broken economy inside the run: record it, go on
         row.update(status="failed", error="".join(traceback.format_exception(exc)).strip())
     row["wall_s"] = time.perf_counter() - start
+    return _finish(row, table if row["status"] == "ok" else None, parts_dir)
+
+
+def _finish(row: dict[str, Any], table: pa.Table | None, parts_dir: str | None) -> Outcome:
+    row["n_rows"] = table.num_rows if table is not None else 0
     if parts_dir is not None:
-        write_run_parts(Path(parts_dir), row, results)
+        write_run_parts(Path(parts_dir), row, table)
         row[RESULTS_WRITTEN] = True
-        results = None
-    return Outcome(row, results if row["status"] == "ok" else None)
+        return Outcome(row, None)
+    return Outcome(row, table)
 
 
-def warm_up(simulate: str | Callable | None) -> None:
-    """Start a worker process ready to run: import the run function and, for the package's
-    own, load the packaged data and the parameter register once. A run's `wall_s` then
-    measures the run, not the worker's start-up (about 1.5 s, once per worker)."""
+def _index(task: RunTask) -> int:
+    return int(task.index) if task.index is not None else -1
+
+
+def warm_up(simulate: str | Callable | None, parent: int | None = None) -> None:
+    """Start a worker process ready to run: watch its parent (so that it exits when the
+    parent dies, even by ``kill -9``), import the run function and, for the package's own,
+    load the packaged data and the parameter register once. A run's `wall_s` then measures
+    the run, not the worker's start-up (about 1.5 s, once per worker)."""
+    if parent is not None:
+        watch_parent(parent)
     if simulate is None:
         return
     try:
@@ -151,6 +177,18 @@ def warm_up(simulate: str | Callable | None) -> None:
             load_register()
     except Exception:  # noqa: BLE001 - each run meets and reports the same problem itself
         return
+
+
+def watch_parent(parent: int, interval: float = 0.5) -> None:
+    """Exit this process (at once, status 3) when `parent` is no longer its parent: a worker
+    outlives nobody who could use its results."""
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(3)
+
+    threading.Thread(target=watch, name="westdev-watch-parent", daemon=True).start()
 
 
 def task_inputs(task: RunTask) -> tuple[Scenario, dict[str, float]]:
@@ -205,6 +243,12 @@ class SerialBackend:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = 1
 
+    def open(self, n_tasks: int) -> None:
+        """Nothing to reach."""
+
+    def close(self) -> None:
+        """Nothing to release."""
+
     def map(self, fn: Callable[[RunTask], Outcome],
             tasks: list[RunTask]) -> Iterator[tuple[RunTask, Outcome | None, BaseException | None]]:
         for task in tasks:
@@ -224,6 +268,12 @@ class ProcessBackend:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
 
+    def open(self, n_tasks: int) -> None:
+        """Workers start with the first task (`map`)."""
+
+    def close(self) -> None:
+        """The pool is shut down by `map`."""
+
     def map(self, fn: Callable[[RunTask], Outcome],
             tasks: list[RunTask]) -> Iterator[tuple[RunTask, Outcome | None, BaseException | None]]:
         if not tasks:
@@ -233,10 +283,11 @@ class ProcessBackend:
         todo = iter(tasks)
         simulate = fn.keywords.get("simulate") if isinstance(fn, partial) else None
         start = partial(ProcessPoolExecutor, max_workers=n, mp_context=ctx,
-                        initializer=warm_up, initargs=(simulate,))
+                        initializer=warm_up, initargs=(simulate, os.getpid()))
         pool = start()
         running: dict[Any, tuple[RunTask, ProcessPoolExecutor]] = {}
         finished_here = 0  # tasks the current pool has completed
+        done_all = False
         try:
             for task in islice(todo, 2 * n):
                 running[pool.submit(fn, task)] = (task, pool)
@@ -264,8 +315,25 @@ class ProcessBackend:
                     if nxt is not None:
                         running[pool.submit(fn, nxt)] = (nxt, pool)
                     yield task, outcome, error
+            done_all = True
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if not done_all:  # interrupted (Ctrl-C, SIGTERM, an error): stop the workers now
+                _terminate(pool)
+            pool.shutdown(wait=done_all, cancel_futures=True)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's worker processes (their runs in flight are lost; finished ones are not)."""
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        try:
+            proc.terminate()
+        except (OSError, AttributeError):
+            pass
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        try:
+            proc.join(timeout=5)
+        except (OSError, AttributeError, AssertionError):
+            pass
 
 
 class DaskBackend:
@@ -281,12 +349,28 @@ class DaskBackend:
     def __init__(self, workers: int | None = None, scheduler: str | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.scheduler = scheduler
+        self._client: Any = None
+        self._cluster: Any = None
+
+    def open(self, n_tasks: int) -> None:
+        """Reach the scheduler (or start a LocalCluster) before anything is written."""
+        if self._client is None and n_tasks:
+            self._client, self._cluster = self._connect(n_tasks)
+
+    def close(self) -> None:
+        """Disconnect; a cluster started here is closed, one reached by address left running."""
+        client, cluster, self._client, self._cluster = self._client, self._cluster, None, None
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
 
     def map(self, fn: Callable[[RunTask], Outcome],
             tasks: list[RunTask]) -> Iterator[tuple[RunTask, Outcome | None, BaseException | None]]:
         if not tasks:
             return
-        client, cluster = self._connect(len(tasks))
+        self.open(len(tasks))
+        client = self._client
         try:
             from distributed import as_completed as dask_as_completed
 
@@ -312,9 +396,9 @@ class DaskBackend:
                     stream.add(new)
                 yield task, outcome, error
         finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            for future in list(stream.futures) if "stream" in locals() else []:
+                future.cancel()
+            self.close()
 
     def _connect(self, n_tasks: int) -> tuple[Any, Any]:
         try:
@@ -324,11 +408,12 @@ class DaskBackend:
                              allowed="pip install 'westdev[dask]', or --backend processes") from None
         if self.scheduler is not None:
             try:
-                return Client(self.scheduler, timeout="10s"), None
-            except (OSError, TimeoutError) as exc:
-                raise InputError(f"cannot reach the Dask scheduler: {exc}", field="scheduler",
-                                 allowed="the address of a running scheduler, e.g. "
-                                 "tcp://host:8786") from None
+                return Client(self.scheduler, timeout=DASK_CONNECT_TIMEOUT), None
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InputError(f"cannot reach the Dask scheduler {self.scheduler!r}: "
+                                 f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}",
+                                 field="scheduler", allowed="the address of a running "
+                                 "scheduler, e.g. tcp://host:8786") from None
         cluster = LocalCluster(n_workers=min(self.workers, n_tasks), threads_per_worker=1,
                                processes=True, dashboard_address=None,
                                silence_logs=logging.ERROR)
@@ -368,7 +453,8 @@ def run_batch(tasks: Iterable[RunTask | tuple], out_dir: str | Path, *,
               root_seed: int | None = None, overwrite: bool = False,
               simulate: str | Callable = DEFAULT_SIMULATE,
               manifest_extra: Mapping[str, Any] | None = None,
-              scheduler: str | None = None) -> ResultsStore:
+              scheduler: str | None = None, record: Record = EVERYTHING,
+              max_runs: int | None = None) -> ResultsStore:
     """Run `tasks` into the results store at `out_dir` and return the consolidated store.
 
     Parameters
@@ -383,15 +469,22 @@ def run_batch(tasks: Iterable[RunTask | tuple], out_dir: str | Path, *,
     kind, request, root_seed : recorded in the manifest; `request` (default: the task list)
         decides whether an existing store may be resumed
     simulate : the run function, ``"module:function"`` (importable by workers) or a callable
+    record : what each run keeps (`westdev.experiments.record`; default everything)
+    max_runs : refuse more runs than this (default `MAX_RUNS`)
 
+    The backend is reached before anything is written; the store is locked for the batch.
     Already finished runs of a resumed store are skipped; failed ones are run again.
     """
     tasks = [t if isinstance(t, RunTask) else RunTask(*t) for t in tasks]
+    check_run_count(len(tasks), max_runs)
     ids = [t.run_id for t in tasks]
     if len(set(ids)) != len(ids):
-        dup = next(i for i in ids if ids.count(i) > 1)
+        seen: set[str] = set()
+        dup = next(i for i in ids if i in seen or seen.add(i))
         raise InputError(f"run id {dup!r} appears twice", field="tasks",
                          allowed="unique run ids (scenario names must differ)")
+    rank = {rid: i for i, rid in enumerate(sorted(ids))}
+    tasks = [t._replace(index=rank[t.run_id]) for t in tasks]
     runner = get_backend(backend, workers, scheduler)
     if request is None:
         request = {"runs": [_task_request(t) for t in tasks]}
@@ -405,32 +498,61 @@ def run_batch(tasks: Iterable[RunTask | tuple], out_dir: str | Path, *,
     if scheduler is not None:
         extra["scheduler"] = scheduler
     extra.update(manifest_extra or {})
-    writer = StoreWriter.open(out_dir, kind=kind, request=request,
-                              root_seed=root_seed if root_seed is not None
-                              else (first.run.root_seed if first else 0),
-                              goal_thresholds=goal, overwrite=overwrite, extra=extra)
+    runner.open(len(tasks))  # an unreachable scheduler fails here, before anything is made
+    try:
+        writer = StoreWriter.open(out_dir, kind=kind, request=request,
+                                  root_seed=root_seed if root_seed is not None
+                                  else (first.run.root_seed if first else 0),
+                                  goal_thresholds=goal, overwrite=overwrite, extra=extra,
+                                  record=record, run_ids=ids)
+    except BaseException:
+        runner.close()
+        raise
     pending = [t for t in tasks if t.run_id not in writer.finished]
     bar = _progress_bar(len(tasks), len(tasks) - len(pending), kind, progress)
     failed = 0
     try:
         # local worker processes write their own parts (the parent, which shares the cores
-        # with them, then only books runs); Dask workers may be on other machines
+        # with them, then only books runs); Dask workers may be on other machines and send
+        # their parts back
         parts_dir = None
         if isinstance(runner, ProcessBackend):
             parts_dir = str(Path(out_dir) / PARTS_DIR)
             Path(parts_dir).mkdir(parents=True, exist_ok=True)
-        for task, outcome, error in runner.map(partial(execute, simulate=simulate,
-                                                       parts_dir=parts_dir), pending):
-            if error is not None:
-                outcome = Outcome(_failed_row(task, error), None)
-            writer.write_run(outcome.run, outcome.results)
-            failed += outcome.run["status"] != "ok"
-            bar.update(1)
-            if failed:
-                bar.set_postfix(failed=failed)
+        stream = runner.map(partial(execute, simulate=simulate, parts_dir=parts_dir,
+                                    record=record), pending)
+        try:
+            for task, outcome, error in stream:
+                if error is not None:
+                    outcome = Outcome(_failed_row(task, error), None)
+                writer.write_run(outcome.run, outcome.results)
+                failed += outcome.run["status"] != "ok"
+                bar.update(1)
+                if failed:
+                    bar.set_postfix(failed=failed)
+        finally:
+            stream.close()  # an interrupted batch stops its workers here
+    except BaseException:
+        writer.close()
+        raise
     finally:
         bar.close()
+        runner.close()
     return writer.consolidate()
+
+
+DASK_CONNECT_TIMEOUT = "10s"  # how long to try reaching a --scheduler before exit 2
+MAX_RUNS = 10**7  # a batch larger than this is refused before it is planned (overridable)
+
+
+def check_run_count(n: int, max_runs: int | None = None, *, file: str | None = None,
+                    field: str = "runs") -> None:
+    """`InputError` when a batch would have more than `max_runs` (default `MAX_RUNS`) runs."""
+    limit = MAX_RUNS if max_runs is None else max_runs
+    if n > limit:
+        raise InputError(f"{n:,} runs is more than the limit of {limit:,}", file=file,
+                         field=field, allowed="fewer points, replicates or scenarios, or a "
+                         "higher limit (--max-runs N; max_runs= in Python)")
 
 
 def _task_request(task: RunTask) -> dict[str, Any]:
@@ -456,7 +578,7 @@ def _failed_row(task: RunTask, error: BaseException) -> dict[str, Any]:
         scenario, overrides = task_inputs(task)
     except Exception:  # the design point itself is bad: describe the base scenario
         scenario, overrides = task.scenario, dict(task.parameter_overrides)
-    return {"run_id": task.run_id, "scenario": scenario.name,
+    return {"run": _index(task), "run_id": task.run_id, "scenario": scenario.name,
             "scenario_hash": scenario.content_hash,
             "parameter_vintage": scenario.parameter_vintage,
             "resolution": task.resolution or scenario.run.resolution,

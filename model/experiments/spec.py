@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -48,7 +47,11 @@ from westdev.experiments.factors import (
     path_extremes,
     resolve_target,
 )
+from westdev.experiments.record import ALL as ALL_RECORD
+from westdev.experiments.record import DEFAULT as DEFAULT_RECORD
 from westdev.inputs.exogenous import EXOGENOUS
+from westdev.inputs.files import load_toml
+from westdev.inputs.indicators import ALL_INDICATORS, recorded_in
 from westdev.inputs.parameters import TAGS, load_parameters, load_register, register_entries
 from westdev.inputs.regions import REGION_GROUPS
 from westdev.inputs.resolution import RESOLUTIONS
@@ -80,6 +83,7 @@ ENSEMBLE_METHODS = ("random", "lhs")
 # (uniform for the rest)
 ENSEMBLE_DISTRIBUTIONS = ("uniform", "triangular", "fitted")
 DECOMPOSITION_METHODS = ("both", "shapley", "oat")
+MAX_PERMUTATIONS = 10_000  # sampled Shapley orderings (each adds up to one subset per lever)
 TABLES = ("experiment", "run", "outputs", "grid", "sample", "factors", "ensemble",
           "decomposition")
 DESIGN_TABLES = ("grid", "sample", "ensemble", "decomposition")
@@ -99,17 +103,7 @@ def load_experiment(path: str | Path) -> Experiment:
     """Load and check an experiment file (a path, or a shipped name such as "smoke")."""
     path = _locate_experiment(path)
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=file) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", file=file, allowed="a UTF-8 TOML file") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", file=file,
-                         allowed="TOML syntax, see scenarios/README.md") from None
+    raw = load_toml(path, what="experiment file (.toml)")
     return experiment_from_dict(raw, file=file, base_dir=path.parent,
                                 default_name=path.stem)
 
@@ -160,18 +154,19 @@ def experiment_from_dict(raw: Mapping[str, Any], *, file: str = "<experiment>",
     run = as_table(raw.get("run", {}), file, "run")
     scenarios = _parse_scenarios(exp, run, kind, file, base_dir)
     replicates, root_seed = _parse_run(run, scenarios[0], file)
-    outcomes, years = _parse_outputs(as_table(raw.get("outputs", {}), file, "outputs"),
-                                     scenarios[0].run, file)
+    outcomes, years, record = _parse_outputs(as_table(raw.get("outputs", {}), file,
+                                                      "outputs"), scenarios[0].run, file)
     common = dict(name=name, description=description, kind=kind, source=file,
                   scenarios=scenarios, replicates=replicates, root_seed=root_seed,
-                  common_random_numbers=crn, outcomes=outcomes, years=years)
+                  common_random_numbers=crn, outcomes=outcomes, years=years, record=record)
     if design_table == "grid":
+        entries = list(_grid_entries(raw["grid"], file))
         factors = tuple(parse_grid_values(n, v, file=file, field=f"grid.{n}")
-                        for n, v in _grid_entries(raw["grid"], file))
+                        for n, v in entries)
         if not factors:
             raise InputError("the grid has no factors", file=file, field="grid",
                              allowed="one or more factor = [values] entries")
-        _check_duplicates(factors, file, "grid")
+        _check_duplicates(factors, file, "grid", [n for n, _ in entries])
         experiment = Experiment(**common, design="grid", factors=factors)
     elif design_table == "sample":
         settings = _parse_sample(sample, root_seed, file)
@@ -354,17 +349,22 @@ def _parse_factors(raw: Any, file: str, *, required: bool) -> tuple[Factor, ...]
     if required and not factors:
         raise InputError("no factors", file=file, field="factors",
                          allowed="[factors.<name>] tables")
-    _check_duplicates(factors, file, "factors")
+    _check_duplicates(factors, file, "factors", [n for n, _ in entries])
     return factors
 
 
-def _check_duplicates(factors: Sequence[Factor], file: str, table: str) -> None:
+def _check_duplicates(factors: Sequence[Factor], file: str, table: str,
+                      written: Sequence[str] | None = None) -> None:
+    """Each factor once: a name with and without its prefix, or as a dotted key and a nested
+    table, is the same factor — named with both places, never silently the later one."""
+    written = list(written) if written is not None else [f.name for f in factors]
     seen: dict[str, str] = {}
-    for f in factors:
+    for f, raw in zip(factors, written, strict=True):
         if f.name in seen:
-            raise InputError(f"{f.name} is given twice", file=file, field=f"{table}.{f.name}",
+            raise InputError(f"{f.name} is given twice: as {table}.{seen[f.name]} and as "
+                             f"{table}.{raw}", file=file, field=f"{table}.{raw}",
                              allowed="each factor once (with or without its prefix)")
-        seen[f.name] = f.name
+        seen[f.name] = raw
     keys = {}
     for f in factors:
         if f.target.kind in ("exogenous", "exogenous_scale"):
@@ -635,9 +635,10 @@ def _parse_decomposition(table: Mapping[str, Any], base: Scenario, root_seed: in
         raise unknown_value(method, DECOMPOSITION_METHODS, file=file,
                              field="decomposition.method", what="method")
     perms = table.get("permutations", 100)
-    if not is_int(perms) or perms < 1:
+    if not is_int(perms) or not 1 <= perms <= MAX_PERMUTATIONS:
         raise InputError(f"{show_value(perms)} permutations", file=file,
-                         field="decomposition.permutations", allowed="an integer >= 1")
+                         field="decomposition.permutations",
+                         allowed=f"an integer from 1 to {MAX_PERMUTATIONS:,}")
     seed = table.get("seed", root_seed % 2**32)
     if not is_int(seed) or not 0 <= seed < 2**32:
         raise InputError(f"{show_value(seed)} is not a seed", file=file,
@@ -648,31 +649,21 @@ def _parse_decomposition(table: Mapping[str, Any], base: Scenario, root_seed: in
 
 
 def _parse_outputs(table: Mapping[str, Any], run: Any,
-                   file: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+                   file: str) -> tuple[tuple[str, ...], tuple[int, ...], Any]:
+    """Outcomes, years and what each run records ("default", "all" or extra outcomes) of
+    ``[outputs]``; every outcome is checked against the indicators the model records, so that a
+    misspelt one fails here, not after the batch."""
+    keys = ("outcomes", "years", "record")
     for key in table:
-        if key not in ("outcomes", "years"):
-            raise unknown_key(key, ("outcomes", "years"), file=file, field=f"outputs.{key}")
+        if key not in keys:
+            raise unknown_key(key, keys, file=file, field=f"outputs.{key}")
     outcomes = table.get("outcomes", list(GOAL_OUTCOMES))
     if not isinstance(outcomes, list) or not outcomes:
         raise InputError(f"expected a non-empty list, got {show_value(outcomes)}", file=file,
                          field="outputs.outcomes", allowed='"Area:indicator" strings, e.g. '
                          f'"{GOAL_OUTCOMES[0]}"')
-    areas = known_areas()
     for i, item in enumerate(outcomes):
-        where = f"outputs.outcomes[{i}]"
-        if not isinstance(item, str) or item.count(":") != 1:
-            raise InputError(f"{show_value(item)} is not an outcome", file=file, field=where,
-                             allowed=f'"Area:indicator", e.g. "{GOAL_OUTCOMES[0]}"')
-        area, indicator = item.split(":")
-        if area not in areas:
-            close = difflib.get_close_matches(area, areas, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise InputError(f"unknown area '{area}'{hint}", file=file, field=where,
-                             allowed="a region group (" + ", ".join(REGION_GROUPS)
-                             + "), China or a province's English name")
-        if not _INDICATOR_RE.match(indicator):
-            raise InputError(f"{indicator!r} is not an indicator name", file=file, field=where,
-                             allowed="an indicator of the results table")
+        _check_outcome(item, file, f"outputs.outcomes[{i}]")
     if len(set(outcomes)) != len(outcomes):
         raise InputError("an outcome is listed twice", file=file, field="outputs.outcomes")
     all_years = list(range(run.start_year + 1, run.end_year + 1))
@@ -685,7 +676,48 @@ def _parse_outputs(table: Mapping[str, Any], run: Any,
             raise InputError(f"{show_value(y)} is not a simulated year", file=file,
                              field=f"outputs.years[{i}]",
                              allowed=f"an integer year in {run.start_year}-{run.end_year}")
-    return tuple(outcomes), tuple(sorted(set(years)))
+    record = table.get("record", DEFAULT_RECORD)
+    record_allowed = ('"default" (what analyses and reports read), "all" (every indicator, '
+                      'area and year: about 250 KB a run) or a list of "Area:indicator" / '
+                      '"*:indicator" to record besides the default')
+    if isinstance(record, list):
+        for i, item in enumerate(record):
+            _check_outcome(item, file, f"outputs.record[{i}]", every_area=True)
+        record = tuple(dict.fromkeys(record)) or DEFAULT_RECORD
+    elif record not in (DEFAULT_RECORD, ALL_RECORD):
+        raise InputError(f"{show_value(record)} is not a record choice", file=file,
+                         field="outputs.record", allowed=record_allowed)
+    return tuple(outcomes), tuple(sorted(set(years))), record
+
+
+def _check_outcome(item: Any, file: str, where: str, *, every_area: bool = False) -> None:
+    """An "Area:indicator" the model records (or "*:indicator" when `every_area`)."""
+    if not isinstance(item, str) or item.count(":") != 1:
+        raise InputError(f"{show_value(item)} is not an outcome", file=file, field=where,
+                         allowed=f'"Area:indicator", e.g. "{GOAL_OUTCOMES[0]}"')
+    area, indicator = item.split(":")
+    areas = known_areas()
+    if area not in areas and not (every_area and area == "*"):
+        close = difflib.get_close_matches(area, areas, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise InputError(f"unknown area '{area}'{hint}", file=file, field=where,
+                         allowed="a region group (" + ", ".join(REGION_GROUPS)
+                         + "), China or a province's English name"
+                         + (", or * for every area" if every_area else ""))
+    if not _INDICATOR_RE.match(indicator):
+        raise InputError(f"{indicator!r} is not an indicator name", file=file, field=where,
+                         allowed="an indicator of the results table")
+    recorded = recorded_in(indicator)
+    if recorded is None:
+        close = difflib.get_close_matches(indicator, sorted(ALL_INDICATORS), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise InputError(f"the model records no indicator '{indicator}'{hint}", file=file,
+                         field=where, allowed="an indicator of the results table "
+                         "(docs/ODD.md §4.11)")
+    if recorded != ("*",) and area not in recorded:
+        raise InputError(f"'{indicator}' is recorded for {recorded[0]} only, not for "
+                         f"'{area}'", file=file, field=where,
+                         allowed=f'"{recorded[0]}:{indicator}"')
 
 
 def _check_scaled_paths(exp: Experiment, file: str) -> None:

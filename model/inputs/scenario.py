@@ -23,7 +23,6 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +32,7 @@ from typing import Any
 
 from westdev.errors import InputError
 from westdev.inputs.exogenous import EXOGENOUS
+from westdev.inputs.files import MAX_CSV_BYTES, load_toml, read_text
 from westdev.inputs.parameters import check_override
 from westdev.inputs.regions import province_codes
 from westdev.inputs.resolution import RESOLUTIONS
@@ -334,28 +334,11 @@ def _locate_extends(target: str, path: Path, file: str) -> Path:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    file = str(path)
-    if path.is_dir():
-        raise InputError("is a directory, not a scenario file", file=file,
-                         allowed="a .toml file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=file) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=file, allowed="a UTF-8 TOML file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=file) from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        if "end of document" in msg:
-            msg += f" (line {max(1, len(text.splitlines()))})"
-        raise InputError(f"invalid TOML: {msg}", file=file,
-                         allowed="TOML syntax, see scenarios/README.md") from None
+    """A scenario file: a regular UTF-8 file under the size limit, valid TOML, not too deep
+    (`westdev.inputs.files`), and not empty."""
+    raw = load_toml(path, what="scenario file (.toml)")
     if not raw:
-        raise InputError("the file is empty", file=file,
+        raise InputError("the file is empty", file=str(path),
                          allowed="tables " + ", ".join(f"[{s}]" for s in SECTIONS))
     return raw
 
@@ -409,14 +392,15 @@ def _parse_layer(raw: Mapping[str, Any], *, file: str, base_dir: Path) -> _Layer
     layer.exogenous = _parse_exogenous(exo, file, base_dir)
     levers = _check_table(raw.get("levers", {}), file, "levers")
     flat: dict[str, Any] = {}
+    places: dict[str, str] = {}
     for area, table in levers.items():
         if "." in area:  # a quoted dotted name directly under [levers]
-            flat[area] = table
+            _once(flat, places, area, table, f'[levers] "{area}"', file, "levers")
             continue
         if area not in AREAS:
             raise unknown_key(area, AREAS, file=file, field=f"levers.{area}", what="lever area")
         for key, val in _check_table(table, file, f"levers.{area}").items():
-            flat[f"{area}.{key}"] = val
+            _once(flat, places, f"{area}.{key}", val, f"[levers.{area}] {key}", file, "levers")
     layer.levers = _parse_levers_flat(flat, file, base_dir)
     layer.goal = _parse_goal(_check_table(raw.get("goal", {}), file, "goal"), file)
     return layer
@@ -457,19 +441,37 @@ def _parse_run(table: Mapping[str, Any], file: str) -> dict[str, Any]:
 
 def _parse_parameters(table: Mapping[str, Any], file: str) -> dict[str, float]:
     out: dict[str, float] = {}
-    for name, val in _flatten(table):
-        out[name] = check_override(name, val, file=file, field_prefix="parameters")
+    places: dict[str, str] = {}
+    for name, val, place in _flatten(table):
+        _once(out, places, name, check_override(name, val, file=file, field_prefix="parameters"),
+              place, file, "parameters")
     return out
 
 
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Nested parameter tables → dotted names (``[parameters.migration]`` = ``migration.``)."""
+def _flatten(table: Mapping[str, Any], prefix: str = "",
+             header: str = "parameters") -> Iterator[tuple[str, Any, str]]:
+    """Nested parameter tables → (dotted name, value, where it was written): ``[parameters.
+    migration] income_weight`` and ``"migration.income_weight"`` both name
+    ``migration.income_weight``."""
     for key, val in table.items():
         name = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(val, Mapping):
-            yield from _flatten(val, name)
+            yield from _flatten(val, name, f"{header}.{key}" if "." not in str(key)
+                                else f'{header}."{key}"')
         else:
-            yield name, val
+            shown = f'"{key}"' if "." in str(key) else str(key)
+            yield name, val, f"[{header}] {shown}"
+
+
+def _once(out: dict[str, Any], places: dict[str, str], name: str, value: Any, place: str,
+          file: str, section: str) -> None:
+    """Set ``out[name]``, or raise naming both places when the name was already given (a dotted
+    key and a table can spell the same name; the later must not win silently)."""
+    if name in out:
+        raise InputError(f"{name} is given twice: as {places[name]} and as {place}", file=file,
+                         field=f"{section}.{name}", allowed="each name once")
+    out[name] = value
+    places[name] = place
 
 
 def _parse_exogenous(table: Mapping[str, Any], file: str, base_dir: Path) -> dict[str, Schedule]:
@@ -504,12 +506,12 @@ def _by_province(val: Any, base_dir: Path) -> bool:
         path = Path(val.strip())
         path = path if path.is_absolute() else base_dir / path
         try:
-            with path.open(encoding="utf-8") as fh:
-                for line in fh:
-                    if line.strip() and not line.lstrip().startswith("#"):
-                        return [c.strip().lower() for c in line.split(",")] != ["year", "value"]
-        except (OSError, UnicodeDecodeError):
+            text = read_text(path, limit=MAX_CSV_BYTES, what="CSV file")
+        except InputError:
             return False  # Schedule.parse reports the unreadable file
+        for line in text.splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                return [c.strip().lower() for c in line.split(",")] != ["year", "value"]
     return False
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from westdev.errors import InputError
+from westdev.inputs.files import MAX_CSV_BYTES, read_text
 from westdev.inputs.validate import show_value
 
 Kind = Literal["float", "bool", "choice"]
@@ -85,14 +86,8 @@ class Schedule:
                  file: str | None = None, field: str | None = None) -> Schedule:
         """Points read from a CSV file with a ``year,value`` header ('#' lines are comments)."""
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError(f"CSV file '{path}' not found", file=file, field=field,
-                             allowed="a path relative to the scenario file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read CSV file '{path}': {exc}", file=file,
-                             field=field) from None
+        text = read_text(path, limit=MAX_CSV_BYTES, what="CSV file",
+                         file=file if file is not None else str(path), field=field)
         rows = [(i, row) for i, row in enumerate(csv.reader(text.splitlines()), start=1)
                 if row and any(c.strip() for c in row) and not row[0].lstrip().startswith("#")]
         if not rows:
@@ -339,17 +334,19 @@ class ProvincialSchedule:
                  field: str | None = None) -> ProvincialSchedule:
         """Points from a CSV with a ``year,<code>,<code>,...`` header ('#' lines are comments)."""
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read CSV file '{path}': {exc}", file=file, field=field,
-                             allowed="a path relative to the scenario file") from None
+        text = read_text(path, limit=MAX_CSV_BYTES, what="CSV file",
+                         file=file if file is not None else str(path), field=field)
         rows = [(i, row) for i, row in enumerate(csv.reader(text.splitlines()), start=1)
                 if row and any(c.strip() for c in row) and not row[0].lstrip().startswith("#")]
         if not rows or [c.strip().lower() for c in rows[0][1]][:1] != ["year"]:
             raise InputError(f"CSV file '{path}' needs a header 'year,<province codes>'",
                              file=file, field=field)
         header = [c.strip() for c in rows[0][1][1:]]
+        twice = sorted({c for c in header if header.count(c) > 1})
+        if twice:
+            raise InputError(f"CSV file '{path}' line {rows[0][0]}: province {twice[0]} has "
+                             f"two columns", file=file, field=field,
+                             allowed="one column per province code")
         table: dict[str, dict[int, object]] = {c: {} for c in header}
         for lineno, row in rows[1:]:
             where = f"CSV file '{path}' line {lineno}"
@@ -357,6 +354,8 @@ class ProvincialSchedule:
                 raise InputError(f"{where}: expected {len(header) + 1} columns, got {len(row)}",
                                  file=file, field=field)
             year = _check_year(row[0], file, field, where=where)
+            if header and year in table[header[0]]:
+                raise InputError(f"{where}: year {year} given twice", file=file, field=field)
             for code, cell in zip(header, row[1:], strict=True):
                 table[code][year] = _csv_value(cell.strip(), "float", file, field, where)
         return cls.from_table(table, codes, bounds=bounds, file=file, field=field,

@@ -54,7 +54,7 @@ def test_sigkill_then_resume_redoes_no_finished_run(tmp_path, monkeypatch):
     deadline = time.monotonic() + 60
     try:
         while time.monotonic() < deadline:
-            if (out / PARTS).is_dir() and len(list((out / PARTS).glob("*.run.parquet"))) >= 3:
+            if (out / PARTS).is_dir() and len(list((out / PARTS).glob("*.run.arrow"))) >= 3:
                 break
             if proc.poll() is not None:
                 pytest.fail(f"the batch ended before it could be killed: "
@@ -69,7 +69,7 @@ def test_sigkill_then_resume_redoes_no_finished_run(tmp_path, monkeypatch):
     assert proc.returncode == -signal.SIGKILL
 
     before = read_runs(out)
-    assert not (out / "results.parquet").exists()  # never consolidated
+    assert not (out / "results").exists()  # never compacted
     finished = before[before["status"] == "ok"]
     assert 3 <= len(finished) < N_RUNS
     wall_before = dict(zip(finished["run_id"], finished["wall_s"], strict=True))

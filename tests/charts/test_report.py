@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
+import pandas as pd
 import pytest
 
 import westdev.charts as C
@@ -68,7 +69,31 @@ def test_report_on_a_comparison(tiny_store, tmp_path):
     assert "seed noise" in md  # a comparison is not an uncertainty ensemble
     for n in COMPARE_FIGURES:
         assert f"]({n}.png)" in md and f"[PDF]({n}.pdf)" in md
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+    assert not [p for p in out.iterdir() if p.name.startswith(".")
+                and p.name != ".westdev-report.json"]  # no temp files left (the listing stays)
+
+
+def test_report_samples_province_runs_and_sums_costs_over_every_run(tiny_store, tmp_path,
+                                                                    monkeypatch):
+    """Province figures draw at most MAX_PROVINCE_RUNS runs a scenario (and say so); the cost
+    items, summed chunk by chunk, equal the mean over every run of the whole table."""
+    import westdev.analysis.report.context as context
+    from westdev.analysis.report.text import FORMATS
+
+    monkeypatch.setattr(context, "MAX_PROVINCE_RUNS", 1)
+    ctx = context.ReportContext(tiny_store, tmp_path, "en", FORMATS)
+    ctx.load()
+    prov = ctx.provinces()
+    assert prov.groupby("scenario", observed=True)["run_id"].nunique().eq(1).all()
+    assert any("first 1 runs" in n for n in ctx.notes)
+    df = tiny_store.results
+    cost = df[(df["area"] == "China") & df["indicator"].str.startswith(context.COST_PREFIX)
+              & (df["indicator"] != context.COST_TOTAL) & (df["year"] > ctx.first)]
+    expect = cost.groupby(["scenario", "indicator", "run_id"])["value"].sum().groupby(
+        ["scenario", "indicator"]).mean()
+    got = ctx.cost_items().set_index(["scenario", "indicator"])["value"]
+    pd.testing.assert_series_equal(got.sort_index(), expect.sort_index(), check_names=False)
+    assert "first 1 runs of each scenario" in ctx.markdown()
 
 
 def test_report_formats_svg_and_stale_figures_removed(tiny_store, morris_store, tmp_path):
@@ -181,9 +206,10 @@ def test_a_store_without_successful_runs_or_with_a_broken_manifest(tiny_store, t
 
     failed = tmp_path / "failed"
     shutil.copytree(tiny_store.path, failed)
-    runs = pd.read_parquet(failed / "runs.parquet")
-    runs["status"] = "failed"
-    runs.to_parquet(failed / "runs.parquet", index=False)
+    for file in (failed / "runs").glob("*.parquet"):  # the store's runs files
+        runs = pd.read_parquet(file)
+        runs["status"] = "failed"
+        runs.to_parquet(file, index=False)
     with pytest.raises(InputError, match="no successful runs"):
         write_report(failed, tmp_path / "o2")
 

@@ -106,7 +106,7 @@ def test_run_writes_a_store(tmp_path, capsys, short):
     assert "(2 runs): income" in printed and "θ 0.8" in printed
     assert f"westdev report {out} --out {out}/report" in printed
     assert f"westdev export {out} --csv" in printed and last
-    assert (out / "results.parquet").is_file() and (out / "runs.parquet").is_file()
+    assert list((out / "results").glob("*.parquet")) and list((out / "runs").glob("*.parquet"))
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["root_seed"] == 4 and manifest["request"]["replicates"] == 2
     # the same command again resumes (nothing to do); another request is refused, naming why
@@ -137,7 +137,10 @@ def test_failed_runs_exit_1_naming_them(tmp_path, capsys, failing):
 
 def test_compare_with_and_without_chart(tmp_path, capsys, short, failing):
     out = tmp_path / "cmp"
-    assert main(["compare", str(short), "no_policy", "--replicates", "2", "--out", str(out),
+    other = tmp_path / "short_no_policy.toml"
+    other.write_text('[meta]\nname = "short_no_policy"\nextends = "no_policy"\n[run]\n'
+                     'end_year = 2023\n')
+    assert main(["compare", str(short), str(other), "--replicates", "2", "--out", str(out),
                  *FAST]) == 0
     assert (out / "goal_ratios.png").is_file() and (out / "goal_ratios.pdf").is_file()
     assert "chart:" in capsys.readouterr().out

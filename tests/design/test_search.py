@@ -13,6 +13,7 @@ import pytest
 
 from westdev.design.search import optimise
 from westdev.errors import InputError
+from westdev.experiments.store import read_runs
 from westdev.inputs.scenario import load_scenario, validate_file
 
 COST = "China:lever_cost_100m_yuan.total@sum(2020-2025)"
@@ -72,8 +73,8 @@ def test_the_recommendation_passes_the_fresh_draw_check(searched):
     base = ver[ver["mix"] == "baseline"].iloc[0]
     assert base[f"P({RATIO} >= 0.72)"] < 0.2
     # fresh draws are fresh: other seeds than the search's
-    seeds_search = set(pd.read_parquet(Path(result.out) / "stages/round-1/runs.parquet")["seed"])
-    seeds_verify = set(pd.read_parquet(Path(result.out) / "stages/verify/runs.parquet")["seed"])
+    seeds_search = set(read_runs(Path(result.out) / "stages/round-1")["seed"])
+    seeds_verify = set(read_runs(Path(result.out) / "stages/verify")["seed"])
     assert not seeds_search & seeds_verify
 
 
@@ -85,7 +86,7 @@ def test_the_frontier_has_non_dominated_points_and_common_random_numbers(searche
     nd = cand[cand["non_dominated"]].sort_values(f"mean {COST}")
     assert nd[f"P({RATIO} >= 0.72)"].is_monotonic_increasing  # more money, more probability
     assert set(fr.columns) >= {F.A, F.B, F.C, f"mean {COST}", "feasible", "runs"}
-    runs = pd.read_parquet(out / "stages/round-1/runs.parquet")
+    runs = read_runs(out / "stages/round-1")
     per_mix = runs.groupby("scenario")["seed"].apply(lambda s: tuple(sorted(s)))
     assert per_mix.nunique() == 1  # every mix ran on the same seeds (and draws)
     on_disk = pd.read_csv(out / "frontier.csv")

@@ -96,9 +96,9 @@ def _check_policy_runs(store, runs) -> None:
     assert failed.empty, "\n".join(f"{r}: {e}" for r, e in zip(failed["run_id"], failed["error"],
                                                                  strict=True))
     # every value of every run, streamed: a 2,048-run store does not fit in memory at once
-    results = pq.ParquetFile(store.path / "results.parquet")
-    for batch in results.iter_batches(columns=["value"], batch_size=1 << 20):
-        assert np.isfinite(batch.column(0).to_numpy()).all()
+    for file in sorted((store.path / "results").glob("*.parquet")):  # the store's chunks
+        for batch in pq.ParquetFile(file).iter_batches(columns=["value"], batch_size=1 << 20):
+            assert np.isfinite(batch.column(0).to_numpy()).all()
     _check_bounded(runs)
 
 

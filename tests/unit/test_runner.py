@@ -88,7 +88,7 @@ def test_execute_passes_seed_resolution_and_parameters(short, monkeypatch):
     assert seen["parameters"]["migration.distance_elasticity"] == 2.0
     assert json.loads(outcome.run["inputs_json"])["parameters"] == {
         "migration.distance_elasticity": 2.0}
-    assert outcome.results["year"].dtype == "int64"
+    assert outcome.results.schema.field("year").type == "int16"  # a store part
 
 
 def test_duplicate_run_ids_and_bad_backend_create_nothing(tmp_path, short):
@@ -111,7 +111,8 @@ def test_api_run_and_compare(tmp_path, short, fake):
     assert list(store.runs["seed"]) == [run_seed(5, {}, r) for r in range(3)]
     assert store.manifest["request"]["replicates"] == 3
     assert store.manifest["root_seed"] == 5
-    both = api.compare([short, "no_policy"], replicates=2, root_seed=5, out=tmp_path / "cmp",
+    no_policy = load_scenario("no_policy").with_overrides(run={"end_year": 2022})
+    both = api.compare([short, no_policy], replicates=2, root_seed=5, out=tmp_path / "cmp",
                        backend="serial", progress=False)
     runs = both.runs.set_index("run_id")
     # common random numbers: replicate r of every scenario has one seed, as in the plain run
@@ -121,6 +122,9 @@ def test_api_run_and_compare(tmp_path, short, fake):
     assert levers["fiscal.cit_rate_encouraged_west"] == 0.25
     assert both.manifest["kind"] == "compare"
     assert runs.loc["no_policy-r0000", "resolution"] == "default"  # each scenario's own
+    with pytest.raises(InputError, match="no_policy simulates 2019-2035, baseline 2019-2022"):
+        api.compare([short, "no_policy"], out=tmp_path / "mixed")  # as sweeps refuse it
+    assert not (tmp_path / "mixed").exists()
 
 
 def test_api_defaults_come_from_the_scenario(tmp_path, short, fake, monkeypatch):

@@ -8,6 +8,7 @@ comparisons, sweeps and ensembles. The figure families draw through the `ReportC
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Sequence
@@ -17,10 +18,11 @@ import westdev.analysis.summaries as ws
 import westdev.charts as C
 from westdev.analysis.report import costs, goal_ratios, probability, provinces, sensitivity
 from westdev.analysis.report.context import GOAL, ReportContext
-from westdev.analysis.report.text import FORMATS, LANGS, REPORT, t
+from westdev.analysis.report.text import FIGURES, FORMATS, LANGS, REPORT, t
 from westdev.charts.style import require_cjk_font
 from westdev.errors import InputError
 from westdev.experiments.store import MANIFEST, ResultsStore
+from westdev.inputs.files import load_json
 from westdev.policy.goal import GOAL_AREA
 
 
@@ -40,13 +42,46 @@ def write_report(results_dir: str | Path, out_dir: str | Path, *, lang: str = "e
         require_cjk_font("--lang")
     store = _open_store(results_dir)
     out = _prepare_out(out_dir)
+    owned = _owned_files(out)
     ctx = ReportContext(store, out, lang, formats)
     _draw(ctx)
-    ctx.remove_stale()
+    ctx.remove_stale(owned)
     md = ctx.markdown()
     target = out / REPORT
     _write_text_atomic(target, md)
-    return [*ctx.written, target]
+    written = [*ctx.written, target]
+    _write_text_atomic(out / LISTING, json.dumps(
+        {"kind": "report", "schema_version": 1, "store": str(store.path),
+         "files": sorted(p.name for p in written)}, indent=1) + "\n")
+    return written
+
+
+# the files a report wrote into its directory: it replaces those and only those
+LISTING = ".westdev-report.json"
+
+
+def _owned_files(out: Path) -> set[str]:
+    """The files an earlier report wrote into `out`; `InputError` naming a file the report
+    would replace that it did not write (a user's own report.md, a figure of theirs)."""
+    owned: set[str] = set()
+    listing = out / LISTING
+    if listing.exists():
+        data = load_json(listing, what="report listing", remedy="delete it, and move the "
+                         "report's files away, or choose another --out")
+        files = data.get("files") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or data.get("kind") != "report" or \
+                not isinstance(files, list):
+            raise InputError("is not a westdev report listing", file=str(listing),
+                             field="--out", allowed="another --out")
+        owned = {f for f in files if isinstance(f, str) and "/" not in f and f != ".."}
+    names = [REPORT, *(f"{name}.{fmt}" for name in FIGURES for fmt in FORMATS)]
+    for name in names:
+        target = out / name
+        if (target.exists() or target.is_symlink()) and name not in owned:
+            raise InputError("exists and was not written by westdev report: it would be "
+                             "replaced", file=str(target), field="--out",
+                             allowed="another --out, or move the file away")
+    return owned
 
 
 def _check_formats(formats: Sequence[str] | str) -> tuple[str, ...]:

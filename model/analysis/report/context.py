@@ -12,12 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from westdev.analysis.report.text import CAPTIONS, FIGURES, FORMATS, t
 from westdev.charts.labels import text as chart_text
 from westdev.charts.style import save_figure
-from westdev.experiments.store import ResultsStore, read_results
+from westdev.experiments.store import ResultsStore
+from westdev.inputs.indicators import LEVER_COSTS
 from westdev.policy.goal import (
     CONTEXT_RATIO,
     DEFAULT_THETA,
@@ -30,9 +33,17 @@ from westdev.policy.goal import (
 
 GOAL = tuple(RATIO_INDICATORS.values())
 COST_PREFIX = "lever_cost_100m_yuan."
+COST_TOTAL = f"{COST_PREFIX}total"
 RATIO_TO_EAST = "income_ratio_to_east"
-READ = [*GOAL, CONTEXT_RATIO, "min_province_ratio_income", RATIO_TO_EAST,
-        "theil_within_west_share", GOAL_MET]  # the rows a report reads (besides China's costs)
+# the rows a report holds for every run: the West's ratios and goal test, China's Theil share,
+# total lever cost and GDP (selected from the store; nothing else is loaded whole)
+WEST_ROWS = [*GOAL, CONTEXT_RATIO, "min_province_ratio_income", GOAL_MET]
+CHINA_ROWS = ["theil_within_west_share", COST_TOTAL, "gdp_100m_yuan"]
+READ = [*WEST_ROWS, *CHINA_ROWS]
+# province figures (tiles, maps, the worst province) draw at most this many runs per scenario:
+# their medians and 5–95 % bands are then as exact as the figures can show, and memory does
+# not grow with the runs of a large ensemble (the report says when it sampled)
+MAX_PROVINCE_RUNS = 2000
 
 
 class ReportContext:
@@ -62,14 +73,10 @@ class ReportContext:
 
     # ------------------------------------------------------------------ the rows
     def load(self) -> None:
-        """Read the rows a report draws; the scenarios' order, the reference and the years."""
-        parts = [read_results(self.store.path, indicators=READ)]
-        china = read_results(self.store.path, areas=["China"])
-        keep = china["indicator"].str.startswith(COST_PREFIX) | (
-            china["indicator"] == "gdp_100m_yuan")
-        parts.append(china[keep])
-        df = pd.concat(parts, ignore_index=True)
-        self.df = df.reset_index(drop=True)
+        """Read the rows a report holds (`READ`, through `ResultsStore.select`); the
+        scenarios' order, the reference and the years."""
+        self.df = self.store.select(indicators=READ, areas=[GOAL_AREA, "China"])
+        self._provinces: pd.DataFrame | None = None
         if self.df.empty:
             return
         present = list(dict.fromkeys(self.df["scenario"].astype(str)))
@@ -102,12 +109,66 @@ class ReportContext:
         self.figures.append((name, files))
 
     def has(self, indicator: str, area: str | None = None) -> bool:
-        """Whether the rows read hold `indicator` (in `area`)."""
+        """Whether the store holds `indicator` (in `area`) for the report."""
+        if indicator == RATIO_TO_EAST:
+            return not self.provinces().empty
         df = self.df
         mask = df["indicator"] == indicator
         if area is not None:
             mask &= df["area"] == area
         return bool(mask.any())
+
+    def provinces(self) -> pd.DataFrame:
+        """Every area's income relative to the East, for at most `MAX_PROVINCE_RUNS` runs per
+        scenario (the first by run id; a note says so when runs were left out)."""
+        if getattr(self, "_provinces", None) is None:
+            if not self.store.record.keeps(RATIO_TO_EAST):
+                self._provinces = self.df.iloc[0:0]
+                return self._provinces
+            runs = self.store.runs
+            ok = runs[runs["status"] == "ok"]
+            kept = ok.groupby("scenario", sort=False).head(MAX_PROVINCE_RUNS)
+            if len(kept) < len(ok):
+                self.notes.append(t("province_sample", self.lang, n=MAX_PROVINCE_RUNS))
+                self._provinces = self.store.select(indicators=RATIO_TO_EAST,
+                                                    runs=list(kept["run_id"]))
+            else:
+                self._provinces = self.store.select(indicators=RATIO_TO_EAST)
+        return self._provinces
+
+    def with_provinces(self, df: pd.DataFrame) -> pd.DataFrame:
+        """`df` and the province rows in one frame (their categories united)."""
+        prov = self.provinces()
+        if prov.empty:
+            return df
+        parts = [df, prov]
+        out = {}
+        for col in df.columns:
+            if isinstance(df[col].dtype, pd.CategoricalDtype):
+                out[col] = union_categoricals([p[col] for p in parts], ignore_order=True)
+            else:
+                out[col] = np.concatenate([p[col].to_numpy() for p in parts])
+        return pd.DataFrame(out)
+
+    def cost_items(self) -> pd.DataFrame:
+        """Each scenario's mean cumulative cost per lever after the first year: ``scenario,
+        indicator, value``, summed chunk by chunk (memory does not grow with the runs)."""
+        items = [c for c in LEVER_COSTS if c != COST_TOTAL and self.store.record.keeps(c)]
+        if not items or self.first is None:
+            return pd.DataFrame(columns=["scenario", "indicator", "value"])
+        years = list(range(self.first + 1, self.year + 1))
+        sums: dict[tuple[str, str], float] = {}
+        runs: dict[str, set] = {}
+        for piece in self.store.iter_select(indicators=items, areas=["China"], years=years,
+                                            rows=500_000):
+            g = piece.groupby(["scenario", "indicator"], observed=True)["value"].sum()
+            for key, v in g.items():
+                key = (str(key[0]), str(key[1]))
+                sums[key] = sums.get(key, 0.0) + float(v)
+            for scen, ids in piece.groupby("scenario", observed=True)["run_id"]:
+                runs.setdefault(str(scen), set()).update(ids.astype(str).unique())
+        rows = [(s, i, v / max(1, len(runs.get(s, ())))) for (s, i), v in sums.items()]
+        return pd.DataFrame(rows, columns=["scenario", "indicator", "value"])
 
     def uncertainty_note(self, what: str = "prob") -> str | None:
         """What the spread across runs means for this kind of store (None for ensembles)."""
@@ -146,13 +207,13 @@ class ReportContext:
         return str(runs["scenario"].iloc[0]) if len(runs) else None
 
     # ------------------------------------------------------------------ output
-    def remove_stale(self) -> None:
-        """Delete figures of an earlier report in this directory that no longer apply."""
+    def remove_stale(self, owned: set[str] = frozenset()) -> None:
+        """Delete figures an earlier report wrote here (`owned`) that no longer apply."""
         mine = {p.name for p in self.written}
         for name in FIGURES:
             for fmt in FORMATS:
                 f = self.out / f"{name}.{fmt}"
-                if f.name not in mine and f.is_file():
+                if f.name in owned and f.name not in mine and f.is_file():
                     f.unlink()
 
     def markdown(self) -> str:

@@ -105,10 +105,8 @@ def cost_tables(ctx: ReportContext) -> None:
     rows.append([label] + [f"{after[s].sum():,.0f}" for s in policy])
     ctx.sections.append(f"## {t('h_costs', lang)}\n\n{t('costs_intro', lang)}\n\n"
                         f"{md_table(head, rows)}")
-    # largest items
-    items = costs[(costs["indicator"] != COST_TOTAL) & (costs["year"] > ctx.first)]
-    cum = items.groupby(["scenario", "indicator", "run_id"])["value"].sum().groupby(
-        ["scenario", "indicator"]).mean()
+    # largest items (summed chunk by chunk from the store)
+    cum = ctx.cost_items().set_index(["scenario", "indicator"])["value"]
     head = [t("scenario", lang), "lever" if lang == "en" else "政策工具",
             "Σ 100m yuan" if lang == "en" else "Σ 亿元"]
     rows = []

@@ -18,8 +18,9 @@ MAX_TILE_SCENARIOS = 6
 def worst_and_theil(ctx: ReportContext, df: pd.DataFrame, colours: dict[str, str]) -> None:
     """Figures worst_province and theil_within_west, when their indicators were recorded."""
     if ctx.has("min_province_ratio_income", GOAL_AREA) and ctx.has(RATIO_TO_EAST):
+        worst = ctx.with_provinces(df[df["indicator"] == "min_province_ratio_income"])
         ctx.figure("worst_province", lambda: C.plot_worst_province(
-            df, year=ctx.year, colours=colours, lang=ctx.lang))
+            worst, year=ctx.year, colours=colours, lang=ctx.lang))
     if ctx.has("theil_within_west_share", "China"):
         ctx.figure("theil_within_west", lambda: C.plot_theil_share(
             df, colours=colours, lang=ctx.lang))
@@ -28,7 +29,7 @@ def worst_and_theil(ctx: ReportContext, df: pd.DataFrame, colours: dict[str, str
 def maps(ctx: ReportContext, df: pd.DataFrame, colours: dict[str, str]) -> None:
     """Figures province_tiles, map_income_ratio and map_income_ratio_change (since the
     start year), when provincial incomes relative to the East were recorded."""
-    provinces = df[df["indicator"] == RATIO_TO_EAST]
+    provinces = ctx.provinces()
     provinces = provinces[~provinces["area"].isin([*REGION_GROUPS, "China"])]
     if provinces.empty:
         return

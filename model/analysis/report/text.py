@@ -102,8 +102,11 @@ TEXT = {
                      "基准{floor}）。"},
     "sweep_note": {"en": "Bands and probabilities pool every design point of the sweep.",
                    "zh": "区间与概率汇总了扫描的全部设计点。"},
-    "failed_note": {"en": "{n} run(s) failed and are left out (see runs.parquet).",
-                    "zh": "{n} 次运行失败，未计入（见 runs.parquet）。"},
+    "failed_note": {"en": "{n} run(s) failed and are left out (see the store's runs table).",
+                    "zh": "{n} 次运行失败，未计入（见结果库的运行表）。"},
+    "province_sample": {"en": "Province figures draw the first {n} runs of each scenario (by "
+                        "run id); the other figures and tables use every run.",
+                        "zh": "分省图仅取各情景按运行编号排序的前 {n} 次运行；其余图表使用全部运行。"},
     "sa_dropped_sobol": {
         "en": "Indices computed from {kept} of {total} Saltelli blocks: {dropped} dropped "
               "because a run in them failed.",
