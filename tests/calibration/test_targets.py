@@ -65,8 +65,8 @@ def _raw():
      "targets.gdp_pc_ratio_2019.years"),
     (lambda r: r["sets"]["CN2012"].append("gdp_pc_ratio_2019"), "sets.CN2012"),
     (lambda r: r["sets"]["CN2019"].append("no_such_moment"), "sets.CN2019"),
-    (lambda r: r["calibration"]["candidates"].append("firms.no_such"),
-     "calibration.candidates[26]"),
+    (lambda r: r["calibration"]["candidates"].append("firms.no_such"),  # appended after the 27 listed
+     "calibration.candidates[27]"),
 ])
 def test_bad_targets_name_file_and_field(edit, field):
     raw = _raw()

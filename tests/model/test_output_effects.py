@@ -12,8 +12,13 @@ statistic must not contradict it (no t < −2 against the stated sign).
   −2.4 % in 2010). A 10-point tilt may cost up to 3 % and may not gain.
 - Selling western surplus quota east (§33), with extra quota on unused land (§17) to sell:
   the same mechanism in reverse, land moves to where it is scarce, so national output rises;
-  bounded by land's part in production (the model's land is a fixed input per unit of capital,
-  an upper bound: §7.15).
+  bounded by land's part in production. The band's top, 2.5 %, is land's output elasticity
+  at the upper end of land-share estimates (0.15; ODD §7.11 takes 0.1) × the rise of firms'
+  construction land by 2035 (at most 10 %: 300 km²/yr on a firm stock of ~32,000 km² in 2035;
+  the model's stock rises 8–9 %, part of the extra western quota lapsing unsold) × the
+  capital that accumulates on the extra output, 1/(1 − α) = 1.7. Until issue 23 the band was
+  (0, 6): with a fixed land coefficient (ODD §7.11) each km² carried a full unit of capital and
+  the lever gave +5.4 %; with rationed firms building denser it gives about +1.4 %.
 - Formula transfers move income, not production: a transfer coefficient 1.6 changes national
   output by less than 1 % either way (Fang et al. 2022: transfers to poor regions raise their
   incomes with little efficiency loss).
@@ -52,7 +57,7 @@ CASES = [
     OutputCase("quota_sold_east",
                {"land.quota_trading_share": 0.0, "land.unused_land_quota_km2": 0.0},
                {"land.quota_trading_share": 0.5, "land.unused_land_quota_km2": 300.0},
-               (0.0, 6.0), +1, "§17/§33: land goes east, where it is scarce"),
+               (0.0, 2.5), +1, "§17/§33: land goes east, where it is scarce"),
     OutputCase("transfer_coefficient", {"fiscal.west_transfer_coefficient": 1.0},
                {"fiscal.west_transfer_coefficient": 1.6}, (-1.0, 1.0), 0,
                "transfers move income, not production"),

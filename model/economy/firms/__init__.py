@@ -38,8 +38,10 @@ def allocate_land(state: EconomyState, setting: Setting, calib: Calibrated, ins:
     Local governments give new investment projects land first (招商引资: industrial land is
     their main lure for firms from outside, offered cheaply — Tao, Su, Liu & Cao 2010, Urban
     Studies 47(10); Lu & Wang 2020, Land Use Policy 97), so a province's granted land goes to
-    entrants before incumbents' expansion. Returns (the outcome, the share of entrants' land
-    granted, the share of expansion land granted) by province."""
+    entrants before incumbents' expansion. A group granted a share g of the land it asked for
+    installs g^λ of its capital on it (λ = `land.rationing_elasticity`: it builds denser rather
+    than cancel capital one for one; `markets.land.ration`). Returns (the outcome, the share of
+    entrants' capital installed, the share of expansion capital installed) by province."""
     p, geo, firms = setting.p, setting.geo, state.firms
     n = geo.n
     gdp_share = prod.real / prod.real.sum()
@@ -56,14 +58,13 @@ def allocate_land(state: EconomyState, setting: Setting, calib: Calibrated, ins:
     quota = np.maximum(quota - land_from_quota, 0.0)
     outcome = land.clear(entrant_request + expansion_request, quota, state.idle_land, geo.west,
                          ins.land_trading_share, p["land.quota_price_100m_yuan_per_km2"])
+    # all the granted land is used (idle land first); rationed firms build denser on it
     from_idle = np.minimum(state.idle_land, outcome.used)
     state.idle_land -= from_idle
     state.land_stock += outcome.used
-    to_entrants = np.minimum(entrant_request, outcome.used)
-    g_entrants = np.divide(to_entrants, entrant_request, out=np.ones(n), where=entrant_request > 0)
-    g_expansion = np.divide(outcome.used - to_entrants, expansion_request, out=np.ones(n),
-                            where=expansion_request > 0)
-    return outcome, g_entrants, np.clip(g_expansion, 0.0, 1.0)
+    rationed = land.ration(entrant_request, expansion_request, outcome.used,
+                           p["land.rationing_elasticity"])
+    return outcome, rationed.capital_entrants, rationed.capital_expansion
 
 
 def firm_dynamics(state: EconomyState, setting: Setting, calib: Calibrated, ins: Instruments,

@@ -3,8 +3,9 @@ sold east under national management (§33: land goes east, money goes west).
 
 Land is in km². Firms in industry and services use land in proportion to capital
 (`land.km2_per_100m_yuan`); agriculture uses farmland, outside the quota. Each year a province
-may convert its quota plus land freed by exits; when firms want more, entry and expansion are
-scaled down in proportion (rationing), and unused quota lapses unless it is traded.
+may convert its quota plus land freed by exits; when firms want more, they get a share g of
+the land they asked for and build denser: entry and expansion are scaled by g^λ, λ =
+`land.rationing_elasticity` (rationing, `ration`), and unused quota lapses unless it is traded.
 """
 
 from __future__ import annotations
@@ -68,3 +69,37 @@ def clear(requested: np.ndarray, quota: np.ndarray, idle: np.ndarray, west: np.n
     share = np.divide(granted, requested, out=np.ones_like(quota), where=requested > 0)
     return LandOutcome(quota=quota, sold=sold, bought=bought, revenue=sold * price,
                        payment=bought * price, granted_share=share, used=granted)
+
+
+@dataclass(frozen=True)
+class Rationing:
+    """How one province's granted land is split and how much capital it carries."""
+
+    land_entrants: np.ndarray  # km² of the grant that goes to entrants
+    land_expansion: np.ndarray  # km² that goes to incumbents' expansion
+    capital_entrants: np.ndarray  # share of entrants' requested capital installed (≤ 1)
+    capital_expansion: np.ndarray  # share of incumbents' requested expansion installed (≤ 1)
+
+
+def ration(entrant_request: np.ndarray, expansion_request: np.ndarray, granted: np.ndarray,
+           elasticity: float) -> Rationing:
+    """Split a province's granted land (km²) between entrants (first) and incumbents'
+    expansion, and scale each group's capital by its granted land share g to the power
+    `elasticity` (λ = `land.rationing_elasticity`).
+
+    A firm short of land builds denser rather than give up its project one for one: it puts
+    g^λ of the requested capital on the g of the requested land it got, so the new capital's
+    land per unit falls to g^(1−λ) of the norm. All the granted land is used. λ = 1 is a fixed
+    land coefficient (capital cancelled in proportion to the land refused); λ < 1 lets capital
+    substitute for land, as building production does (Epple, Gordon & Sieg 2010, AER 100(3);
+    Ahlfeldt & McMillen 2014, Lincoln Institute WP: elasticity of substitution near 1)."""
+    to_entrants = np.minimum(entrant_request, granted)
+    to_expansion = np.clip(granted - to_entrants, 0.0, expansion_request)
+    g_entrants = np.divide(to_entrants, entrant_request, out=np.ones_like(granted, dtype=float),
+                           where=entrant_request > 0)
+    g_expansion = np.divide(to_expansion, expansion_request,
+                            out=np.ones_like(granted, dtype=float), where=expansion_request > 0)
+    g_entrants, g_expansion = np.clip(g_entrants, 0.0, 1.0), np.clip(g_expansion, 0.0, 1.0)
+    return Rationing(land_entrants=to_entrants, land_expansion=to_expansion,
+                     capital_entrants=g_entrants ** elasticity,
+                     capital_expansion=g_expansion ** elasticity)
