@@ -55,7 +55,9 @@ def main() -> None:
              "infrastructure", "opening", "public_services", "ecology"]
     by_area = wd.compare(["baseline", "guideline"] + [f"{a}_only" for a in areas],
                          replicates=48, resolution="small", out=args.results / "docs_areas")
-    split = scenario_split(by_area.results, base="baseline", package="guideline",
+    split = scenario_split(by_area.select(indicators=INCOME, areas="West", years=2035,
+                                          categorical=False),
+                           base="baseline", package="guideline",
                            parts={a.replace("_", " "): f"{a}_only" for a in areas},
                            outcome=f"West:{INCOME}")
     quick = wd.compare(["baseline", "no_policy"], replicates=4,

@@ -274,6 +274,7 @@ def test_land_is_conserved(rows, lam, hazard, west_share, trading, national_quot
                                           np.zeros(n))
     used = outcome.used
     reused = idle1 - state.idle_land
+    np.testing.assert_allclose(state.land_stock - stock1, used, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(state.land_stock - stock0, used - freed, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(state.idle_land - idle0, freed - reused, rtol=1e-9, atol=1e-9)
     assert np.all(reused >= -1e-12) and np.all(reused <= np.minimum(idle1, used) + 1e-9)
