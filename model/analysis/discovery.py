@@ -302,6 +302,23 @@ def simplify(x: Frame, y: np.ndarray, limits: Limits, full: Limits) -> Limits:
     return limits
 
 
+def prune(x: Frame, y: np.ndarray, limits: Limits, full: Limits,
+          max_qp: float = 0.05) -> Limits:
+    """Drop, one at a time, the restriction with the largest quasi-p-value while it exceeds
+    `max_qp`: a limit that the box's density does not need beyond chance is an artefact of
+    peeling (with many inputs and few runs PRIM restricts dozens of them, and such a box does
+    not hold on another sample)."""
+    limits = dict(limits)
+    while True:
+        qp = qp_values(x, y, limits, full)
+        if len(qp) <= 1:
+            return limits
+        col, worst = max(qp.items(), key=lambda kv: kv[1])
+        if not worst > max_qp:
+            return limits
+        limits[col] = full[col]
+
+
 def _better(best: Any, x: Frame, y: np.ndarray, cand: Limits, dens: float) -> Any:
     inside = in_box(x, cand)
     d = y[inside].mean() if inside.any() else 0.0
@@ -328,8 +345,9 @@ def qp_values(x: Frame, y: np.ndarray, limits: Limits, full: Limits) -> dict[str
 
 def prim(x: pd.DataFrame, y: np.ndarray, *, alpha: float = 0.05, mass_min: float = 0.05,
          threshold: float = 0.8, max_boxes: int = 3, pasting: bool = True,
-         objective: str = "lenient1") -> list[PrimBox]:
-    """PRIM with covering: up to `max_boxes` boxes (see the module docstring)."""
+         objective: str = "lenient1", max_qp: float | None = 0.05) -> list[PrimBox]:
+    """PRIM with covering: up to `max_boxes` boxes (see the module docstring); restrictions
+    whose quasi-p-value exceeds `max_qp` are dropped (`prune`; None keeps them all)."""
     y = np.asarray(y, dtype=bool)
     if len(y) != len(x):
         raise ValueError("x and y differ in length")
@@ -355,6 +373,8 @@ def prim(x: pd.DataFrame, y: np.ndarray, *, alpha: float = 0.05, mass_min: float
         if pasting:
             limits = paste(cols, yr, limits, full, alpha=alpha)
         limits = simplify(cols, yr, limits, full)
+        if max_qp is not None:
+            limits = prune(cols, yr, limits, full, max_qp)
         stats = box_stats(cols, yr, limits, total_cases=total_cases, total=total)
         if rank > 1 and stats["density"] < threshold:
             break
