@@ -83,3 +83,24 @@ def test_describe_box_and_in_box():
     inside = dv.in_box(x, limits)
     assert inside.sum() == ((x["x0"] >= 0.6) & (x["cat"] == "a")).sum()
     assert dv.describe_box(limits) == "0.6 <= x0 <= 1 and cat in {a}"
+
+
+def test_pruning_keeps_only_significant_restrictions_among_many_noise_inputs():
+    """One input matters (x0 > 0.7 raises the chance of the condition from 0.1 to 0.7); twenty
+    do not. Unpruned, PRIM restricts noise inputs to reach its density; pruned, every kept
+    restriction is significant, x0 is among them, and the box holds on a fresh sample."""
+    def sample(seed: int, n: int = 300) -> tuple[pd.DataFrame, np.ndarray]:
+        rng = np.random.default_rng(seed)
+        x = pd.DataFrame(rng.uniform(size=(n, 21)), columns=[f"x{i}" for i in range(21)])
+        y = rng.uniform(size=n) < np.where(x["x0"] > 0.7, 0.7, 0.1)
+        return x, y
+
+    x, y = sample(5)
+    loose = dv.prim(x, y, max_qp=None)[0]
+    pruned = dv.prim(x, y)[0]
+    assert len(loose.restricted) > len(pruned.restricted)
+    assert "x0" in pruned.restricted
+    assert all(p <= 0.05 for p in pruned.qp.values())
+    x2, y2 = sample(6)
+    inside = dv.in_box(x2, {c: pruned.limits[c] for c in pruned.restricted})
+    assert y2[inside].mean() > 2 * y2.mean()  # still a dense region on new data
