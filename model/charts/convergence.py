@@ -2,12 +2,15 @@
 
 `plot_output_cost`: each scenario's 2035 West/East income ratio against China's 2035 GDP relative
 to a reference scenario (the output cost — or gain — of convergence), with the replicates'
-spread, and the slope of national output per 0.01 of the ratio. `plot_goal_definitions`: the
-2035 West/East ratio of each goal dimension under several measures (income nominal and in local
-purchasing power; public services per person served and per km²; infrastructure as market
+spread, each labelled with its GDP change per 0.01 of the ratio gained. `plot_goal_definitions`:
+the 2035 West/East ratio of each goal dimension under several measures (income nominal and in
+local purchasing power; public services per person served and per km²; infrastructure as market
 access and as network length per km² and per head) for a few scenarios, against θ.
+`plot_lever_interactions`: a package's effect against its parts alone (a one-at-a-time split, or
+`scenario_split` over scenarios that each hold one part), the interaction with its interval.
 
-Both read a results store's tidy table (year, area, indicator, value, scenario, replicate).
+The first two read a results store's tidy table (year, area, indicator, value, scenario,
+replicate); the third a split table.
 """
 
 from __future__ import annotations
