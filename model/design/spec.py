@@ -32,7 +32,6 @@ import json
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from westdev.analysis.outcomes import Condition, Outcome, parse_condition, parse
 from westdev.errors import InputError
 from westdev.experiments.experiment import Experiment
 from westdev.experiments.spec import load_experiment
+from westdev.inputs.files import locate_shipped, shipped_names
 from westdev.inputs.resolution import RESOLUTIONS
 from westdev.inputs.scenario import MAX_SEED, Scenario, inline_scenario, load_scenario
 from westdev.inputs.validate import as_number, as_table, is_int, show_value, unknown_key
@@ -181,31 +181,11 @@ class PolicySpec:
 # ====================================================================== loading
 def shipped_policies() -> list[str]:
     """Names of the policy search files shipped in ``westdev.scenarios/policy``."""
-    root = resources.files("westdev.scenarios").joinpath(POLICY_DIR)
-    if not root.is_dir():
-        return []
-    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml"))
+    return shipped_names(POLICY_DIR)
 
 
 def _locate(path_or_name: str | Path) -> Path:
-    path = Path(path_or_name)
-    if path.exists():
-        if path.is_dir():
-            raise InputError("is a directory, not a policy search file", file=str(path),
-                             allowed="a .toml policy search file")
-        return path
-    name = str(path_or_name)
-    fname = name if name.endswith(".toml") else f"{name}.toml"
-    if "/" not in name and "\\" not in name:
-        entry = resources.files("westdev.scenarios").joinpath(POLICY_DIR, fname)
-        if entry.is_file():
-            return Path(str(entry))
-    names = shipped_policies()
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise InputError(f"no such policy search file{hint}", file=name,
-                     allowed="a path to a .toml file or a shipped policy search: "
-                     + ", ".join(names))
+    return locate_shipped(path_or_name, POLICY_DIR, "policy search")
 
 
 def load_policy(path_or_name: str | Path) -> PolicySpec:

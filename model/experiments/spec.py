@@ -50,7 +50,7 @@ from westdev.experiments.factors import (
 from westdev.experiments.record import ALL as ALL_RECORD
 from westdev.experiments.record import DEFAULT as DEFAULT_RECORD
 from westdev.inputs.exogenous import EXOGENOUS
-from westdev.inputs.files import load_toml
+from westdev.inputs.files import load_toml, locate_shipped, shipped_names
 from westdev.inputs.indicators import ALL_INDICATORS, recorded_in
 from westdev.inputs.parameters import TAGS, load_parameters, load_register, register_entries
 from westdev.inputs.regions import REGION_GROUPS
@@ -110,31 +110,11 @@ def load_experiment(path: str | Path) -> Experiment:
 
 def shipped_experiments() -> list[str]:
     """Names of the experiment files shipped in ``westdev.scenarios/experiments``."""
-    root = resources.files("westdev.scenarios").joinpath("experiments")
-    if not root.is_dir():
-        return []
-    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml"))
+    return shipped_names("experiments")
 
 
 def _locate_experiment(path_or_name: str | Path) -> Path:
-    path = Path(path_or_name)
-    if path.exists():
-        if path.is_dir():
-            raise InputError("is a directory, not an experiment file", file=str(path),
-                             allowed="a .toml experiment file")
-        return path
-    name = str(path_or_name)
-    fname = name if name.endswith(".toml") else f"{name}.toml"
-    if "/" not in name and "\\" not in name:
-        entry = resources.files("westdev.scenarios").joinpath("experiments", fname)
-        if entry.is_file():
-            return Path(str(entry))
-    names = shipped_experiments()
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise InputError(f"no such experiment file{hint}", file=name,
-                     allowed="a path to a .toml file or a shipped experiment: "
-                     + ", ".join(names))
+    return locate_shipped(path_or_name, "experiments", "experiment")
 
 
 def experiment_from_dict(raw: Mapping[str, Any], *, file: str = "<experiment>",

@@ -12,16 +12,18 @@ thousands of levels deep. Every reader here therefore
 and turns every failure into one `InputError` naming the file. `escape` is what messages use to
 show keys and values that may hold control characters.
 
-May import: ``westdev.errors``.
+May import: ``westdev.errors`` (and it reads the package data ``westdev.scenarios``).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import stat
 import tomllib
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,43 @@ MAX_JSON_BYTES = 64 * 2**20  # a store's manifest (requests inline their scenari
 MAX_DEPTH = 32  # tables within tables (the deepest legitimate input has about 6)
 
 __all__ = ["MAX_CSV_BYTES", "MAX_DEPTH", "MAX_JSON_BYTES", "MAX_TOML_BYTES", "check_depth",
-           "escape", "load_json", "load_toml", "read_text"]
+           "escape", "load_json", "load_toml", "locate_shipped", "read_text", "shipped_names"]
+
+SHIPPED = "westdev.scenarios"  # the package data folder of shipped TOML files
+
+
+def shipped_names(folder: str) -> list[str]:
+    """Names (without ``.toml``) of the files shipped in ``westdev.scenarios/<folder>``."""
+    root = resources.files(SHIPPED).joinpath(folder)
+    if not root.is_dir():
+        return []
+    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml"))
+
+
+def locate_shipped(path_or_name: str | Path, folder: str, kind: str) -> Path:
+    """A user's path, or else a shipped file of ``westdev.scenarios/<folder>`` by name;
+    `kind` names the file in messages ("experiment", "policy search")."""
+    path = Path(path_or_name)
+    if path.exists():
+        if path.is_dir():
+            raise InputError(f"is a directory, not {_article(kind)} {kind} file",
+                             file=str(path), allowed=f"a .toml {kind} file")
+        return path
+    name = str(path_or_name)
+    fname = name if name.endswith(".toml") else f"{name}.toml"
+    if "/" not in name and "\\" not in name:
+        entry = resources.files(SHIPPED).joinpath(folder, fname)
+        if entry.is_file():
+            return Path(str(entry))
+    names = shipped_names(folder)
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise InputError(f"no such {kind} file{hint}", file=name,
+                     allowed=f"a path to a .toml file or a shipped {kind}: " + ", ".join(names))
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def read_text(path: str | Path, *, limit: int, what: str = "file",
