@@ -354,10 +354,15 @@ def shapley_sampled(values: Mapping[frozenset, Any],
 
 
 def one_at_a_time(values: Mapping[frozenset, Any], players: Sequence[str]) -> dict[str, dict]:
-    """``{"on": {i: v({i}) − v(∅)}, "off": {i: v(N) − v(N∖{i})}}``."""
+    """``{"on": {i: v({i}) − v(∅)}, "off": {i: v(N) − v(N∖{i})}}``; a side is left out when
+    `values` lacks one of its subsets (e.g. parts run alone but never left out)."""
     full, empty = frozenset(players), frozenset()
-    return {"on": {p: values[frozenset([p])] - values[empty] for p in players},
-            "off": {p: values[full] - values[full - {p}] for p in players}}
+    out: dict[str, dict] = {}
+    if all(frozenset([p]) in values for p in players):
+        out["on"] = {p: values[frozenset([p])] - values[empty] for p in players}
+    if all(full - {p} in values for p in players):
+        out["off"] = {p: values[full] - values[full - {p}] for p in players}
+    return out
 
 
 def split_effects(source: Source, *, outcomes: Sequence[str] | None = None,
@@ -373,7 +378,8 @@ def split_effects(source: Source, *, outcomes: Sequence[str] | None = None,
     → the levers switched on in it); `permutations` only for a sampled Shapley estimate.
 
     Returns ``method, outcome, lever, mean, <quantile columns>, n, sd, se, within_noise,
-    note`` where method is ``shapley``, ``oat_on``, ``oat_off`` or ``accounting``; lever
+    note`` where method is ``shapley``, ``oat_on`` (needs every lever alone), ``oat_off``
+    (needs every lever left out) or ``accounting``; lever
     ``total`` is v(N) − v(∅) and ``interaction`` (one-at-a-time only) the part the single-lever
     effects leave out. The spread is across replicates (common random numbers);
     ``within_noise`` marks a mean whose 95 % interval includes 0 (or n = 1): not a finding.
@@ -446,15 +452,12 @@ def _split_rows(label: str, by_subset: Mapping[frozenset, pd.Series], levers: li
     vals = {k: frame[i].to_numpy() for i, k in enumerate(keys)}
     total = vals[full] - vals[empty]
     rows.append(_split_row("total", label, "total", total, qcols, quantiles))
-    oat_subsets = {frozenset([p]) for p in levers} | {full - {p} for p in levers}
-    if oat_subsets <= set(vals):
-        split = one_at_a_time(vals, levers)
-        for side in ("on", "off"):
-            for p in levers:
-                rows.append(_split_row(f"oat_{side}", label, p, split[side][p], qcols,
-                                       quantiles))
-            rows.append(_split_row(f"oat_{side}", label, "interaction",
-                                   total - sum(split[side].values()), qcols, quantiles))
+    split = one_at_a_time(vals, levers)
+    for side in split:
+        for p in levers:
+            rows.append(_split_row(f"oat_{side}", label, p, split[side][p], qcols, quantiles))
+        rows.append(_split_row(f"oat_{side}", label, "interaction",
+                               total - sum(split[side].values()), qcols, quantiles))
     n = len(levers)
     if n <= 10 and len(vals) == 2 ** n:
         phi = shapley_exact(vals, levers)

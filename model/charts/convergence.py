@@ -23,6 +23,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from westdev.analysis.summaries import split_effects
 from westdev.charts.names import lever_label, scenario_label
 from westdev.charts.style import (
     GREY,
@@ -206,27 +207,19 @@ def plot_goal_definitions(results: pd.DataFrame, path: str | Path | None = None,
 def scenario_split(results: pd.DataFrame, *, base: str, package: str,
                    parts: Mapping[str, str], outcome: str, year: int = 2035) -> pd.DataFrame:
     """Split a package's effect between parts run alone (e.g. one scenario per guideline area):
-    per part its effect alone (part − base), the package's total (package − base) and the
-    interaction (total − Σ parts), each paired by replicate (common random numbers); columns as
-    `westdev.analysis.summaries.split_effects` (method ``oat_on`` or ``total``). `outcome` is
-    ``Area:indicator``; `parts` maps a label to its scenario name."""
+    `westdev.analysis.summaries.split_effects` with each part's scenario as the subset holding
+    that part alone — per part its effect alone (``oat_on``), the total and the interaction,
+    paired by replicate. `outcome` is ``Area:indicator``; `parts` maps a label to its scenario
+    name. Raises ValueError when a scenario has no value of `outcome` in `year`."""
     area, indicator = outcome.split(":", 1)
-    sel = results[(results["area"] == area) & (results["indicator"] == indicator)
-                  & (results["year"] == year)]
-    v = sel.pivot_table(index="replicate", columns="scenario", values="value")
-    missing = [s for s in [base, package, *parts.values()] if s not in v.columns]
+    have = set(results.loc[(results["area"] == area) & (results["indicator"] == indicator)
+                           & (results["year"] == year), "scenario"])
+    missing = [s for s in [base, package, *parts.values()] if s not in have]
     if missing:
         raise ValueError(f"no {outcome} in {year} for scenario(s) {missing}")
-    v = v[[base, package, *parts.values()]].dropna()
-    label = f"{outcome}@{year}"
-    alone = {name: v[s] - v[base] for name, s in parts.items()}
-    total = v[package] - v[base]
-    rows = [("oat_on", name, d) for name, d in alone.items()]
-    rows += [("oat_on", "interaction", total - sum(alone.values())), ("total", "total", total)]
-    n = len(v)
-    return pd.DataFrame([{"method": m, "outcome": label, "lever": name, "mean": float(d.mean()),
-                          "se": float(d.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan"),
-                          "n": n} for m, name, d in rows])
+    subsets = {base: [], package: list(parts), **{s: [name] for name, s in parts.items()}}
+    return split_effects(results, outcomes=[outcome], year=year, cost=None,
+                         levers=list(parts), subsets=subsets)
 
 
 def interaction_table(split: pd.DataFrame, outcome: str) -> pd.DataFrame:

@@ -124,14 +124,17 @@ def test_interaction_table_finds_the_complementary_pair():
 
 
 def test_scenario_split_pairs_parts_by_replicate():
-    # the package adds 0.05 beyond its two parts; replicate shifts cancel in the pairing
+    # the package adds 0.05 beyond its three parts (c does nothing alone); replicate shifts
+    # cancel in the pairing
     rows = []
     for r in range(5):
-        for scenario, v in (("base", 0.6), ("a_only", 0.61), ("b_only", 0.63), ("pkg", 0.69)):
+        for scenario, v in (("base", 0.6), ("a_only", 0.61), ("b_only", 0.63), ("c_only", 0.6),
+                            ("pkg", 0.69)):
             rows.append({"year": 2035, "area": "West", "indicator": INCOME, "scenario": scenario,
-                         "replicate": r, "value": v + 0.02 * r})
+                         "replicate": r, "seed": 100 + r, "value": v + 0.02 * r})
     split = scenario_split(pd.DataFrame(rows), base="base", package="pkg",
-                           parts={"a": "a_only", "b": "b_only"}, outcome=f"West:{INCOME}")
+                           parts={"a": "a_only", "b": "b_only", "c": "c_only"},
+                           outcome=f"West:{INCOME}")
     got = split.set_index("lever")["mean"]
     assert got["a"] == pytest.approx(0.01) and got["b"] == pytest.approx(0.03)
     assert got["total"] == pytest.approx(0.09) and got["interaction"] == pytest.approx(0.05)
