@@ -32,6 +32,7 @@ from westdev.economy.markets.migration import (
     MigrationModel,
     cell_population,
     expected_pair_flows,
+    flow_derivatives,
     populated_pairs,
 )
 from westdev.economy.production import produce, si_load
@@ -204,22 +205,50 @@ def calibrate_migration(state: EconomyState, setting: Setting, calib: Calibrated
     # only the populated (residence, hukou) cells matter: most of the 31 × 31 are empty
     pairs = populated_pairs(pop_cells)
     pop_pairs = pop_cells[pairs]
-    for _ in range(600):
-        v = mig.utilities(income, services, ins.migrant_access, ins.portability_cost,
-                          ins.skilled_incentive, pairs=pairs)
-        prob = mig.probabilities(v)
+    # residuals in units of the tolerance: net flows (persons) and the log gross flow
+    tol_net = 1e-4 * obs.population.max()
+
+    def residuals() -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        prob = mig.probabilities(mig.utilities(income, services, ins.migrant_access,
+                                               ins.portability_cost, ins.skilled_incentive,
+                                               pairs=pairs))
         inflow, outflow = expected_pair_flows(pop_pairs, prob, pairs[0], n)
-        net = inflow - outflow
         gross = inflow.sum()
-        # damped, bounded updates: log-gross for the moving cost, net flow relative to
-        # gross flows (floored at 0.1 % of working-age residents) for amenities
-        err = (target_net - net) / np.maximum(inflow + outflow, 1e-3 * working_p)
-        mig.amenity = mig.amenity + 0.5 * np.clip(err, -0.5, 0.5)
-        mig.amenity -= mig.amenity.mean()
-        mig.move_cost += 0.5 * float(np.clip(np.log(gross / target_gross), -1.0, 1.0))
-        if np.max(np.abs(target_net - net)) < 1e-4 * obs.population.max() and \
-                abs(gross / target_gross - 1) < 1e-4:
+        r = np.append((inflow - outflow - target_net) / tol_net, np.log(gross / target_gross) / 1e-4)
+        return r, prob, inflow + outflow, gross
+
+    # Newton's method on (amenities, moving cost) with the logit's analytic derivatives and a
+    # backtracking line search; amenities are normalised to mean zero (net flows depend on
+    # differences only). Where a Newton step does not lower the residual, one damped
+    # fixed-point step (net error relative to gross flows, log gross error) is taken instead.
+    r, prob, moves, gross = residuals()
+    for _ in range(100):
+        if np.max(np.abs(r)) < 1e-3:  # a thousandth of the tolerance: Newton gets there in a few steps
             break
+        d_net_a, d_net_m, d_gross_a, d_gross_m = flow_derivatives(pop_pairs, prob, pairs[0], n)
+        jac = np.zeros((n + 2, n + 1))
+        jac[:n, :n], jac[:n, n] = d_net_a / tol_net, d_net_m / tol_net
+        jac[n, :n], jac[n, n] = d_gross_a / gross / 1e-4, d_gross_m / gross / 1e-4
+        jac[n + 1, :n] = 1.0  # Σ amenity stays 0
+        step = np.linalg.lstsq(jac, -np.append(r, 0.0), rcond=None)[0]
+        step *= min(1.0, 2.0 / max(np.max(np.abs(step)), 1e-12))  # at most 2 utility units
+        start = (mig.amenity.copy(), mig.move_cost, float(r @ r))
+        for _ in range(20):
+            mig.amenity, mig.move_cost = start[0] + step[:n], start[1] + float(step[n])
+            r_new, prob_new, moves_new, gross_new = residuals()
+            if np.all(np.isfinite(r_new)) and r_new @ r_new < start[2]:
+                break
+            step *= 0.5
+        else:
+            mig.amenity, mig.move_cost = start[0], start[1]
+            # net error relative to gross flows (floored at 0.1 % of working-age residents)
+            err = -r[:n] * tol_net / np.maximum(moves, 1e-3 * working_p)
+            mig.amenity = mig.amenity + 0.5 * np.clip(err, -0.5, 0.5)
+            mig.amenity -= mig.amenity.mean()
+            mig.move_cost += 0.5 * float(np.clip(r[n] * 1e-4, -1.0, 1.0))
+            r_new, prob_new, moves_new, gross_new = residuals()
+        r, prob, moves, gross = r_new, prob_new, moves_new, gross_new
+    net = r[:n] * tol_net + target_net
     calib.migration_fit = {"max_abs_error_persons": float(np.max(np.abs(target_net - net))),
                            "gross_ratio": float(gross / target_gross)}
 

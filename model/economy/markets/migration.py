@@ -116,6 +116,32 @@ def expected_pair_flows(pop_pairs: np.ndarray, prob: np.ndarray, origin: np.ndar
     return by_origin.sum(axis=0) - stay, by_origin.sum(axis=1) - stay
 
 
+
+def flow_derivatives(pop_pairs: np.ndarray, prob: np.ndarray, origin: np.ndarray,
+                     n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Derivatives of expected net inflows and gross flows (persons) with respect to the
+    amenities and the moving cost, from the logit's own derivative
+    dP_cd/dV_ce = P_cd (δ_de − P_ce), for the K populated (residence, hukou) cells.
+
+    Returns (d net_d / d amenity_j (n, n), d net_d / d move_cost (n),
+    d gross / d amenity_j (n), d gross / d move_cost). A person in cell c who ends in d
+    adds to d's net inflow whether or not d is home (stayers cancel against residents)."""
+    flat = prob.reshape(-1, n)
+    w = pop_pairs.reshape(-1)
+    home = np.repeat(origin, pop_pairs.shape[1] * pop_pairs.shape[2])
+    rows = np.arange(flat.shape[0])
+    wp = w[:, None] * flat
+    p_home = flat[rows, home]
+    d_net_d_amenity = np.diag(wp.sum(axis=0)) - flat.T @ wp
+    # the moving cost lowers every destination but home by one utility unit
+    away = np.ones_like(flat)
+    away[rows, home] = 0.0
+    d_net_d_move = (wp * ((1.0 - p_home)[:, None] - away)).sum(axis=0)
+    wp_home = w * p_home
+    d_gross_d_amenity = wp_home @ flat - np.bincount(home, weights=wp_home, minlength=n)
+    d_gross_d_move = -float((wp_home * (1.0 - p_home)).sum())
+    return d_net_d_amenity, d_net_d_move, d_gross_d_amenity, d_gross_d_move
+
 def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Move agents by their cell's probabilities. Returns the indices of movers.
 
