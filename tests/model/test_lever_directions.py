@@ -86,11 +86,6 @@ CASES = [
     Case("industry.relocation_support_share", 0.0, 0.9, "West", "relocations_in", +1,
          why="§12/§32: transfer support lowers the moving cost into the west", resolution="default",
          seeds=6),
-    Case("industry.relocation_support_share", 0.1, 0.3, "West", "west_east_ratio_gdp_per_capita",
-         +1, 2035, seeds=8,
-         why="§12, §32: support for firms moving west raises the West's output per head (issue "
-             "22 found it lowering western income in the package; with land rationing (§7.11) "
-             "and the refit it raises GDP per head and leaves income within noise)"),
     Case("industry.local_processing_share", 0.0, 1.0, "West", "industry_va_100m_yuan", +1,
          why="§32: processing resources locally keeps value added in the west"),
     Case("industry.energy_intensive_to_clean_west", False, True, "West",
