@@ -98,6 +98,18 @@ def time_mesa_boltzmann(agents: int, steps: int, repeats: int) -> dict:
             "mesa_boltzmann_agent_steps_per_s": round(agents * steps / seconds)}
 
 
+def _peer_years(years: int | None) -> int:
+    """The years westdev and its Mesa peer step: all of the baseline's unless fewer asked."""
+    scenario = load_scenario("baseline")
+    stepped = scenario.run.end_year - scenario.run.start_year
+    if years is None:
+        return stepped
+    if not 1 <= years <= stepped:
+        raise InputError(f"{years} years to compare", field="--mesa-years",
+                         allowed=f"1 to {stepped} (the baseline's stepped years)")
+    return years
+
+
 def time_mesa_peer(years: int | None = None, repeats: int = 5, workers: int = 10_000,
                    firms: int = 1_000, noise_seeds: int = 6) -> dict:
     """Time westdev beside its Mesa peer (`westdev.bench_mesa_peer`) in this process.
@@ -112,11 +124,7 @@ def time_mesa_peer(years: int | None = None, repeats: int = 5, workers: int = 10
 
     RESOLUTIONS["_bench"] = Resolution("_bench", workers=workers, firms=firms)
     scenario = load_scenario("baseline")
-    stepped = scenario.run.end_year - scenario.run.start_year
-    years = stepped if years is None else years
-    if not 1 <= years <= stepped:
-        raise InputError(f"{years} years to compare", field="--mesa-years",
-                         allowed=f"1 to {stepped} (the baseline's stepped years)")
+    years = _peer_years(years)
 
     def westdev_run(seed: int) -> tuple[float, dict]:
         t0 = time.perf_counter()
@@ -197,6 +205,8 @@ def run(configs: list[str], repeats: int = 3, compare_mesa: bool = False,
     if unknown:
         raise InputError(f"unknown configuration {unknown[0]!r}", field="--configs",
                          allowed=", ".join(CONFIGS))
+    if compare_mesa:
+        mesa_years = _peer_years(mesa_years)
     records = []
     for name in configs:
         workers, firms = CONFIGS[name]

@@ -28,7 +28,11 @@ model's own `random.Random` (`self.random`). Per agent, in the order westdev's y
 
 The parameters are westdev's own (`Setting.p`, `Setting.tech` and the calibrated
 `MigrationModel`), never retyped. What westdev computes from the rest of the economy — the
-employment target (firms' labour demand after the wage update), labour demand by sector,
+employment target (firms' labour demand after the wage update, as a share of the labour force
+in efficiency units: westdev's wage moves demand towards its own labour force, so a target in
+absolute units would leave a peer province whose draws gave it fewer workers short of jobs
+and one with more workers with extra unemployment, which lowered the peer's employment rates
+by 1–4 points in a first version), labour demand by sector,
 migrants' expected income, the public-services index, the policy instruments (migrant access,
 portability cost, the skilled-migrant incentive, the hukou settlement, training and education
 seats) and the scenario's birth rate and mortality multiplier — is exogenous to the peer:
