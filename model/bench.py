@@ -3,9 +3,22 @@
 One JSON object per line for each configuration — worker and firm agents, simulated years,
 seconds (median over repeats; model construction included), agent-steps per second and the
 peak resident memory of the process that ran it. Each configuration runs in a fresh Python
-process, so its memory peak is its own. With `--compare-mesa`, Mesa's own BoltzmannWealth
-example (10^4 agents × 100 steps) is timed the same way and one more line gives the ratio of
-the largest westdev configuration's agent-steps per second to Mesa's.
+process, so its memory peak is its own.
+
+With `--compare-mesa`, two more lines:
+
+- Mesa's own BoltzmannWealth example (10^4 agents × 100 steps), timed the same way, and the
+  ratio of the largest westdev configuration's agent-steps per second to it — kept as a known
+  reference point, though not a peer (it is not westdev's work);
+- the fair peer (`time_mesa_peer`): westdev's worker rules written as a Mesa user would write
+  them, one `mesa.Agent` per worker (`westdev.bench_mesa_peer`), at 10^4 workers over the same
+  years, in the environment recorded from a westdev run of the same scenario. Westdev's side is
+  the whole model — firms, government and every rule, at 10^4 workers and 10^3 firms — against
+  the peer's worker rules only, which is conservative for westdev; both sides include their
+  construction. Timed in one fresh process, interleaved (westdev, peer, westdev, peer …) after
+  one warm-up each, median of 5; the line gives both medians, the ratio of westdev's
+  worker-steps per second to the peer's over the same worker-years, and the check that both
+  give the same regional aggregates within seed noise.
 """
 
 from __future__ import annotations
@@ -85,6 +98,91 @@ def time_mesa_boltzmann(agents: int, steps: int, repeats: int) -> dict:
             "mesa_boltzmann_agent_steps_per_s": round(agents * steps / seconds)}
 
 
+def _peer_years(years: int | None) -> int:
+    """The years westdev and its Mesa peer step: all of the baseline's unless fewer asked."""
+    scenario = load_scenario("baseline")
+    stepped = scenario.run.end_year - scenario.run.start_year
+    if years is None:
+        return stepped
+    if not 1 <= years <= stepped:
+        raise InputError(f"{years} years to compare", field="--mesa-years",
+                         allowed=f"1 to {stepped} (the baseline's stepped years)")
+    return years
+
+
+def time_mesa_peer(years: int | None = None, repeats: int = 5, workers: int = 10_000,
+                   firms: int = 1_000, noise_seeds: int = 6) -> dict:
+    """Time westdev beside its Mesa peer (`westdev.bench_mesa_peer`) in this process.
+
+    The warm-up of westdev is the run (seed 0) whose environment the peer faces; the peer's
+    warm-up runs in it with seed 0. Then `repeats` rounds, each timing westdev (seed r) and the
+    peer (seed r), r = 1 … repeats. Westdev's regional aggregates over its seeds (topped up
+    with untimed runs to `noise_seeds`) give the noise the peer's aggregates are judged
+    against (`bench_mesa_peer.compare`)."""
+    from westdev import bench_mesa_peer as peer_rules
+    from westdev.economy.simulate import build_model, release
+
+    RESOLUTIONS["_bench"] = Resolution("_bench", workers=workers, firms=firms)
+    scenario = load_scenario("baseline")
+    years = _peer_years(years)
+
+    def westdev_run(seed: int) -> tuple[float, dict]:
+        t0 = time.perf_counter()
+        model = build_model(scenario, seed=seed, resolution="_bench")
+        for _ in range(years):
+            model.step()
+        seconds = time.perf_counter() - t0
+        aggregates = peer_rules.regional_aggregates(model)
+        release(model)
+        return seconds, aggregates
+
+    def peer_run(seed: int) -> tuple[float, dict]:
+        t0 = time.perf_counter()
+        peer = peer_rules.WorkerPeer(env, seed=seed)
+        for _ in range(years):
+            peer.step()
+        seconds = time.perf_counter() - t0
+        aggregates = peer_rules.peer_aggregates(peer)
+        release(peer)
+        return seconds, aggregates
+
+    reference_model = build_model(scenario, seed=0, resolution="_bench")
+    env = peer_rules.record_environment(reference_model, years)
+    reference = peer_rules.regional_aggregates(reference_model)
+    release(reference_model)
+    del reference_model
+    peer_aggregates = [peer_run(0)[1]]
+    westdev_aggregates = [reference]
+    westdev_times, peer_times = [], []
+    for rep in range(1, repeats + 1):
+        seconds, aggregates = westdev_run(rep)
+        westdev_times.append(seconds)
+        westdev_aggregates.append(aggregates)
+        seconds, aggregates = peer_run(rep)
+        peer_times.append(seconds)
+        peer_aggregates.append(aggregates)
+    for seed in range(repeats + 1, noise_seeds):  # untimed: only for the noise
+        westdev_aggregates.append(westdev_run(seed)[1])
+    check = peer_rules.compare(peer_aggregates, reference, westdev_aggregates)
+    westdev_seconds = round(statistics.median(westdev_times), 3)
+    peer_seconds = round(statistics.median(peer_times), 3)
+    worker_years = env.workers * years
+    westdev_speed = worker_years / westdev_seconds
+    peer_speed = worker_years / peer_seconds
+    return {"peer": "westdev worker rules as Mesa agents (westdev.bench_mesa_peer)",
+            "workers": env.workers, "firms": firms, "years": years,
+            "worker_years": worker_years, "repeats": repeats,
+            "westdev_seconds": westdev_seconds, "peer_seconds": peer_seconds,
+            "westdev_worker_steps_per_s": round(westdev_speed),
+            "peer_worker_steps_per_s": round(peer_speed),
+            "ratio": round(westdev_speed / peer_speed, 1),
+            "westdev_side": "whole model (all rules, firms included), construction included",
+            "peer_side": "worker rules only, construction included",
+            "aggregates_passed": check["passed"], "aggregates": check["aggregates"],
+            "tolerance_sigmas": check["sigmas"], "westdev_seeds": check["westdev_seeds"],
+            "peer_runs": check["peer_runs"], "machine": machine()}
+
+
 def _in_child(kind: str, args: dict) -> dict:
     """Run one measurement in a fresh interpreter and return its JSON line."""
     code = ("import json, sys; from westdev import bench; "
@@ -100,12 +198,15 @@ def _in_child(kind: str, args: dict) -> dict:
 
 
 def run(configs: list[str], repeats: int = 3, compare_mesa: bool = False,
-        mesa_agents: int = 10_000, mesa_steps: int = 100, echo=print) -> list[dict]:
+        mesa_agents: int = 10_000, mesa_steps: int = 100, mesa_years: int | None = None,
+        mesa_repeats: int = 5, echo=print) -> list[dict]:
     """Run the benchmark, printing (via `echo`) and returning one record per line."""
     unknown = [c for c in configs if c not in CONFIGS]
     if unknown:
         raise InputError(f"unknown configuration {unknown[0]!r}", field="--configs",
                          allowed=", ".join(CONFIGS))
+    if compare_mesa:
+        mesa_years = _peer_years(mesa_years)
     records = []
     for name in configs:
         workers, firms = CONFIGS[name]
@@ -122,4 +223,7 @@ def run(configs: list[str], repeats: int = 3, compare_mesa: bool = False,
                 "mesa_steps": mesa_steps, "mesa_seconds": mesa["seconds"]}
         records.append(line)
         echo(json.dumps(line))
+        peer = _in_child("time_mesa_peer", {"years": mesa_years, "repeats": mesa_repeats})
+        records.append(peer)
+        echo(json.dumps(peer))
     return records

@@ -241,14 +241,22 @@ def _add_bench_command(sub: Any) -> None:
                        description="Time the baseline 2019→2035 at 10^4, 10^5 and 10^6 workers "
                        "(firms a tenth), each in a fresh process; one JSON line per "
                        "configuration. With --compare-mesa also time Mesa's BoltzmannWealth "
-                       "example and print the ratio.")
+                       "example and print the ratio, and time westdev beside its Mesa peer "
+                       "(westdev's worker rules, one Mesa agent per worker, at 10^4 workers; "
+                       "interleaved in one process, median of --mesa-repeats) and check that "
+                       "both give the same regional aggregates.")
     p.add_argument("--configs", nargs="+", default=["10^4", "10^5", "10^6"],
                    help="configurations (default: 10^4 10^5 10^6)")
     p.add_argument("--repeats", type=_positive_int, default=3, help="median over N runs")
     p.add_argument("--compare-mesa", action="store_true",
-                   help="also time Mesa's BoltzmannWealth example (needs westdev[bench])")
+                   help="also time Mesa's BoltzmannWealth example (needs westdev[bench]) "
+                   "and westdev's Mesa peer")
     p.add_argument("--mesa-steps", type=_positive_int, default=100,
                    help="steps of the Mesa example (default 100)")
+    p.add_argument("--mesa-years", type=_positive_int, default=None,
+                   help="years westdev and its Mesa peer run (default: all, 2020–2035)")
+    p.add_argument("--mesa-repeats", type=_positive_int, default=5,
+                   help="timed runs of westdev and of its Mesa peer, each (default 5)")
     p.set_defaults(func=_cmd_bench)
 
 
@@ -433,7 +441,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 def _cmd_bench(args: argparse.Namespace) -> int:
     bench.run(args.configs, repeats=args.repeats, compare_mesa=args.compare_mesa,
-              mesa_steps=args.mesa_steps)
+              mesa_steps=args.mesa_steps, mesa_years=args.mesa_years,
+              mesa_repeats=args.mesa_repeats)
     return 0
 
 
