@@ -57,3 +57,14 @@ def fake_register():
                       "assumed", "test", 0.0, 1.0),
     ]
     return MappingProxyType({s.name: s for s in specs})
+
+
+def simulate_reporting_blas_threads(scenario, parameters=None, seed: int = 0, *,
+                                    resolution: str | None = None):
+    """Fake run whose one value is the OpenBLAS thread setting its process started with
+    (NaN where none was set)."""
+    import os
+
+    value = float(os.environ.get("OPENBLAS_NUM_THREADS", "nan"))
+    return pd.DataFrame({"year": [scenario.run.start_year], "area": ["China"],
+                         "indicator": ["openblas_threads"], "value": [value]})
