@@ -35,8 +35,9 @@ class Recorder:
         self.geo = geo
         self.goal_thresholds = goal_thresholds  # θ by goal dimension (the scenario's [goal])
         self.goal_year = goal_year
-        # rows in blocks of equal-length columns (year, area, indicator, value), in order
-        self.blocks: list[tuple[list[int], list[str], list[str], np.ndarray]] = []
+        # rows in blocks, in order: scalar rows (lists of years, areas and indicators, values)
+        # or a year's grid (year, areas, indicators, values indicator-major)
+        self.blocks: list[tuple[int | list[int], list[str], list[str], np.ndarray]] = []
         self.rows: list[tuple[int, str, str, float]] = []  # scalar rows not yet in a block
         self.areas = list(geo.names)
         self.masks = [geo.mask(g) for g in REGION_GROUPS] + [np.ones(geo.n, dtype=bool)]
@@ -44,10 +45,9 @@ class Recorder:
     def record(self, flows) -> None:
         """Compute and store this year's indicators from the year's flows and stocks."""
         per_area = self._per_area(flows, self._base(flows))
-        names = self.areas + list(GROUPS)
         self._flush()
-        self.blocks.append(([flows.year] * (len(names) * len(per_area)), names * len(per_area),
-                            [name for name in per_area for _ in names],
+        # a grid block: every indicator for every area (provinces, then the groups)
+        self.blocks.append((flows.year, self.areas + list(GROUPS), list(per_area),
                             np.concatenate(list(per_area.values()))))
         self._west_rows(flows, per_area)
         self._china_rows(flows)
@@ -215,14 +215,31 @@ class Recorder:
         A non-finite value means the economy broke down (an emptied province, a zero
         denominator): the run stops with a RunFailure naming it rather than writing NaN."""
         self._flush()
-        df = pd.DataFrame({"year": [y for b in self.blocks for y in b[0]],
-                           "area": [a for b in self.blocks for a in b[1]],
-                           "indicator": [i for b in self.blocks for i in b[2]],
+        # names are coded once and expanded by indexing (a run has ~34,000 rows of ~100 names)
+        vocabulary: dict[str, int] = {}
+
+        def codes(names: list[str]) -> np.ndarray:
+            return np.array([vocabulary.setdefault(name, len(vocabulary)) for name in names],
+                            dtype=np.int64)
+
+        years, areas, indicators = [], [], []
+        for year, area, indicator, values in self.blocks:
+            if isinstance(year, list):  # scalar rows
+                years.append(np.array(year, dtype=np.int64))
+                areas.append(codes(area))
+                indicators.append(codes(indicator))
+            else:  # a grid block: indicator-major, every area for each indicator
+                years.append(np.full(len(values), year, dtype=np.int64))
+                areas.append(np.tile(codes(area), len(indicator)))
+                indicators.append(np.repeat(codes(indicator), len(area)))
+        names = np.array(list(vocabulary), dtype=object)
+        df = pd.DataFrame({"year": np.concatenate(years),
+                           "area": names[np.concatenate(areas)],
+                           "indicator": names[np.concatenate(indicators)],
                            "value": np.concatenate([b[3] for b in self.blocks])})
         bad = ~np.isfinite(df["value"].to_numpy())
         if bad.any():
             row = df[bad].iloc[0]
             raise RunFailure(f"{row.indicator} of {row.area} is not finite "
                              f"({int(bad.sum())} values)", year=int(row.year))
-        df["year"] = df["year"].astype("int64")
         return df
