@@ -15,6 +15,7 @@ from westdev.economy.markets.migration import (
     draw_moves,
     expected_pair_flows,
     populated_pairs,
+    working_age_pairs,
 )
 
 N = 3
@@ -196,3 +197,31 @@ def test_cell_population_counts_working_age_only():
     assert pop.shape == (N, N, 2, 3)
     working = (w.age >= 1) & (w.age <= 3)
     assert pop.sum() == pytest.approx(w.weight[working].sum())
+
+
+def test_choices_for_populated_pairs_are_the_full_grids_rows():
+    """Households compute the logit only for (residence, hukou) pairs with someone of working
+    age (`working_age_pairs`); each agent must meet the same probabilities as on the full grid,
+    and the drawn moves must follow them."""
+    w = _workers(4_000, 7)
+    # leave the pair (o = 2, h = 0) without working-age agents: it must not be computed
+    empty = (w.residence == 2) & (w.hukou == 0) & (w.age >= 1) & (w.age <= 3)
+    w.age[empty] = 0
+    pairs = working_age_pairs(w, N)
+    assert (2, 0) not in set(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True))
+    assert len(pairs[0]) == N * N - 1
+    m = _model(move_cost=0.0, hukou_cost=0.5)
+    full = MigrationModel.probabilities(_v(m))
+    some = MigrationModel.probabilities(m.utilities(INCOME, SERVICES, 0.2, 0.3, np.zeros(N),
+                                                    pairs=pairs))
+    rows = np.full(N * N, -1)
+    rows[pairs[0] * N + pairs[1]] = np.arange(len(pairs[0]))
+    working = cell_index(w, N) >= 0
+    np.testing.assert_array_equal(
+        some.reshape(-1, N)[cell_index(w, N, pair_rows=rows)[working]],
+        full.reshape(-1, N)[cell_index(w, N)[working]])
+    # moves drawn on the pairs: the expected share moves (as on the full grid)
+    p_stay = full.reshape(-1, N)[cell_index(w, N)[working], w.residence[working]]
+    movers = draw_moves(w, some, np.random.default_rng(5), pairs)
+    assert movers.size == pytest.approx((1 - p_stay).sum(), rel=0.08)
+    assert ((w.age[movers] >= 1) & (w.age[movers] <= 3)).all()

@@ -82,14 +82,25 @@ class MigrationModel:
 
 
 def cell_index(workers: WorkerPopulation, n: int, idx: np.ndarray | None = None,
-               outside: int = -1) -> np.ndarray:
+               outside: int = -1, pair_rows: np.ndarray | None = None) -> np.ndarray:
     """Cell (o, h, s, a) of each working-age agent, or of the agents at `idx`; `outside` for
-    children and the old."""
+    children and the old. With `pair_rows` (the row k of each (o, h), `pair_rows[o·n + h]`),
+    the cell (k, s, a) of probabilities computed for populated pairs only."""
     sel = slice(None) if idx is None else idx
     band = workers.age[sel].astype(np.int64) - 1
-    cell = ((workers.residence[sel].astype(np.int64) * n + workers.hukou[sel]) * 2
-            + workers.skill[sel]) * N_WORK_BANDS + band
+    pair = workers.residence[sel].astype(np.int64) * n + workers.hukou[sel]
+    if pair_rows is not None:
+        pair = pair_rows[pair]
+    cell = (pair * 2 + workers.skill[sel]) * N_WORK_BANDS + band
     return np.where((band >= 0) & (band < N_WORK_BANDS), cell, outside)
+
+
+def working_age_pairs(workers: WorkerPopulation, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(residence, hukou) index pairs with any working-age agent (one pass over the agents)."""
+    working = (workers.age >= 1) & (workers.age <= N_WORK_BANDS)
+    pair = workers.residence[working].astype(np.int64) * n + workers.hukou[working]
+    found = np.flatnonzero(np.bincount(pair, minlength=n * n))
+    return found // n, found % n
 
 
 def cell_population(workers: WorkerPopulation, n: int) -> np.ndarray:
@@ -142,28 +153,37 @@ def flow_derivatives(pop_pairs: np.ndarray, prob: np.ndarray, origin: np.ndarray
     d_gross_d_move = -float((wp_home * (1.0 - p_home)).sum())
     return d_net_d_amenity, d_net_d_move, d_gross_d_amenity, d_gross_d_move
 
-def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Generator,
+               pairs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Move agents by their cell's probabilities. Returns the indices of movers.
 
-    First a move/stay draw with the cell's probability of moving — by thinning: candidates at
-    the largest moving probability of any populated cell, each kept with its own probability
-    over that maximum, so only candidates are looked at — then, for movers only, a destination
-    from the cell's distribution over the other provinces.
+    `prob` is (o, h, s, a, d) for every cell, or (k, s, a, d) for the `pairs` (residence,
+    hukou) that hold every working-age agent. First a move/stay draw with the cell's
+    probability of moving — by thinning: candidates at the largest moving probability of any
+    cell in `prob`, each kept with its own probability over that maximum, so only candidates
+    are looked at — then, for movers only, a destination from the cell's distribution over the
+    other provinces.
     """
     n = prob.shape[-1]
     flat = prob.reshape(-1, n)
-    # probability of moving by cell: 1 − prob[o, h, s, a, o]; 0 outside working age
-    cells = np.arange(flat.shape[0])
+    rows = np.arange(flat.shape[0])
+    if pairs is None:
+        pair_rows = None
+        origin = rows // (n * 2 * N_WORK_BANDS)
+    else:
+        pair_rows = np.full(n * n, -1, dtype=np.int64)
+        pair_rows[pairs[0].astype(np.int64) * n + pairs[1]] = np.arange(len(pairs[0]))
+        origin = np.repeat(pairs[0], 2 * N_WORK_BANDS)
+    # probability of moving by cell: 1 − prob[cell, o]; 0 outside working age
     # (a broken state — non-finite utilities — moves nobody here; the year's checks stop the run)
-    p_move = np.nan_to_num(np.append(1.0 - flat[cells, cells // (n * 2 * N_WORK_BANDS)], 0.0),
-                           nan=0.0)
+    p_move = np.nan_to_num(np.append(1.0 - flat[rows, origin], 0.0), nan=0.0)
     outside = p_move.size - 1
     p_max = float(p_move[:-1].max(initial=0.0))
-    movers = draw_events(workers.n, p_max,
-                         lambda idx: p_move.take(cell_index(workers, n, idx, outside)), rng)
+    movers = draw_events(workers.n, p_max, lambda idx: p_move.take(
+        cell_index(workers, n, idx, outside, pair_rows)), rng)
     if movers.size == 0:
         return movers
-    c = cell_index(workers, n, movers)
+    c = cell_index(workers, n, movers, pair_rows=pair_rows)
     origin = workers.residence[movers].astype(np.int64)
     rows = flat[c].copy()
     rows[np.arange(movers.size), origin] = 0.0
