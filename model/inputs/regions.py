@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -68,14 +68,21 @@ class Geography:
         return int(np.flatnonzero(self.codes == code)[0])
 
     def pairing_matrix(self) -> np.ndarray:
-        """(donor, recipient) shares: each donor's assistance split equally among its recipients."""
+        """(donor, recipient) shares: each donor's assistance split equally among its
+        recipients (read-only; built once per geography, the budgets read it every year)."""
+        return self._pairing
+
+    @cached_property
+    def _pairing(self) -> np.ndarray:
         m = np.zeros((self.n, self.n))
         for recipient, donors in PAIRING_DONORS.items():
             r = self.index_of(recipient)
             for donor in donors:
                 m[self.index_of(donor), r] = 1.0
         rows = m.sum(axis=1, keepdims=True)
-        return np.divide(m, rows, out=np.zeros_like(m), where=rows > 0)
+        shares = np.divide(m, rows, out=np.zeros_like(m), where=rows > 0)
+        shares.setflags(write=False)
+        return shares
 
 
 def build_geography(provinces) -> Geography:
