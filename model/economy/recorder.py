@@ -3,6 +3,8 @@ collection), and turn them into the tidy table of docs/design.md §8 at the end 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -209,11 +211,13 @@ class Recorder:
                                 np.array(values, dtype=float)))
             self.rows = []
 
-    def to_frame(self) -> pd.DataFrame:
-        """Tidy results: year, area, indicator, value.
+    def to_frame(self, keep: Mapping[str, Collection[str]] | None = None) -> pd.DataFrame:
+        """Tidy results: year, area, indicator, value — every row, or with `keep` (indicator →
+        the areas kept, "*" for every area) only those rows, so a batch that records a
+        selection never builds the rest.
 
-        A non-finite value means the economy broke down (an emptied province, a zero
-        denominator): the run stops with a RunFailure naming it rather than writing NaN."""
+        A non-finite value, kept or not, means the economy broke down (an emptied province, a
+        zero denominator): the run stops with a RunFailure naming it rather than writing NaN."""
         self._flush()
         # names are coded once and expanded by indexing (a run has ~34,000 rows of ~100 names)
         vocabulary: dict[str, int] = {}
@@ -233,13 +237,26 @@ class Recorder:
                 areas.append(np.tile(codes(area), len(indicator)))
                 indicators.append(np.repeat(codes(indicator), len(area)))
         names = np.array(list(vocabulary), dtype=object)
-        df = pd.DataFrame({"year": np.concatenate(years),
-                           "area": names[np.concatenate(areas)],
-                           "indicator": names[np.concatenate(indicators)],
-                           "value": np.concatenate([b[3] for b in self.blocks])})
-        bad = ~np.isfinite(df["value"].to_numpy())
+        columns = {"year": np.concatenate(years), "area": np.concatenate(areas),
+                   "indicator": np.concatenate(indicators),
+                   "value": np.concatenate([b[3] for b in self.blocks])}
+        bad = ~np.isfinite(columns["value"])
         if bad.any():
-            row = df[bad].iloc[0]
-            raise RunFailure(f"{row.indicator} of {row.area} is not finite "
-                             f"({int(bad.sum())} values)", year=int(row.year))
-        return df
+            first = int(np.flatnonzero(bad)[0])
+            raise RunFailure(f"{names[columns['indicator'][first]]} of "
+                             f"{names[columns['area'][first]]} is not finite "
+                             f"({int(bad.sum())} values)", year=int(columns["year"][first]))
+        if keep is not None:
+            kept = np.zeros((len(names), len(names)), dtype=bool)  # (indicator, area) codes
+            for indicator, kept_areas in keep.items():
+                if indicator in vocabulary:
+                    row = kept[vocabulary[indicator]]
+                    if "*" in kept_areas:
+                        row[:] = True
+                    else:
+                        row[[vocabulary[a] for a in kept_areas if a in vocabulary]] = True
+            rows = kept[columns["indicator"], columns["area"]]
+            columns = {name: values[rows] for name, values in columns.items()}
+        columns["area"] = names[columns["area"]]
+        columns["indicator"] = names[columns["indicator"]]
+        return pd.DataFrame(columns)

@@ -6,6 +6,8 @@ of the model.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -30,7 +32,8 @@ def build_model(scenario, parameters: Parameters | None = None, seed: int = 0, *
 
 
 def simulate(scenario, parameters: Parameters | None = None, seed: int = 0, *,
-             resolution: str | None = None) -> pd.DataFrame:
+             resolution: str | None = None,
+             keep: Mapping[str, Collection[str]] | None = None) -> pd.DataFrame:
     """Run one scenario from its start year (observed state) to its end year inclusive.
 
     Parameters
@@ -43,6 +46,10 @@ def simulate(scenario, parameters: Parameters | None = None, seed: int = 0, *,
         and replicate).
     resolution : str, optional
         Overrides the scenario's resolution ("small", "default", "large").
+    keep : mapping, optional
+        Only these rows: indicator → the areas kept ("*" for every area). Batches pass what
+        their record keeps (`westdev.experiments.record`), so the rest is never built; by
+        default every row.
 
     Returns
     -------
@@ -58,7 +65,7 @@ def simulate(scenario, parameters: Parameters | None = None, seed: int = 0, *,
     model = build_model(scenario, parameters, seed, resolution=resolution)
     try:
         model.run()
-        return model.recorder.to_frame()
+        return model.recorder.to_frame(keep)
     finally:
         release(model)
 

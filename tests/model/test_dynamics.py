@@ -73,6 +73,29 @@ def test_non_finite_state_stops_the_run(monkeypatch):
         model.step()
 
 
+
+def test_a_run_builds_only_the_rows_a_batch_keeps():
+    """`simulate(keep=...)` returns exactly the rows a record keeps, in the same order, as
+    filtering the full table does (batches pass their record's selection)."""
+    from westdev.experiments.record import default_record
+
+    scenario = _short("baseline", 2022)
+    record = default_record(outcomes=["Sichuan:gdp_100m_yuan"])
+    full = simulate(scenario, seed=4, resolution="small")
+    kept = simulate(scenario, seed=4, resolution="small", keep=record.keep)
+    pd.testing.assert_frame_equal(kept, record.filter(full))
+    assert 0 < len(kept) < len(full) / 5
+    assert set(kept[kept.indicator == "gdp_100m_yuan"].area) == {
+        "Sichuan", "West", "East", "Central", "Northeast", "China"}
+
+
+def test_a_non_finite_value_fails_the_run_even_where_it_is_not_kept():
+    model = build_model(_short("baseline", 2020), seed=1, resolution="small")
+    model.run()
+    model.recorder.rows.append((2020, "Tibet", "debt_to_gdp", float("nan")))
+    with pytest.raises(RunFailure, match="debt_to_gdp of Tibet is not finite"):
+        model.recorder.to_frame(keep={"gdp_100m_yuan": ("China",)})
+
 def test_aggregates_agree_across_resolutions_within_noise():
     """Agent counts are resolution: West/East ratios and regional GDP shares in 2030 at the
     small and default resolutions agree within the small resolution's seed noise."""
