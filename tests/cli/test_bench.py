@@ -37,6 +37,11 @@ def test_bench_prints_json_lines_with_the_figures():
         speed = peer[f"{side}_worker_steps_per_s"]
         assert abs(speed - peer["worker_years"] / peer[f"{side}_seconds"]) <= 1
     assert peer["ratio"] == pytest.approx(peer["peer_seconds"] / peer["westdev_seconds"], abs=0.051)
+    # like for like: the time inside westdev's worker rules is part of its whole run
+    assert 0 < peer["westdev_worker_rules_seconds"] <= peer["westdev_seconds"]
+    assert peer["ratio_worker_rules"] == pytest.approx(
+        peer["peer_seconds"] / peer["westdev_worker_rules_seconds"], abs=0.051)
+    assert peer["ratio_worker_rules"] >= peer["ratio"]
     assert peer["aggregates_passed"] is True
     assert {"population_West", "employment_rate_West", "net_migration_west"} <= set(peer["aggregates"])
     for row in peer["aggregates"].values():
