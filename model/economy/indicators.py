@@ -28,8 +28,9 @@ def group_sums(values: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
 
 def group_weighted_mean(values: np.ndarray, weights: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
     """Weighted means over each group mask."""
-    return np.array([np.average(values[m], weights=weights[m]) if weights[m].sum() > 0 else np.nan
-                     for m in masks])
+    sums = np.array([weights[m].sum() for m in masks])
+    weighted = np.array([(values[m] * weights[m]).sum() for m in masks])
+    return np.divide(weighted, sums, out=np.full(len(masks), np.nan), where=sums > 0)
 
 
 def theil(gdp: np.ndarray, population: np.ndarray) -> float:

@@ -14,7 +14,9 @@ unit a year.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -93,9 +95,17 @@ class Setting:
     firm_agent_limit: int
     worker_agent_limit: int
 
-    def exogenous(self, year: int) -> dict:
-        """The scenario's exogenous drivers in `year`."""
-        return self.scenario.exogenous_values(year)
+    # the exogenous drivers by year, read-only, filled as years are asked for (several rules
+    # read them each year)
+    _exogenous_by_year: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def exogenous(self, year: int) -> Mapping[str, Any]:
+        """The scenario's exogenous drivers in `year` (read-only)."""
+        values = self._exogenous_by_year.get(year)
+        if values is None:
+            values = self._exogenous_by_year[year] = MappingProxyType(
+                self.scenario.exogenous_values(year))
+        return values
 
 
 # ---------------------------------------------------------------------- calibrated at start
