@@ -9,7 +9,8 @@ indicators that the data support are present, for the years the data cover:
   (year-end, 7th-census revision, 2000–2019), summed over groups; ``gdp_per_capita_yuan`` as
   their ratio (the model's regional figures are the same sum ratio);
 - ``real_gdp_100m_yuan``: GDP at 2005 prices chained from the provinces' real indices
-  (2005–2014, the years all 31 provinces publish one), summed over groups;
+  (2005–2019; Beijing publishes none for 2015–2019, so the East's and China's sums end in
+  2014 and the other groups' run to 2019), summed over groups;
 - ``disposable_income_per_capita_yuan`` (NBS unified survey, 2013–2019) and the flagged
   ``disposable_income_per_capita_yuan_unverified`` (2005–2012, undocumented origin);
   group values weight provinces by population;
@@ -85,9 +86,10 @@ def _observed(data: ProvincialData) -> pd.DataFrame:
     add(gdp / pop * 1e4, "gdp_per_capita_yuan", groups=gdp_g / pop_g * 1e4)
 
     index = data.series("gdp_index_prev_year_100")
-    years = [y for y in index.index if index.loc[y].notna().all()]
-    base = years[0]
-    chained = index.loc[years[1:]].div(100.0).cumprod()
+    base = next(y for y in index.index if index.loc[y].notna().all())
+    # chained from the first year every province publishes; a province's chain stops at its
+    # first missing year (Beijing has none for 2015–2019), and so do the sums of its groups
+    chained = index.loc[index.index > base].div(100.0).cumprod(skipna=False)
     real = pd.concat([gdp.loc[[base]], gdp.loc[base] * chained])
     add(real, "real_gdp_100m_yuan")
 
