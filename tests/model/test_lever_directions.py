@@ -77,7 +77,8 @@ CASES = [
     Case("finance.green_credit_share", 0.0, 0.8, "West", "investment_100m_yuan", +1,
          why="§31: green credit at a discount lowers the cost of capital", resolution="default"),
     Case("finance.infrastructure_risk_sharing", 0.0, 0.9, "West", "budget_spending_100m_yuan", +1,
-         2028, why="§31: lower interest on western debt frees budget", resolution="default"),
+         2028, why="§31: lower interest on western debt frees budget", resolution="default",
+         seeds=8),
     # industry
     Case("industry.encouraged_catalogue_coverage", 0.0, 0.9, "West", "investment_100m_yuan", +1,
          why="§32: more firms eligible for the 15 % rate"),

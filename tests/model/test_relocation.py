@@ -18,7 +18,20 @@ def _model():
         "industry.relocation_support_share": 0.8, "ecology.energy_cap_growth": 20.0,
         "industry.enclave_tax_share_to_origin": 0.0})
     params = load_parameters(scenario.parameter_vintage, {"firms.relocation_consider_rate": 0.1})
-    model = build_model(scenario, params, seed=4, resolution="small")  # a seed whose first year moves energy-intensive firms
+    # the cap is tested where energy-intensive firms move west in the year after the first:
+    # the first seed whose economy does so (most do; which ones changes with the fit)
+    for seed in range(8):
+        model = build_model(scenario, params, seed=seed, resolution="small")
+        model.step()
+        moved = relocation.relocate(model.state, model.setting, model.calibrated,
+                                    model.state.instruments, np.random.default_rng(1))
+        if moved.ei_inflow.sum() > 0:
+            return build_model(scenario, params, seed=seed, resolution="small"), seed
+    raise AssertionError("no seed of 8 moves energy-intensive firms west in 2021")
+
+
+def _stepped():
+    model, _ = _model()
     model.step()
     return model
 
@@ -27,7 +40,7 @@ def test_the_hard_cap_is_the_programme_cap_even_when_energy_intensive_firms_move
     """The decision passes scale support towards the cap; whatever they leave, the hard cap
     holds each destination's support to its programme cap. (It used to be the energy cap
     whenever an energy-intensive firm moved, by a reused variable name.)"""
-    model = _model()
+    model = _stepped()
     choose = relocation.choose_moves
 
     def unscaled(*args, **kwargs):  # as if the passes had not scaled support at all
