@@ -124,9 +124,10 @@ def plot_province_growth(ranks: pd.DataFrame, path: str | Path | None = None, *,
             ax.set_xlabel("observed, % a year")
             if ax is axes[0]:
                 ax.set_ylabel("predicted, % a year")
-            panel_title(ax, f"{name}: Spearman ρ = {row['spearman_rho']:.2f}", TWO_COLUMN / len(ranks))
-        finish(fig, f"Each dot a province: mean annual growth of GDP per head, {period}. "
-               "Model: the CN2012 fit with the observed paths held at 2012. Dotted: 45°.",
+            panel_title(ax, f"{name}: ρ = {row['spearman_rho']:.2f}", TWO_COLUMN / len(ranks))
+        finish(fig, f"Each dot a province: mean annual growth of GDP per head, {period}; model: "
+               "the CN2012 fit, observed paths held at 2012. ρ: Spearman rank correlation. "
+               "Dotted: 45°.",
                title="Provinces out of sample: predicted vs observed growth")
         if path is not None:
             save_figure(fig, path, formats=("png",))
