@@ -34,7 +34,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from westdev.errors import InputError
 from westdev.inputs.resolution import RESOLUTIONS, Resolution
@@ -133,26 +133,26 @@ def time_mesa_peer(years: int | None = None, repeats: int = 5, workers: int = 10
     scenario = load_scenario("baseline")
     years = _peer_years(years)
 
-    def westdev_run(seed: int) -> tuple[float, dict]:
+    def timed_run(make, aggregates, during=nullcontext) -> tuple[float, dict]:
+        """Seconds to build a model and step it `years` times (construction included), and
+        its regional aggregates."""
         t0 = time.perf_counter()
-        model = build_model(scenario, seed=seed, resolution="_bench")
-        with _timed(economy_model, WORKER_RULES, worker_rule_seconds):
+        model = make()
+        with during():
             for _ in range(years):
                 model.step()
         seconds = time.perf_counter() - t0
-        aggregates = peer_rules.regional_aggregates(model)
+        result = aggregates(model)
         release(model)
-        return seconds, aggregates
+        return seconds, result
+
+    def westdev_run(seed: int) -> tuple[float, dict]:
+        return timed_run(lambda: build_model(scenario, seed=seed, resolution="_bench"),
+                         peer_rules.regional_aggregates,
+                         lambda: _timed(economy_model, WORKER_RULES, worker_rule_seconds))
 
     def peer_run(seed: int) -> tuple[float, dict]:
-        t0 = time.perf_counter()
-        peer = peer_rules.WorkerPeer(env, seed=seed)
-        for _ in range(years):
-            peer.step()
-        seconds = time.perf_counter() - t0
-        aggregates = peer_rules.peer_aggregates(peer)
-        release(peer)
-        return seconds, aggregates
+        return timed_run(lambda: peer_rules.WorkerPeer(env, seed=seed), peer_rules.peer_aggregates)
 
     reference_model = build_model(scenario, seed=0, resolution="_bench")
     env = peer_rules.record_environment(reference_model, years)
