@@ -14,6 +14,7 @@ from westdev.economy.markets.migration import (
     cell_population,
     draw_moves,
     expected_pair_flows,
+    flow_derivatives,
     populated_pairs,
     working_age_pairs,
 )
@@ -225,3 +226,36 @@ def test_choices_for_populated_pairs_are_the_full_grids_rows():
     movers = draw_moves(w, some, np.random.default_rng(5), pairs)
     assert movers.size == pytest.approx((1 - p_stay).sum(), rel=0.08)
     assert ((w.age[movers] >= 1) & (w.age[movers] <= 3)).all()
+
+
+def test_flow_derivatives_match_finite_differences():
+    """The start-year calibration's Newton steps use the logit's analytic derivatives of net
+    and gross flows; they must equal the flows' own finite differences."""
+    w = _workers(3_000, 11)
+    pop = cell_population(w, N)
+    pairs = populated_pairs(pop)
+    pop_pairs = pop[pairs]
+
+    def flows(m):
+        prob = MigrationModel.probabilities(m.utilities(INCOME, SERVICES, 0.2, 0.3, np.zeros(N),
+                                                        pairs=pairs))
+        inflow, outflow = expected_pair_flows(pop_pairs, prob, pairs[0], N)
+        return inflow - outflow, inflow.sum(), prob
+
+    m = _model(move_cost=1.0)
+    _, _, prob = flows(m)
+    d_net_a, d_net_m, d_gross_a, d_gross_m = flow_derivatives(pop_pairs, prob, pairs[0], N)
+    h = 1e-6
+    for j in range(N):
+        up, down = _model(move_cost=1.0), _model(move_cost=1.0)
+        up.amenity = up.amenity.copy()
+        down.amenity = down.amenity.copy()
+        up.amenity[j] += h
+        down.amenity[j] -= h
+        (net_u, gross_u, _), (net_d, gross_d, _) = flows(up), flows(down)
+        np.testing.assert_allclose(d_net_a[:, j], (net_u - net_d) / (2 * h), rtol=1e-5, atol=1e-4)
+        assert d_gross_a[j] == pytest.approx((gross_u - gross_d) / (2 * h), rel=1e-5, abs=1e-4)
+    (net_u, gross_u, _), (net_d, gross_d, _) = flows(_model(move_cost=1.0 + h)), flows(_model(move_cost=1.0 - h))
+    np.testing.assert_allclose(d_net_m, (net_u - net_d) / (2 * h), rtol=1e-5, atol=1e-4)
+    assert d_gross_m == pytest.approx((gross_u - gross_d) / (2 * h), rel=1e-5)
+    assert d_gross_m < 0  # a dearer move, fewer movers

@@ -140,18 +140,20 @@ def flow_derivatives(pop_pairs: np.ndarray, prob: np.ndarray, origin: np.ndarray
     flat = prob.reshape(-1, n)
     w = pop_pairs.reshape(-1)
     home = np.repeat(origin, pop_pairs.shape[1] * pop_pairs.shape[2])
-    rows = np.arange(flat.shape[0])
     wp = w[:, None] * flat
-    p_home = flat[rows, home]
-    d_net_d_amenity = np.diag(wp.sum(axis=0)) - flat.T @ wp
-    # the moving cost lowers every destination but home by one utility unit
-    away = np.ones_like(flat)
-    away[rows, home] = 0.0
-    d_net_d_move = (wp * ((1.0 - p_home)[:, None] - away)).sum(axis=0)
-    wp_home = w * p_home
-    d_gross_d_amenity = wp_home @ flat - np.bincount(home, weights=wp_home, minlength=n)
+    arrivals = wp.sum(axis=0)
+    p_home = flat[np.arange(flat.shape[0]), home]
+    wp_home = w * p_home  # persons who stay, by cell
+    stayers = np.bincount(home, weights=wp_home, minlength=n)
+    d_net_d_amenity = -(flat.T @ wp)
+    d_net_d_amenity[np.diag_indices(n)] += arrivals
+    # the moving cost lowers every destination but home by one utility unit:
+    # Σ_c w_c P_cd (1 − P_c,home) − Σ_c w_c P_cd [d ≠ home_c]
+    d_net_d_move = (1.0 - p_home) @ wp - (arrivals - stayers)
+    d_gross_d_amenity = wp_home @ flat - stayers
     d_gross_d_move = -float((wp_home * (1.0 - p_home)).sum())
     return d_net_d_amenity, d_net_d_move, d_gross_d_amenity, d_gross_d_move
+
 
 def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Generator,
                pairs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
