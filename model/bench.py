@@ -17,7 +17,8 @@ With `--compare-mesa`, two more lines:
   the peer's worker rules only, which is conservative for westdev; both sides include their
   construction. The line also gives the like-for-like ratio: the peer's time over the time
   westdev spends, within the same timed runs, in the rules the peer implements (`WORKER_RULES`:
-  demography, the labour market, households). Timed in one fresh process, interleaved
+  demography, job flows and their census, households; not the wage rule and firms' labour
+  demand, which the peer is given). Timed in one fresh process, interleaved
   (westdev, peer, westdev, peer …) after one warm-up each, median of 5; the line gives both
   medians, the ratio of westdev's worker-steps per second to the peer's over the same
   worker-years, and the check that both give the same regional aggregates within seed noise.
@@ -124,7 +125,6 @@ def time_mesa_peer(years: int | None = None, repeats: int = 5, workers: int = 10
     with untimed runs to `noise_seeds`) give the noise the peer's aggregates are judged
     against (`bench_mesa_peer.compare`)."""
     from westdev import bench_mesa_peer as peer_rules
-    from westdev.economy import model as economy_model
     from westdev.economy.simulate import build_model, release
 
     worker_rule_seconds: list[float] = []  # one entry per timed call of a worker rule
@@ -149,7 +149,7 @@ def time_mesa_peer(years: int | None = None, repeats: int = 5, workers: int = 10
     def westdev_run(seed: int) -> tuple[float, dict]:
         return timed_run(lambda: build_model(scenario, seed=seed, resolution="_bench"),
                          peer_rules.regional_aggregates,
-                         lambda: _timed(economy_model, WORKER_RULES, worker_rule_seconds))
+                         lambda: _timed(WORKER_RULES, worker_rule_seconds))
 
     def peer_run(seed: int) -> tuple[float, dict]:
         return timed_run(lambda: peer_rules.WorkerPeer(env, seed=seed), peer_rules.peer_aggregates)
@@ -193,22 +193,29 @@ def time_mesa_peer(years: int | None = None, repeats: int = 5, workers: int = 10
             # the same timed runs (its construction and the economy around them excluded)
             "westdev_worker_rules_seconds": rules_seconds,
             "ratio_worker_rules": round(peer_seconds / rules_seconds, 1),
-            "westdev_worker_rules": ", ".join(f"economy.model.{name}" for name in WORKER_RULES),
+            "westdev_worker_rules": ", ".join(f"{module}.{name}" for module, name in WORKER_RULES),
             "peer_side": "worker rules only, construction included",
             "aggregates_passed": check["passed"], "aggregates": check["aggregates"],
             "tolerance_sigmas": check["sigmas"], "westdev_seeds": check["westdev_seeds"],
             "peer_runs": check["peer_runs"], "machine": machine()}
 
 
-# westdev's steps that the Mesa peer implements (demography, the labour market's job flows,
-# households' migration, hukou and skills), as the scheduler calls them
-WORKER_RULES = ("demography", "labour_market", "households")
+# westdev's functions for the rules the Mesa peer implements, where they are called: the year's
+# demography, the labour market's job flows and the census kept by them (not the wage rule and
+# firms' labour demand, which the peer takes as given), households' migration, hukou and skills
+WORKER_RULES = (("westdev.economy.model", "demography"),
+                ("westdev.economy.agents.workers", "job_flows"),
+                ("westdev.economy.agents.workers", "recount_jobs"),
+                ("westdev.economy.model", "households"))
 
 
 @contextmanager
-def _timed(module, names: tuple[str, ...], seconds: list[float]) -> Iterator[None]:
-    """While open, the functions `names` of `module` add their wall time to `seconds`."""
-    originals = {name: getattr(module, name) for name in names}
+def _timed(functions: tuple[tuple[str, str], ...], seconds: list[float]) -> Iterator[None]:
+    """While open, the (module, name) `functions` add their wall time to `seconds`."""
+    import importlib
+
+    modules = [(importlib.import_module(module), name) for module, name in functions]
+    originals = {(module, name): getattr(module, name) for module, name in modules}
 
     def timing(function):
         def timed(*args, **kwargs):
@@ -220,11 +227,11 @@ def _timed(module, names: tuple[str, ...], seconds: list[float]) -> Iterator[Non
         return timed
 
     try:
-        for name, function in originals.items():
+        for (module, name), function in originals.items():
             setattr(module, name, timing(function))
         yield
     finally:
-        for name, function in originals.items():
+        for (module, name), function in originals.items():
             setattr(module, name, function)
 
 
