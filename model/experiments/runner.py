@@ -135,11 +135,11 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
         if overrides:
             parameters = load_parameters(scenario.parameter_vintage,
                                          {**scenario.parameter_overrides, **overrides})
-        # a run that breaks down raises RunFailure naming the year and what failed; numpy's
-        # floating-point warnings on the way there would only repeat it on stderr, once per run
         # the package's own run builds only the rows the record keeps; another run function
         # returns every row and the record filters them
         own = {"keep": record.keep} if simulate == DEFAULT_SIMULATE and record.keep else {}
+        # a run that breaks down raises RunFailure naming the year and what failed; numpy's
+        # floating-point warnings on the way there would only repeat it on stderr, once per run
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             results = _check_output(fn(scenario, parameters, int(task.seed),
                                        resolution=resolution, **own))
