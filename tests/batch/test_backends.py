@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 
@@ -96,7 +98,7 @@ def test_worker_processes_run_numerical_libraries_on_one_thread(tmp_path, monkey
     store = wd.sweep(spec, out=tmp_path / "one", backend="processes", workers=2,
                      progress=False, simulate="fakes:simulate_reporting_blas_threads")
     assert store.results["value"].tolist() == [1.0, 1.0]
-    assert "OPENBLAS_NUM_THREADS" not in __import__("os").environ  # the parent is left as it was
+    assert "OPENBLAS_NUM_THREADS" not in os.environ  # the parent is left as it was
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
     store = wd.sweep(spec, out=tmp_path / "user", backend="processes", workers=2,
                      progress=False, simulate="fakes:simulate_reporting_blas_threads")
