@@ -12,35 +12,31 @@ from westdev.inputs.scenario import load_scenario
 CAP = 0.05  # 100m yuan: a programme cap small enough to bind
 
 
-def _model():
+def _model_where_energy_intensive_firms_move():
+    """A small economy after its first year, at the first seed (of 8) whose relocation step
+    then moves energy-intensive firms west (most seeds do; which ones changes with the fit)."""
     scenario = load_scenario("baseline").with_overrides(run={"end_year": 2021}, levers={
         "industry.energy_intensive_to_clean_west": True,
         "industry.relocation_support_share": 0.8, "ecology.energy_cap_growth": 20.0,
         "industry.enclave_tax_share_to_origin": 0.0})
     params = load_parameters(scenario.parameter_vintage, {"firms.relocation_consider_rate": 0.1})
-    # the cap is tested where energy-intensive firms move west in the year after the first:
-    # the first seed whose economy does so (most do; which ones changes with the fit)
     for seed in range(8):
-        model = build_model(scenario, params, seed=seed, resolution="small")
-        model.step()
-        moved = relocation.relocate(model.state, model.setting, model.calibrated,
-                                    model.state.instruments, np.random.default_rng(1))
-        if moved.ei_inflow.sum() > 0:
-            return build_model(scenario, params, seed=seed, resolution="small"), seed
+        probe = build_model(scenario, params, seed=seed, resolution="small")
+        probe.step()
+        moved = relocation.relocate(probe.state, probe.setting, probe.calibrated,
+                                    probe.state.instruments, np.random.default_rng(1))
+        if moved.ei_inflow.sum() > 0:  # relocate changed the probe: build the year again
+            model = build_model(scenario, params, seed=seed, resolution="small")
+            model.step()
+            return model
     raise AssertionError("no seed of 8 moves energy-intensive firms west in 2021")
-
-
-def _stepped():
-    model, _ = _model()
-    model.step()
-    return model
 
 
 def test_the_hard_cap_is_the_programme_cap_even_when_energy_intensive_firms_move(monkeypatch):
     """The decision passes scale support towards the cap; whatever they leave, the hard cap
     holds each destination's support to its programme cap. (It used to be the energy cap
     whenever an energy-intensive firm moved, by a reused variable name.)"""
-    model = _stepped()
+    model = _model_where_energy_intensive_firms_move()
     choose = relocation.choose_moves
 
     def unscaled(*args, **kwargs):  # as if the passes had not scaled support at all
