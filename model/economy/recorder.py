@@ -10,6 +10,7 @@ import pandas as pd
 
 from westdev.economy import indicators as ind
 from westdev.errors import RunFailure
+from westdev.inputs.indicators import kept_rows
 from westdev.inputs.regions import REGION_GROUPS
 from westdev.policy.catalogue import LEVERS
 from westdev.policy.goal import (
@@ -213,7 +214,7 @@ class Recorder:
 
     def to_frame(self, keep: Mapping[str, Collection[str]] | None = None) -> pd.DataFrame:
         """Tidy results: year, area, indicator, value — every row, or with `keep` (indicator →
-        the areas kept, "*" for every area) only those rows, so a batch that records a
+        the areas kept, "*" for every area: `westdev.inputs.indicators.kept_rows`) only those rows, so a batch that records a
         selection never builds the rest.
 
         A non-finite value, kept or not, means the economy broke down (an emptied province, a
@@ -247,15 +248,7 @@ class Recorder:
                              f"{names[columns['area'][first]]} is not finite "
                              f"({int(bad.sum())} values)", year=int(columns["year"][first]))
         if keep is not None:
-            kept = np.zeros((len(names), len(names)), dtype=bool)  # (indicator, area) codes
-            for indicator, kept_areas in keep.items():
-                if indicator in vocabulary:
-                    row = kept[vocabulary[indicator]]
-                    if "*" in kept_areas:
-                        row[:] = True
-                    else:
-                        row[[vocabulary[a] for a in kept_areas if a in vocabulary]] = True
-            rows = kept[columns["indicator"], columns["area"]]
+            rows = kept_rows(columns["indicator"], list(names), columns["area"], list(names), keep)
             columns = {name: values[rows] for name, values in columns.items()}
         columns["area"] = names[columns["area"]]
         columns["indicator"] = names[columns["indicator"]]

@@ -21,17 +21,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from westdev.errors import InputError
-from westdev.inputs.indicators import CHINA, WEST, recorded_in
+from westdev.inputs.indicators import CHINA, EVERY_AREA, WEST, kept_rows, recorded_in
 from westdev.inputs.regions import REGION_GROUPS
 from westdev.policy.goal import GOAL_AREA
 
 ALL = "all"
 DEFAULT = "default"
-EVERY_AREA = "*"
 # the region groups' and China's headline aggregates kept by default
 HEADLINE: tuple[str, ...] = ("gdp_100m_yuan", "gdp_per_capita_yuan",
                              "disposable_income_per_capita_yuan", "population_10k",
@@ -93,17 +91,7 @@ class Record:
             return df
         ind_codes, inds = pd.factorize(df["indicator"], sort=False)
         area_codes, areas = pd.factorize(df["area"], sort=False)
-        allowed = np.zeros((len(inds) + 1, len(areas) + 1), dtype=bool)
-        for i, ind in enumerate(inds):
-            kept = self.keep.get(ind)
-            if kept is None:
-                continue
-            if EVERY_AREA in kept:
-                allowed[i, :] = True
-            else:
-                for j, area in enumerate(areas):
-                    allowed[i, j] = area in kept
-        mask = allowed[ind_codes, area_codes]  # code -1 (missing) hits the False last row/col
+        mask = kept_rows(ind_codes, list(inds), area_codes, list(areas), self.keep)
         return df[mask].reset_index(drop=True) if not mask.all() else df
 
     def to_json(self) -> Any:

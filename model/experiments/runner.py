@@ -143,7 +143,7 @@ def execute(task: RunTask, simulate: str | Callable = DEFAULT_SIMULATE,
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             results = _check_output(fn(scenario, parameters, int(task.seed),
                                        resolution=resolution, **own))
-        table = part_table(record.filter(results))
+        table = part_table(results if own else record.filter(results))
     except RunFailure as exc:
         row.update(status="failed", error=f"RunFailure: {exc}")
     except Exception as exc:  # a bug or a broken economy inside the run: record it, go on

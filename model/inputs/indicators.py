@@ -15,6 +15,10 @@ checks that the two agree. Areas are the 31 provinces (English names), the regio
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
+
+import numpy as np
+
 from westdev.policy.catalogue import LEVERS
 from westdev.policy.goal import (
     ALTERNATIVE_MEASURES,
@@ -54,15 +58,37 @@ CHINA: tuple[str, ...] = (
     "consolidated_balance_100m_yuan", *LEVER_COSTS,
 )
 ALL_INDICATORS: frozenset[str] = frozenset(PER_AREA + WEST + CHINA)
+EVERY_AREA = "*"  # in a selection of (indicator → areas): every area
 
 
 def recorded_in(indicator: str) -> tuple[str, ...] | None:
     """The areas `indicator` is recorded for: ``("*",)`` every area, ``("West",)``,
     ``("China",)``; None for an indicator the model does not record."""
     if indicator in PER_AREA:
-        return ("*",)
+        return (EVERY_AREA,)
     if indicator in WEST:
         return (GOAL_AREA,)
     if indicator in CHINA:
         return ("China",)
     return None
+
+
+def kept_rows(indicator_codes: np.ndarray, indicator_names: Sequence[str],
+              area_codes: np.ndarray, area_names: Sequence[str],
+              keep: Mapping[str, Collection[str]]) -> np.ndarray:
+    """Which rows of a tidy table a selection keeps: rows given as codes into the names of
+    their indicator and area (code −1: missing, never kept), `keep` mapping an indicator to
+    the areas kept (`EVERY_AREA` for all). One mask for the recorder (a run builds only
+    these rows) and for a record's filter of any run function's table."""
+    area_index = {area: j for j, area in enumerate(area_names)}
+    # one spare row and column, all False, for code −1
+    allowed = np.zeros((len(indicator_names) + 1, len(area_names) + 1), dtype=bool)
+    for i, indicator in enumerate(indicator_names):
+        areas = keep.get(indicator)
+        if areas is None:
+            continue
+        if EVERY_AREA in areas:
+            allowed[i, :-1] = True
+        else:
+            allowed[i, [area_index[a] for a in areas if a in area_index]] = True
+    return allowed[indicator_codes, area_codes]
