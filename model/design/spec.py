@@ -30,7 +30,7 @@ from __future__ import annotations
 import difflib
 import json
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,14 @@ from westdev.experiments.spec import load_experiment
 from westdev.inputs.files import locate_shipped, shipped_names
 from westdev.inputs.resolution import RESOLUTIONS
 from westdev.inputs.scenario import MAX_SEED, Scenario, inline_scenario, load_scenario
-from westdev.inputs.validate import as_number, as_table, is_int, show_value, unknown_key
+from westdev.inputs.validate import (
+    as_number,
+    as_table,
+    check_tables,
+    is_int,
+    show_value,
+    unknown_key,
+)
 from westdev.policy.catalogue import LEVERS, LeverSpec
 
 TABLES = ("policy", "run", "levers", "objectives", "constraints", "search", "verify", "quick")
@@ -206,12 +213,7 @@ def policy_from_dict(raw: Mapping[str, Any], *, file: str = "<policy>",
                      base_dir: str | Path = ".", default_name: str = "policy") -> PolicySpec:
     """Check a policy search given as a dict (the file's tables)."""
     base_dir = Path(base_dir)
-    if not isinstance(raw, Mapping) or not raw:
-        raise InputError("the policy search is empty", file=file,
-                         allowed="tables " + ", ".join(f"[{t}]" for t in TABLES))
-    for key in raw:
-        if key not in TABLES:
-            raise unknown_key(key, TABLES, file=file, field=key, what="table")
+    check_tables(raw, TABLES, file=file, what="policy search")
     pol = as_table(raw.get("policy"), file, "policy", required=True)
     for key in pol:
         if key not in POLICY_KEYS:
@@ -264,17 +266,27 @@ def policy_from_dict(raw: Mapping[str, Any], *, file: str = "<policy>",
 
 
 # ---------------------------------------------------------------------- pieces
-def _ensemble(ref: Any, file: str, base_dir: Path) -> Experiment:
+def _load_reference(ref: Any, load: Callable[[Any], Any], *, file: str, base_dir: Path,
+                    field: str, what: str, allowed: str) -> Any:
+    """Load the file a policy search names: a path relative to the search file, else a shipped
+    name; the loader's own error is reported under this file's `field`."""
     if not isinstance(ref, str) or not ref:
-        raise InputError(f"{show_value(ref)} is not an experiment", file=file,
-                         field="policy.ensemble", allowed="an ensemble experiment: a shipped "
-                         "name (ensemble_baseline) or a path relative to this file")
+        article = "an" if what[0] in "aeiou" else "a"
+        raise InputError(f"{show_value(ref)} is not {article} {what}", file=file, field=field,
+                         allowed=allowed)
     candidate = base_dir / ref
     try:
-        exp = load_experiment(candidate if candidate.is_file() else ref)
+        return load(candidate if candidate.is_file() else ref)
     except InputError as exc:
-        raise InputError(f"cannot use ensemble {ref!r}: {exc}", file=file,
-                         field="policy.ensemble", allowed="an ensemble experiment file") from None
+        raise InputError(f"cannot use {what} {ref!r}: {exc}", file=file, field=field,
+                         allowed=allowed) from None
+
+
+def _ensemble(ref: Any, file: str, base_dir: Path) -> Experiment:
+    exp = _load_reference(ref, load_experiment, file=file, base_dir=base_dir,
+                          field="policy.ensemble", what="ensemble",
+                          allowed="an ensemble experiment: a shipped name (ensemble_baseline) "
+                          "or a path relative to this file")
     if exp.kind != "ensemble":
         raise InputError(f"{ref!r} is a {exp.kind} experiment", file=file,
                          field="policy.ensemble",
@@ -321,15 +333,9 @@ def _apply_run(exp: Experiment, run: Mapping[str, Any], file: str) -> Experiment
 
 def _base(ref: Any, exp: Experiment, file: str, base_dir: Path) -> Scenario:
     """The base scenario with the ensemble's run settings (years, resolution)."""
-    if not isinstance(ref, str) or not ref:
-        raise InputError(f"{show_value(ref)} is not a scenario", file=file,
-                         field="policy.scenario", allowed="a shipped name or a path")
-    candidate = base_dir / ref
-    try:
-        scenario = load_scenario(candidate if candidate.is_file() else ref)
-    except InputError as exc:
-        raise InputError(f"cannot use scenario {ref!r}: {exc}", file=file,
-                         field="policy.scenario", allowed="a scenario file") from None
+    scenario = _load_reference(ref, load_scenario, file=file, base_dir=base_dir,
+                               field="policy.scenario", what="scenario",
+                               allowed="a shipped name or a path")
     r = exp.base.run
     return scenario.with_overrides(run={"start_year": r.start_year, "end_year": r.end_year,
                                         "resolution": r.resolution})

@@ -67,6 +67,7 @@ from westdev.inputs.scenario import (
 from westdev.inputs.validate import (
     as_pair,
     as_table,
+    check_tables,
     is_int,
     show_value,
     unknown_key,
@@ -122,12 +123,7 @@ def experiment_from_dict(raw: Mapping[str, Any], *, file: str = "<experiment>",
                          default_name: str = "experiment") -> Experiment:
     """Check an experiment given as a dict (a parsed file, or a manifest's request)."""
     base_dir = Path(base_dir)
-    if not isinstance(raw, Mapping) or not raw:
-        raise InputError("the experiment is empty", file=file,
-                         allowed="tables " + ", ".join(f"[{t}]" for t in TABLES))
-    for key in raw:
-        if key not in TABLES:
-            raise unknown_key(key, TABLES, file=file, field=key, what="table")
+    check_tables(raw, TABLES, file=file, what="experiment")
     exp = as_table(raw.get("experiment"), file, "experiment", required=True)
     name, description, crn = _parse_header(exp, file, default_name)
     design_table, kind, sample = _design_table(raw, exp, file)

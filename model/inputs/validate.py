@@ -38,6 +38,17 @@ def unknown_key(key: Any, valid: Iterable[str], *, file: str | None, field: str,
                       allowed=", ".join(valid))
 
 
+def check_tables(raw: Any, tables: Sequence[str], *, file: str, what: str) -> None:
+    """A file's top level: a non-empty table whose keys are all among `tables` (`what` names
+    the file's kind in the message, e.g. "experiment")."""
+    if not isinstance(raw, Mapping) or not raw:
+        raise InputError(f"the {what} is empty", file=file,
+                         allowed="tables " + ", ".join(f"[{t}]" for t in tables))
+    for key in raw:
+        if key not in tables:
+            raise unknown_key(key, tables, file=file, field=key, what="table")
+
+
 def unknown_value(val: Any, valid: Sequence[str], *, file: str, field: str,
                   what: str) -> InputError:
     """The error for a missing or unknown choice (a kind, a method, a resolution...)."""
