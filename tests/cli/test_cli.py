@@ -10,8 +10,8 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
+import fakes
 import pytest
 
 import westdev.economy.simulate
@@ -19,22 +19,8 @@ import westdev.inputs.parameters
 from westdev.cli import main
 from westdev.policy.catalogue import LEVERS
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ → import fakes
-import fakes  # noqa: E402
-
 FAST = ["--backend", "serial", "--resolution", "small", "--quiet"]
-
-
-@pytest.fixture(autouse=True)
-def fake(monkeypatch):
-    monkeypatch.setattr(westdev.economy.simulate, "simulate", fakes.simulate)
-
-
-@pytest.fixture
-def short(tmp_path):
-    path = tmp_path / "short.toml"
-    path.write_text('[meta]\nname = "short"\nextends = "baseline"\n[run]\nend_year = 2023\n')
-    return path
+pytestmark = pytest.mark.usefixtures("fake_simulate")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import fakes
 import pytest
 
 import westdev.economy.simulate
@@ -21,22 +22,9 @@ from westdev.cli import main
 from westdev.experiments.lock import StoreLock
 
 TESTS = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(TESTS))  # tests/ → import fakes
-import fakes  # noqa: E402
 
 FAST = ["--backend", "serial", "--resolution", "small", "--quiet"]
-
-
-@pytest.fixture(autouse=True)
-def fake(monkeypatch):
-    monkeypatch.setattr(westdev.economy.simulate, "simulate", fakes.simulate)
-
-
-@pytest.fixture
-def short(tmp_path):
-    path = tmp_path / "short.toml"
-    path.write_text('[meta]\nname = "short"\nextends = "baseline"\n[run]\nend_year = 2021\n')
-    return path
+pytestmark = pytest.mark.usefixtures("fake_simulate")
 
 
 def one_error(capsys, *needles: str) -> str:
