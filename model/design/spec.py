@@ -30,7 +30,7 @@ from __future__ import annotations
 import difflib
 import json
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -38,10 +38,10 @@ from typing import Any
 from westdev.analysis.outcomes import Condition, Outcome, parse_condition, parse_outcome
 from westdev.errors import InputError
 from westdev.experiments.experiment import Experiment
-from westdev.experiments.spec import load_experiment
+from westdev.experiments.spec import load_experiment, scenario_ref
 from westdev.inputs.files import locate_shipped, shipped_names
 from westdev.inputs.resolution import RESOLUTIONS
-from westdev.inputs.scenario import MAX_SEED, Scenario, inline_scenario, load_scenario
+from westdev.inputs.scenario import MAX_SEED, Scenario, inline_scenario
 from westdev.inputs.validate import (
     as_number,
     as_table,
@@ -266,27 +266,17 @@ def policy_from_dict(raw: Mapping[str, Any], *, file: str = "<policy>",
 
 
 # ---------------------------------------------------------------------- pieces
-def _load_reference(ref: Any, load: Callable[[Any], Any], *, file: str, base_dir: Path,
-                    field: str, what: str, allowed: str) -> Any:
-    """Load the file a policy search names: a path relative to the search file, else a shipped
-    name; the loader's own error is reported under this file's `field`."""
+def _ensemble(ref: Any, file: str, base_dir: Path) -> Experiment:
     if not isinstance(ref, str) or not ref:
-        article = "an" if what[0] in "aeiou" else "a"
-        raise InputError(f"{show_value(ref)} is not {article} {what}", file=file, field=field,
-                         allowed=allowed)
+        raise InputError(f"{show_value(ref)} is not an experiment", file=file,
+                         field="policy.ensemble", allowed="an ensemble experiment: a shipped "
+                         "name (ensemble_baseline) or a path relative to this file")
     candidate = base_dir / ref
     try:
-        return load(candidate if candidate.is_file() else ref)
+        exp = load_experiment(candidate if candidate.is_file() else ref)
     except InputError as exc:
-        raise InputError(f"cannot use {what} {ref!r}: {exc}", file=file, field=field,
-                         allowed=allowed) from None
-
-
-def _ensemble(ref: Any, file: str, base_dir: Path) -> Experiment:
-    exp = _load_reference(ref, load_experiment, file=file, base_dir=base_dir,
-                          field="policy.ensemble", what="ensemble",
-                          allowed="an ensemble experiment: a shipped name (ensemble_baseline) "
-                          "or a path relative to this file")
+        raise InputError(f"cannot use ensemble {ref!r}: {exc}", file=file,
+                         field="policy.ensemble", allowed="an ensemble experiment file") from None
     if exp.kind != "ensemble":
         raise InputError(f"{ref!r} is a {exp.kind} experiment", file=file,
                          field="policy.ensemble",
@@ -333,9 +323,7 @@ def _apply_run(exp: Experiment, run: Mapping[str, Any], file: str) -> Experiment
 
 def _base(ref: Any, exp: Experiment, file: str, base_dir: Path) -> Scenario:
     """The base scenario with the ensemble's run settings (years, resolution)."""
-    scenario = _load_reference(ref, load_scenario, file=file, base_dir=base_dir,
-                               field="policy.scenario", what="scenario",
-                               allowed="a shipped name or a path")
+    scenario = scenario_ref(ref, "policy.scenario", file, base_dir)
     r = exp.base.run
     return scenario.with_overrides(run={"start_year": r.start_year, "end_year": r.end_year,
                                         "resolution": r.resolution})
@@ -558,13 +546,7 @@ def _settings(table: Mapping[str, Any], defaults: Mapping[str, Any], file: str, 
                 raise InputError(f"{show_value(val)} is not a list of scenarios", file=file,
                                  field=where, allowed="shipped names or paths")
             for i, s in enumerate(val):
-                cand = (base_dir or Path(".")) / s
-                try:
-                    load_scenario(cand if cand.is_file() else s)
-                except InputError as exc:
-                    raise InputError(f"cannot use scenario {s!r}: {exc.detail}", file=file,
-                                     field=f"{where}[{i}]", allowed="a scenario file or a "
-                                     "shipped name") from None
+                scenario_ref(s, f"{where}[{i}]", file, base_dir or Path("."))
             out[key] = [str(s) for s in val]
         else:
             low = 0 if key == "seed" else (2 if key in ("explore_runs", "frontier_points",
@@ -580,8 +562,4 @@ def _settings(table: Mapping[str, Any], defaults: Mapping[str, Any], file: str, 
 def scenario_refs(names: Sequence[str], source: str) -> list[Scenario]:
     """The verification's scenarios (names or paths relative to the spec file)."""
     base_dir = Path(source).parent
-    out = []
-    for s in names:
-        cand = base_dir / s
-        out.append(load_scenario(cand if cand.is_file() else s))
-    return out
+    return [scenario_ref(s, "verify.scenarios", source, base_dir) for s in names]

@@ -243,7 +243,7 @@ def _parse_scenarios(exp: Mapping[str, Any], run: Mapping[str, Any], kind: str, 
         fields = [f"experiment.scenarios[{i}]" for i in range(len(items))]
     else:
         items, fields = [exp["scenario"]], ["experiment.scenario"]
-    scenarios = tuple(_run_overrides(_scenario_ref(item, f, file, base_dir), run, file)
+    scenarios = tuple(_run_overrides(scenario_ref(item, f, file, base_dir), run, file)
                       for item, f in zip(items, fields, strict=True))
     names = [s.name for s in scenarios]
     for i, n in enumerate(names):
@@ -576,7 +576,7 @@ def _parse_decomposition(table: Mapping[str, Any], base: Scenario, root_seed: in
     if "package" not in table:
         raise InputError("the package is missing", file=file, field="decomposition.package",
                          allowed="a scenario (shipped name or path) whose levers are split")
-    package = _scenario_ref(table["package"], "decomposition.package", file, base_dir)
+    package = scenario_ref(table["package"], "decomposition.package", file, base_dir)
     differ = [lv for lv in LEVERS
               if canonical_value(package.levers[lv]) != canonical_value(base.levers[lv])]
     if "levers" in table:
@@ -726,8 +726,8 @@ def known_areas() -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------------- scenarios
-def _scenario_ref(item: Any, field: str, file: str, base_dir: Path) -> Scenario:
-    """A scenario named in an experiment: a path (relative to the experiment file), a shipped
+def scenario_ref(item: Any, field: str, file: str, base_dir: Path) -> Scenario:
+    """A scenario named in an experiment (or a policy search): a path (relative to the experiment file), a shipped
     name, or an inline table ``{name, description, content, hash}`` (manifests)."""
     if isinstance(item, Scenario):
         return item
