@@ -11,8 +11,10 @@ adds "Area:indicator" (or "*:indicator" for every area) to the selection.
 
 The choice is part of the request (so a resumed store keeps it) and of the manifest, where
 readers find it: asked for an indicator a store did not record, they say so and name
-``record = "all"`` (`Record.missing`). The filter runs in the worker (`Record.filter`), so
-what was not recorded is neither sent to the parent nor written.
+``record = "all"`` (`Record.missing`). The selection applies in the worker: the package's own
+run builds only the kept rows (`simulate(keep=...)`), another run function's table is filtered
+(`Record.filter`; both use `westdev.inputs.indicators.kept_rows`), so what was not recorded is
+neither sent to the parent nor written.
 """
 
 from __future__ import annotations
