@@ -10,14 +10,15 @@ import numpy as np
 
 from westdev.economy.agents import workers as wk
 from westdev.economy.incomes import expected_income
-from westdev.economy.markets.migration import N_WORK_BANDS, draw_moves, working_age_pairs
+from westdev.economy.markets.migration import N_WORK_BANDS, draw_moves, working_age_cells
 from westdev.economy.public_capital import public_services_index
 from westdev.economy.state import Calibrated, EconomyState, Households, Incomes, Setting
 from westdev.policy.instruments import Instruments
 
-# agents below which migration choices are computed for populated (residence, hukou) pairs
-# only: the full probability array is 31 × 31 (o, h) × 2 skills × 3 age bands × 31 destinations
-PAIRS_BELOW_AGENTS = 31 * 31 * 2 * N_WORK_BANDS * 31
+# agents below which migration choices are computed for populated cells (residence, hukou,
+# skill, age band) only: the full probability array is 31 × 31 (o, h) × 2 skills × 3 age bands
+# × 31 destinations
+CELLS_BELOW_AGENTS = 31 * 31 * 2 * N_WORK_BANDS * 31
 
 
 def services_for_migration(state: EconomyState, setting: Setting, calib: Calibrated,
@@ -42,17 +43,17 @@ def households(state: EconomyState, setting: Setting, calib: Calibrated, ins: In
         (1 - lam) * np.log(state.migrant_expected_income)
         + lam * np.log(expected_income(state, setting, inc)))
     income = state.migrant_expected_income
-    # choices for the (residence, hukou) pairs that hold someone of working age (a third of
-    # the 31 × 31 at 10^4 agents, two thirds at 10^5); with more agents than the full
-    # probability array has entries, the pass over the agents that finds them would cost more
-    # than it saves, and every pair is computed
-    pairs = working_age_pairs(w, n) if w.n < PAIRS_BELOW_AGENTS else None
+    # choices for the cells (residence, hukou, skill, age band) that hold someone of working
+    # age (about a ninth of the 31 × 31 × 2 × 3 at 10^4 agents); with more agents than the
+    # full probability array has entries, the pass over the agents that finds them would cost
+    # more than it saves, and every cell is computed
+    cells = working_age_cells(w, n) if w.n < CELLS_BELOW_AGENTS else None
     v = calib.migration.utilities(income, services_for_migration(state, setting, calib, ins),
                                   ins.migrant_access, ins.portability_cost,
-                                  ins.skilled_incentive * inc.incentive_scale, pairs=pairs)
+                                  ins.skilled_incentive * inc.incentive_scale, cells=cells)
     prob = calib.migration.probabilities(v)
     before = w.residence.copy()
-    movers = draw_moves(w, prob, rng, pairs)
+    movers = draw_moves(w, prob, rng, cells)
     migration_in = np.bincount(w.residence[movers], weights=w.weight[movers], minlength=n)
     migration_out = np.bincount(before[movers], weights=w.weight[movers], minlength=n)
     # hukou: the register's grant rate, higher where services are open to migrants, plus the

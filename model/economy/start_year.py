@@ -30,10 +30,11 @@ from westdev.economy.indicators import weighted_quantile
 from westdev.economy.markets import goods
 from westdev.economy.markets.migration import (
     MigrationModel,
+    cell_origins,
     cell_population,
-    expected_pair_flows,
+    expected_cell_flows,
     flow_derivatives,
-    populated_pairs,
+    populated_cells,
 )
 from westdev.economy.production import produce, si_load
 from westdev.economy.public_capital import public_services_raw, reference_indices
@@ -202,17 +203,24 @@ def calibrate_migration(state: EconomyState, setting: Setting, calib: Calibrated
     state.migrant_expected_income = income.copy()
     services = services_for_migration(state, setting, calib, ins)
     working_p = pop_cells.sum(axis=(1, 2, 3))
-    # only the populated (residence, hukou) cells matter: most of the 31 × 31 are empty
-    pairs = populated_pairs(pop_cells)
-    pop_pairs = pop_cells[pairs]
+    # only the populated cells matter: most of the 31 × 31 × 2 × 3 are empty
+    cells = populated_cells(pop_cells)
+    pop = pop_cells.ravel()[cells]
+    origin = cell_origins(cells, n)
     # residuals in units of the tolerance: net flows (persons) and the log gross flow
     tol_net = 1e-4 * obs.population.max()
 
+    # utilities are linear in what is calibrated: V = V0 + amenity_d − move_cost·[d ≠ o]
+    amenity0, move_cost0 = mig.amenity, mig.move_cost
+    mig.amenity, mig.move_cost = np.zeros(n), 0.0
+    v0 = mig.utilities(income, services, ins.migrant_access, ins.portability_cost,
+                       ins.skilled_incentive, cells=cells)
+    away = np.arange(n)[None, :] != origin[:, None]
+    mig.amenity, mig.move_cost = amenity0, move_cost0
+
     def residuals() -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-        prob = mig.probabilities(mig.utilities(income, services, ins.migrant_access,
-                                               ins.portability_cost, ins.skilled_incentive,
-                                               pairs=pairs))
-        inflow, outflow = expected_pair_flows(pop_pairs, prob, pairs[0], n)
+        prob = mig.probabilities(v0 + mig.amenity[None, :] - mig.move_cost * away)
+        inflow, outflow = expected_cell_flows(pop, prob, origin, n)
         gross = inflow.sum()
         r = np.append((inflow - outflow - target_net) / tol_net, np.log(gross / target_gross) / 1e-4)
         return r, prob, inflow + outflow, gross
@@ -225,12 +233,12 @@ def calibrate_migration(state: EconomyState, setting: Setting, calib: Calibrated
     for _ in range(100):
         if np.max(np.abs(r)) < 1e-3:  # a thousandth of the tolerance: Newton gets there in a few steps
             break
-        d_net_a, d_net_m, d_gross_a, d_gross_m = flow_derivatives(pop_pairs, prob, pairs[0], n)
+        d_net_a, d_net_m, d_gross_a, d_gross_m = flow_derivatives(pop, prob, origin, n)
         jac = np.zeros((n + 2, n + 1))
         jac[:n, :n], jac[:n, n] = d_net_a / tol_net, d_net_m / tol_net
         jac[n, :n], jac[n, n] = d_gross_a / gross / 1e-4, d_gross_m / gross / 1e-4
         jac[n + 1, :n] = 1.0  # Σ amenity stays 0
-        step = np.linalg.lstsq(jac, -np.append(r, 0.0), rcond=None)[0]
+        step = newton_step(jac, -np.append(r, 0.0), n)
         step *= min(1.0, 2.0 / max(np.max(np.abs(step)), 1e-12))  # at most 2 utility units
         start = (mig.amenity.copy(), mig.move_cost, float(r @ r))
         for _ in range(20):
@@ -251,6 +259,18 @@ def calibrate_migration(state: EconomyState, setting: Setting, calib: Calibrated
     net = r[:n] * tol_net + target_net
     calib.migration_fit = {"max_abs_error_persons": float(np.max(np.abs(target_net - net))),
                            "gross_ratio": float(gross / target_gross)}
+
+
+def newton_step(jac: np.ndarray, rhs: np.ndarray, n: int) -> np.ndarray:
+    """Solve the (n + 2) × (n + 1) Newton system of the migration calibration. Net flows sum
+    to zero across provinces, in the residuals and in their derivatives, so one province's
+    row is implied by the others: drop the last and solve the square system; least squares
+    where that is singular."""
+    keep = np.r_[0:n - 1, n, n + 1]
+    try:
+        return np.linalg.solve(jac[keep], rhs[keep])
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(jac, rhs, rcond=None)[0]
 
 
 def calibrate_investment(state: EconomyState, setting: Setting, calib: Calibrated,

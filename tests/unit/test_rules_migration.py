@@ -11,12 +11,13 @@ from westdev.economy.agents.workers import WorkerPopulation
 from westdev.economy.markets.migration import (
     MigrationModel,
     cell_index,
+    cell_origins,
     cell_population,
     draw_moves,
-    expected_pair_flows,
+    expected_cell_flows,
     flow_derivatives,
-    populated_pairs,
-    working_age_pairs,
+    populated_cells,
+    working_age_cells,
 )
 
 N = 3
@@ -111,8 +112,10 @@ def test_skilled_incentive_only_counts_in_western_destinations():
 
 
 def _flows(pop: np.ndarray, prob: np.ndarray):
-    pairs = populated_pairs(pop)
-    return expected_pair_flows(pop[pairs], prob[pairs], pairs[0], pop.shape[0])
+    n = pop.shape[0]
+    cells = populated_cells(pop)
+    return expected_cell_flows(pop.ravel()[cells], prob.reshape(-1, n)[cells],
+                               cell_origins(cells, n), n)
 
 
 def test_expected_flows_hand_example_and_balance():
@@ -200,30 +203,33 @@ def test_cell_population_counts_working_age_only():
     assert pop.sum() == pytest.approx(w.weight[working].sum())
 
 
-def test_choices_for_populated_pairs_are_the_full_grids_rows():
-    """Households compute the logit only for (residence, hukou) pairs with someone of working
-    age (`working_age_pairs`); each agent must meet the same probabilities as on the full grid,
-    and the drawn moves must follow them."""
+def test_choices_for_populated_cells_are_the_full_grids_rows():
+    """Households compute the logit only for cells (residence, hukou, skill, age band) with
+    someone of working age (`working_age_cells`); each agent must meet the same probabilities
+    as on the full grid, and the drawn moves must follow them."""
     w = _workers(4_000, 7)
-    # leave the pair (o = 2, h = 0) without working-age agents: it must not be computed
+    # leave the pair (o = 2, h = 0) without working-age agents: its cells must not be computed
     empty = (w.residence == 2) & (w.hukou == 0) & (w.age >= 1) & (w.age <= 3)
     w.age[empty] = 0
-    pairs = working_age_pairs(w, N)
-    assert (2, 0) not in set(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True))
-    assert len(pairs[0]) == N * N - 1
+    cells = working_age_cells(w, N)
+    o = cell_origins(cells, N)
+    h = cells // 6 % N
+    assert not ((o == 2) & (h == 0)).any()
+    assert len(cells) == (N * N - 1) * 2 * 3
     m = _model(move_cost=0.0, hukou_cost=0.5)
     full = MigrationModel.probabilities(_v(m))
     some = MigrationModel.probabilities(m.utilities(INCOME, SERVICES, 0.2, 0.3, np.zeros(N),
-                                                    pairs=pairs))
-    rows = np.full(N * N, -1)
-    rows[pairs[0] * N + pairs[1]] = np.arange(len(pairs[0]))
+                                                    cells=cells))
+    rows = np.full(N * N * 6, -1)
+    rows[cells] = np.arange(len(cells))
     working = cell_index(w, N) >= 0
+    np.testing.assert_array_equal(cell_index(w, N)[working], cells[rows[cell_index(w, N)[working]]])
     np.testing.assert_array_equal(
-        some.reshape(-1, N)[cell_index(w, N, pair_rows=rows)[working]],
+        some[cell_index(w, N, cell_rows=rows)[working]],
         full.reshape(-1, N)[cell_index(w, N)[working]])
-    # moves drawn on the pairs: the expected share moves (as on the full grid)
+    # moves drawn on the cells: the expected share moves (as on the full grid)
     p_stay = full.reshape(-1, N)[cell_index(w, N)[working], w.residence[working]]
-    movers = draw_moves(w, some, np.random.default_rng(5), pairs)
+    movers = draw_moves(w, some, np.random.default_rng(5), cells)
     assert movers.size == pytest.approx((1 - p_stay).sum(), rel=0.08)
     assert ((w.age[movers] >= 1) & (w.age[movers] <= 3)).all()
 
@@ -232,19 +238,18 @@ def test_flow_derivatives_match_finite_differences():
     """The start-year calibration's Newton steps use the logit's analytic derivatives of net
     and gross flows; they must equal the flows' own finite differences."""
     w = _workers(3_000, 11)
-    pop = cell_population(w, N)
-    pairs = populated_pairs(pop)
-    pop_pairs = pop[pairs]
+    cells = populated_cells(cell_population(w, N))
+    pop, origin = cell_population(w, N).ravel()[cells], cell_origins(cells, N)
 
     def flows(m):
         prob = MigrationModel.probabilities(m.utilities(INCOME, SERVICES, 0.2, 0.3, np.zeros(N),
-                                                        pairs=pairs))
-        inflow, outflow = expected_pair_flows(pop_pairs, prob, pairs[0], N)
+                                                        cells=cells))
+        inflow, outflow = expected_cell_flows(pop, prob, origin, N)
         return inflow - outflow, inflow.sum(), prob
 
     m = _model(move_cost=1.0)
     _, _, prob = flows(m)
-    d_net_a, d_net_m, d_gross_a, d_gross_m = flow_derivatives(pop_pairs, prob, pairs[0], N)
+    d_net_a, d_net_m, d_gross_a, d_gross_m = flow_derivatives(pop, prob, origin, N)
     h = 1e-6
     for j in range(N):
         up, down = _model(move_cost=1.0), _model(move_cost=1.0)

@@ -47,11 +47,11 @@ class MigrationModel:
 
     def utilities(self, income: np.ndarray, services: np.ndarray, migrant_access: float,
                   portability_cost: float, skilled_incentive: np.ndarray,
-                  pairs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                  cells: np.ndarray | None = None) -> np.ndarray:
         """V[o, h, s, a, d] for income (31 d × 2 s, yuan), services index (31), the share of
         public services open to non-hukou residents, the portability cost and the yearly
-        incentive paid to skilled migrants by destination (yuan). With `pairs` = (residence
-        provinces, hukou provinces) of K populated cells, only those: V[k, s, a, d]."""
+        incentive paid to skilled migrants by destination (yuan). With `cells` (C codes of
+        populated cells, `cell_code`), only those: V[c, d]."""
         n = self.n
         b = self.income_weight
         base = (b * np.log(income) + self.public_service_weight * np.log(services)[:, None]
@@ -66,9 +66,9 @@ class MigrationModel:
         by_residence = (base.T[None, :, None, :] - move[:, None, None, :]
                         - self.age_cost[None, None, :, None] * not_home[:, None, None, :])
         by_hukou = bonus - hukou_pen[:, None, :]  # (h, s, d)
-        if pairs is not None:
-            o, h = pairs
-            return by_residence[o] + by_hukou[h][:, :, None, :]
+        if cells is not None:
+            o, h, s, a = decode_cells(cells, n)
+            return by_residence[o, s, a] + by_hukou[h, s]
         return by_residence[:, None] + by_hukou[None, :, :, None, :]
 
     @staticmethod
@@ -81,26 +81,41 @@ class MigrationModel:
         return v
 
 
+def cell_code(workers: WorkerPopulation, n: int, idx: np.ndarray | slice = slice(None)
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(code, working age) of the agents at `idx`: the code ((o·n + h)·2 + s)·3 + a of the
+    cell (residence o, hukou h, skill s, working-age band a), 0 outside working age."""
+    band = workers.age[idx].astype(np.int64) - 1
+    working = (band >= 0) & (band < N_WORK_BANDS)
+    code = ((workers.residence[idx].astype(np.int64) * n + workers.hukou[idx]) * 2
+            + workers.skill[idx]) * N_WORK_BANDS + band
+    return np.where(working, code, 0), working
+
+
+def decode_cells(cells: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(o, h, s, a) of cell codes (`cell_code`)."""
+    pair, a = np.divmod(cells, N_WORK_BANDS)
+    pair, s = np.divmod(pair, 2)
+    o, h = np.divmod(pair, n)
+    return o, h, s, a
+
+
 def cell_index(workers: WorkerPopulation, n: int, idx: np.ndarray | None = None,
-               outside: int = -1, pair_rows: np.ndarray | None = None) -> np.ndarray:
-    """Cell (o, h, s, a) of each working-age agent, or of the agents at `idx`; `outside` for
-    children and the old. With `pair_rows` (the row k of each (o, h), `pair_rows[o·n + h]`),
-    the cell (k, s, a) of probabilities computed for populated pairs only."""
-    sel = slice(None) if idx is None else idx
-    band = workers.age[sel].astype(np.int64) - 1
-    pair = workers.residence[sel].astype(np.int64) * n + workers.hukou[sel]
-    if pair_rows is not None:
-        pair = pair_rows[pair]
-    cell = (pair * 2 + workers.skill[sel]) * N_WORK_BANDS + band
-    return np.where((band >= 0) & (band < N_WORK_BANDS), cell, outside)
+               outside: int = -1, cell_rows: np.ndarray | None = None) -> np.ndarray:
+    """Cell (o, h, s, a) of each working-age agent, or of the agents at `idx`, as a flat index
+    into the full grid; `outside` for children and the old. With `cell_rows` (the row of each
+    cell code in probabilities computed for some cells only, `cell_rows[code]`), that row."""
+    code, working = cell_code(workers, n, slice(None) if idx is None else idx)
+    if cell_rows is not None:
+        code = cell_rows[code]
+    return np.where(working, code, outside)
 
 
-def working_age_pairs(workers: WorkerPopulation, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(residence, hukou) index pairs with any working-age agent (one pass over the agents)."""
-    working = (workers.age >= 1) & (workers.age <= N_WORK_BANDS)
-    pair = workers.residence[working].astype(np.int64) * n + workers.hukou[working]
-    found = np.flatnonzero(np.bincount(pair, minlength=n * n))
-    return found // n, found % n
+def working_age_cells(workers: WorkerPopulation, n: int) -> np.ndarray:
+    """Codes (`cell_code`, ascending) of the cells with any working-age agent (one pass over
+    the agents)."""
+    code, working = cell_code(workers, n)
+    return np.flatnonzero(np.bincount(code[working], minlength=n * n * 2 * N_WORK_BANDS))
 
 
 def cell_population(workers: WorkerPopulation, n: int) -> np.ndarray:
@@ -111,35 +126,38 @@ def cell_population(workers: WorkerPopulation, n: int) -> np.ndarray:
     return counts.reshape(n, n, 2, N_WORK_BANDS)
 
 
-def populated_pairs(pop_cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(residence, hukou) index pairs of the (o, h) cells with any working-age resident."""
-    return np.nonzero(pop_cells.sum(axis=(2, 3)) > 0)
+def populated_cells(pop_cells: np.ndarray) -> np.ndarray:
+    """Codes (ascending) of the cells of a (o, h, s, a) population with anyone in them."""
+    return np.flatnonzero(pop_cells.ravel() > 0)
 
 
-def expected_pair_flows(pop_pairs: np.ndarray, prob: np.ndarray, origin: np.ndarray,
+def cell_origins(cells: np.ndarray, n: int) -> np.ndarray:
+    """Residence province of each cell code."""
+    return cells // (n * 2 * N_WORK_BANDS)
+
+
+def expected_cell_flows(pop: np.ndarray, prob: np.ndarray, origin: np.ndarray,
                         n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Expected (inflow, outflow) by province from the K populated (residence, hukou) cells:
-    pop_pairs (K, s, a) persons, prob (K, s, a, d) choice probabilities, origin (K,)."""
-    to_d = (pop_pairs[..., None] * prob).sum(axis=(1, 2))  # (K, d)
+    """Expected (inflow, outflow) by province from C populated cells: pop (C,) persons,
+    prob (C, d) choice probabilities, origin (C,) residence, ascending (cells in code order)."""
+    to_d = pop[:, None] * prob  # (C, d)
+    starts = np.flatnonzero(np.r_[True, origin[1:] != origin[:-1]])
     by_origin = np.zeros((n, n))
-    np.add.at(by_origin, origin, to_d)
+    by_origin[origin[starts]] = np.add.reduceat(to_d, starts, axis=0)
     stay = np.diagonal(by_origin).copy()
     return by_origin.sum(axis=0) - stay, by_origin.sum(axis=1) - stay
 
 
-
-def flow_derivatives(pop_pairs: np.ndarray, prob: np.ndarray, origin: np.ndarray,
+def flow_derivatives(pop: np.ndarray, prob: np.ndarray, origin: np.ndarray,
                      n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Derivatives of expected net inflows and gross flows (persons) with respect to the
     amenities and the moving cost, from the logit's own derivative
-    dP_cd/dV_ce = P_cd (δ_de − P_ce), for the K populated (residence, hukou) cells.
+    dP_cd/dV_ce = P_cd (δ_de − P_ce), for C populated cells: pop (C,), prob (C, d), origin (C,).
 
     Returns (d net_d / d amenity_j (n, n), d net_d / d move_cost (n),
     d gross / d amenity_j (n), d gross / d move_cost). A person in cell c who ends in d
     adds to d's net inflow whether or not d is home (stayers cancel against residents)."""
-    flat = prob.reshape(-1, n)
-    w = pop_pairs.reshape(-1)
-    home = np.repeat(origin, pop_pairs.shape[1] * pop_pairs.shape[2])
+    flat, w, home = prob, pop, origin
     wp = w[:, None] * flat
     arrivals = wp.sum(axis=0)
     p_home = flat[np.arange(flat.shape[0]), home]
@@ -156,11 +174,11 @@ def flow_derivatives(pop_pairs: np.ndarray, prob: np.ndarray, origin: np.ndarray
 
 
 def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Generator,
-               pairs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+               cells: np.ndarray | None = None) -> np.ndarray:
     """Move agents by their cell's probabilities. Returns the indices of movers.
 
-    `prob` is (o, h, s, a, d) for every cell, or (k, s, a, d) for the `pairs` (residence,
-    hukou) that hold every working-age agent. First a move/stay draw with the cell's
+    `prob` is (o, h, s, a, d) for every cell, or (C, d) for the `cells` (codes, `cell_code`)
+    that hold every working-age agent. First a move/stay draw with the cell's
     probability of moving — by thinning: candidates at the largest moving probability of any
     cell in `prob`, each kept with its own probability over that maximum, so only candidates
     are looked at — then, for movers only, a destination from the cell's distribution over the
@@ -169,23 +187,23 @@ def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Gener
     n = prob.shape[-1]
     flat = prob.reshape(-1, n)
     rows = np.arange(flat.shape[0])
-    if pairs is None:
-        pair_rows = None
+    if cells is None:
+        cell_rows = None
         origin = rows // (n * 2 * N_WORK_BANDS)
     else:
-        pair_rows = np.full(n * n, -1, dtype=np.int64)
-        pair_rows[pairs[0].astype(np.int64) * n + pairs[1]] = np.arange(len(pairs[0]))
-        origin = np.repeat(pairs[0], 2 * N_WORK_BANDS)
+        cell_rows = np.full(n * n * 2 * N_WORK_BANDS, -1, dtype=np.int64)
+        cell_rows[cells] = rows
+        origin = cell_origins(cells, n)
     # probability of moving by cell: 1 − prob[cell, o]; 0 outside working age
     # (a broken state — non-finite utilities — moves nobody here; the year's checks stop the run)
     p_move = np.nan_to_num(np.append(1.0 - flat[rows, origin], 0.0), nan=0.0)
     outside = p_move.size - 1
     p_max = float(p_move[:-1].max(initial=0.0))
     movers = draw_events(workers.n, p_max, lambda idx: p_move.take(
-        cell_index(workers, n, idx, outside, pair_rows)), rng)
+        cell_index(workers, n, idx, outside, cell_rows)), rng)
     if movers.size == 0:
         return movers
-    c = cell_index(workers, n, movers, pair_rows=pair_rows)
+    c = cell_index(workers, n, movers, cell_rows=cell_rows)
     origin = workers.residence[movers].astype(np.int64)
     rows = flat[c].copy()
     rows[np.arange(movers.size), origin] = 0.0
