@@ -62,22 +62,16 @@ def check_year(setting, state, flows) -> None:
         "public-service capital": state.k_public, "debt": state.debt, "wage": state.wage,
         "household income": flows.household_income,
     }
-    for name, arr in checks.items():
-        arr = np.asarray(arr)
-        if not np.all(np.isfinite(arr)):
-            raise RunFailure(f"{name} is not finite", year=year)
-        if np.any(arr < 0):
-            raise RunFailure(f"{name} is negative", year=year)
-    for key, value in flows.budgets.items.items():
-        if not np.all(np.isfinite(value)):
-            raise RunFailure(f"budget item {key} is not finite", year=year)
-        # every flow is non-negative, except earmarked transfers, which are calibrated net of
-        # remittances to the centre (上解) and may be negative for rich provinces
-        if key != "earmarked_transfer" and np.any(value < -1e-9 * max(float(np.abs(value).sum()), 1.0)):
-            worst = int(np.argmin(value))
-            raise RunFailure(f"budget item {key} of {setting.geo.names[worst]} is negative "
-                             f"({value[worst]:.3g} × 100m yuan): obligations exceed resources",
-                             year=year)
+    # one pass over everything first; the item at fault is looked for only when it fails
+    stocks = np.concatenate([np.ravel(arr) for arr in checks.values()])
+    if not (np.isfinite(stocks).all() and stocks.min(initial=0.0) >= 0):
+        for name, arr in checks.items():
+            arr = np.asarray(arr)
+            if not np.all(np.isfinite(arr)):
+                raise RunFailure(f"{name} is not finite", year=year)
+            if np.any(arr < 0):
+                raise RunFailure(f"{name} is negative", year=year)
+    _check_budget_items(setting, flows.budgets.items, year)
 
     prev = state.checked_population
     if prev is not None:
@@ -104,3 +98,25 @@ def check_year(setting, state, flows) -> None:
     if not _close(si["pooled_transfer"].sum(), 0.0, float(np.abs(si["contributions"]).sum())):
         raise RunFailure("pooled social-insurance transfers do not net to zero", year=year)
 
+
+
+def _check_budget_items(setting, items: dict[str, np.ndarray], year: int) -> None:
+    """Every budget item finite and every flow non-negative (to within 10⁻⁹ of the item's
+    total), except earmarked transfers, which are calibrated net of remittances to the centre
+    (上解) and may be negative for rich provinces."""
+    keys = list(items)
+    table = np.stack([np.broadcast_to(items[k], (setting.geo.n,)) for k in keys])
+    floor = -1e-9 * np.maximum(np.abs(table).sum(axis=1), 1.0)
+    negative = (table < floor[:, None]).any(axis=1)
+    if "earmarked_transfer" in items:
+        negative[keys.index("earmarked_transfer")] = False
+    if np.isfinite(table).all() and not negative.any():
+        return
+    for i, key in enumerate(keys):
+        if not np.all(np.isfinite(table[i])):
+            raise RunFailure(f"budget item {key} is not finite", year=year)
+        if negative[i]:
+            worst = int(np.argmin(table[i]))
+            raise RunFailure(f"budget item {key} of {setting.geo.names[worst]} is negative "
+                             f"({table[i, worst]:.3g} × 100m yuan): obligations exceed resources",
+                             year=year)

@@ -15,22 +15,23 @@ def per_head(total: np.ndarray, population: np.ndarray, scale: float = 1e8) -> n
                      where=population > 0)
 
 
-def group_sum(values: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
-    """Sums over each group mask."""
-    return np.array([values[m].sum() for m in masks])
+def membership(masks: list[np.ndarray]) -> np.ndarray:
+    """Units × groups matrix of 0/1: unit i belongs to group g (one boolean mask per group)."""
+    return np.column_stack(masks).astype(float)
 
 
-def group_sums(values: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
-    """Sums over each group mask of each row of `values` (indicators × provinces), shaped
-    (indicators, groups); each sum is the same as `group_sum` of that row."""
-    return np.column_stack([values[:, m].sum(axis=1) for m in masks])
+def group_sums(values: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """Sums over each group of the last axis of `values` (… × units) → (… × groups)."""
+    return values @ member
 
 
-def group_weighted_mean(values: np.ndarray, weights: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
-    """Weighted means over each group mask."""
-    sums = np.array([weights[m].sum() for m in masks])
-    weighted = np.array([(values[m] * weights[m]).sum() for m in masks])
-    return np.divide(weighted, sums, out=np.full(len(masks), np.nan), where=sums > 0)
+def group_weighted_means(values: np.ndarray, weights: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """Means over each group of the last axis of `values`, weighted by `weights` (units);
+    NaN for a group without weight."""
+    total = weights @ member
+    return np.divide((values * weights) @ member, total,
+                     out=np.full(np.shape(values)[:-1] + (member.shape[1],), np.nan),
+                     where=total > 0)
 
 
 def theil(gdp: np.ndarray, population: np.ndarray) -> float:
@@ -45,14 +46,20 @@ def theil(gdp: np.ndarray, population: np.ndarray) -> float:
 def theil_decomposition(gdp: np.ndarray, population: np.ndarray,
                         groups: dict[str, np.ndarray]) -> dict[str, float]:
     """Split the Theil index into within-group parts (sᵍ·Tᵍ for each group) and the
-    between-group part Σ sᵍ ln(ȳᵍ/ȳ). The parts add up to the total."""
-    total = theil(gdp, population)
-    ybar = gdp.sum() / population.sum()
-    out = {"total": total, "between": 0.0}
-    for name, m in groups.items():
-        s_g = gdp[m].sum() / gdp.sum()
-        out[f"within_{name}"] = s_g * theil(gdp[m], population[m])
-        out["between"] += s_g * np.log((gdp[m].sum() / population[m].sum()) / ybar)
+    between-group part Σ sᵍ ln(ȳᵍ/ȳ). The parts add up to the total (for groups that
+    partition the units); an empty group adds nothing."""
+    total_gdp = gdp.sum()
+    ybar = total_gdp / population.sum()
+    member = np.array(list(groups.values()), dtype=float).reshape(len(groups), -1)  # groups × units
+    gdp_g, pop_g = member @ gdp, member @ population
+    some = gdp_g > 0
+    ybar_g = np.divide(gdp_g, pop_g, out=np.ones(len(groups)), where=some)
+    # sᵍ·Tᵍ = Σ_{i∈g} GDPᵢ ln(yᵢ/ȳᵍ) / ΣGDP
+    gdp_log_y = gdp * np.log(gdp / population)
+    within = np.where(some, member @ gdp_log_y - gdp_g * np.log(ybar_g), 0.0) / total_gdp
+    between = np.where(some, gdp_g * np.log(ybar_g / ybar), 0.0) / total_gdp
+    out = {"total": float(np.sum(gdp_log_y) / total_gdp - np.log(ybar)), "between": float(between.sum())}
+    out.update({f"within_{name}": float(w) for name, w in zip(groups, within, strict=True)})
     return out
 
 

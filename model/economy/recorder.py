@@ -43,7 +43,9 @@ class Recorder:
         self.blocks: list[tuple[int | list[int], list[str], list[str], np.ndarray]] = []
         self.rows: list[tuple[int, str, str, float]] = []  # scalar rows not yet in a block
         self.areas = list(geo.names)
-        self.masks = [geo.mask(g) for g in REGION_GROUPS] + [np.ones(geo.n, dtype=bool)]
+        self.membership = ind.membership([geo.mask(g) for g in REGION_GROUPS]
+                                         + [np.ones(geo.n, dtype=bool)])  # provinces × GROUPS
+        self.region_masks = {g: geo.mask(g) for g in REGION_GROUPS}
 
     def record(self, flows) -> None:
         """Compute and store this year's indicators from the year's flows and stocks."""
@@ -131,27 +133,25 @@ class Recorder:
             "non_local_hukou_share": (flows.non_local, pop),
             "wage_yuan": (flows.wage_bill * 1e8, flows.employed_persons),
         }
-        per_area: dict[str, np.ndarray] = {}
-        weights = pop
-        summed = [name for name in base if name not in WEIGHTED]
-        group_sums = ind.group_sums(np.stack([base[name] for name in summed]), self.masks)
-        for name, groups in zip(summed, group_sums, strict=True):
-            per_area[name] = np.concatenate([base[name], groups])
-        for name in WEIGHTED:
-            per_area[name] = np.concatenate([base[name], ind.group_weighted_mean(
-                base[name], weights, self.masks)])
-        per_area = {name: per_area[name] for name in base}  # the order of `base`
+        # one table, indicators × (provinces, then the groups); group sums by one product
+        # with the membership matrix (provinces × groups)
+        member = self.membership
+        names = list(base)
+        prov = np.stack(list(base.values()))
+        groups = ind.group_sums(prov, member)
+        weighted = [names.index(name) for name in WEIGHTED]
+        groups[weighted] = ind.group_weighted_means(prov[weighted], pop, member)
         nums = np.stack([num for num, _ in parts.values()])
         dens = np.stack([den for _, den in parts.values()])
-        prov = np.divide(nums, dens, out=np.full(nums.shape, np.nan), where=dens > 0)
-        gnum, gden = ind.group_sums(nums, self.masks), ind.group_sums(dens, self.masks)
-        groups = np.divide(gnum, gden, out=np.full(gnum.shape, np.nan), where=gden > 0)
-        for i, name in enumerate(parts):
-            per_area[name] = np.concatenate([prov[i], groups[i]])
-        income = per_area["disposable_income_per_capita_yuan"]
-        east_i = n + REGION_GROUPS.index("East")
-        per_area["income_ratio_to_east"] = income / income[east_i]
-        return per_area
+        ratios = np.divide(nums, dens, out=np.full(nums.shape, np.nan), where=dens > 0)
+        gnum, gden = ind.group_sums(nums, member), ind.group_sums(dens, member)
+        ratio_groups = np.divide(gnum, gden, out=np.full(gnum.shape, np.nan), where=gden > 0)
+        income = ratios[list(parts).index("disposable_income_per_capita_yuan")]
+        income_g = ratio_groups[list(parts).index("disposable_income_per_capita_yuan")]
+        east = income_g[REGION_GROUPS.index("East")]
+        table = np.vstack([np.hstack([prov, groups]), np.hstack([ratios, ratio_groups]),
+                           np.concatenate([income, income_g])[None, :] / east])
+        return dict(zip(names + list(parts) + ["income_ratio_to_east"], table, strict=True))
 
     def _west_rows(self, flows, per_area: dict[str, np.ndarray]) -> None:
         """The West's goal ratios, GDP-per-head ratio, worst province and the goal test."""
@@ -184,8 +184,7 @@ class Recorder:
         """China: Theil index and its split, prices, central and consolidated balances, lever
         costs."""
         year, geo, pop = flows.year, self.geo, flows.population
-        groups = {g: geo.mask(g) for g in REGION_GROUPS}
-        th = ind.theil_decomposition(flows.gdp, pop, groups)
+        th = ind.theil_decomposition(flows.gdp, pop, self.region_masks)
         self.rows += [
             (year, "China", "theil_gdp_per_capita", th["total"]),
             (year, "China", "theil_within_west", th["within_West"]),

@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from westdev.economy.indicators import (
-    group_sum,
-    group_weighted_mean,
+    group_sums,
+    group_weighted_means,
+    membership,
     per_head,
     ratio,
     theil,
@@ -74,17 +75,22 @@ def test_per_head():
     assert per_head(np.array([3.0]), np.array([2.0]), scale=1.0)[0] == pytest.approx(1.5)
 
 
-def test_group_sum_and_weighted_mean():
+def test_group_sums_and_weighted_means():
     values = np.array([1.0, 2.0, 3.0, 4.0])
-    masks = [np.array([True, False, True, False]), np.array([False, True, True, True]),
-             np.zeros(4, bool)]
+    member = membership([np.array([True, False, True, False]), np.array([False, True, True, True]),
+                         np.zeros(4, bool)])
     # [1 + 3, 2 + 3 + 4, nothing] = [4, 9, 0]
-    np.testing.assert_allclose(group_sum(values, masks), [4.0, 9.0, 0.0])
+    np.testing.assert_allclose(group_sums(values, member), [4.0, 9.0, 0.0])
+    # by row of a stack of indicators
+    np.testing.assert_allclose(group_sums(np.stack([values, 2 * values]), member),
+                               [[4.0, 9.0, 0.0], [8.0, 18.0, 0.0]])
     w = np.array([1.0, 1.0, 3.0, 0.0])
-    out = group_weighted_mean(values, w, masks)
+    out = group_weighted_means(values, w, member)
     # (1·1 + 3·3)/(1 + 3) = 10/4 = 2.5;  (2·1 + 3·3 + 4·0)/4 = 11/4 = 2.75; empty ⇒ NaN
     np.testing.assert_allclose(out[:2], [2.5, 2.75])
     assert math.isnan(out[2])
+    rows = group_weighted_means(np.stack([values, values + 1]), w, member)
+    np.testing.assert_allclose(rows[:, :2], [[2.5, 2.75], [3.5, 3.75]])
 
 
 def test_ratio():
