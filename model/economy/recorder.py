@@ -107,7 +107,7 @@ class Recorder:
     def _per_area(self, flows, base: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Every indicator for the provinces and the region groups: sums, population-weighted
         means, and ratios of sums (per head, shares, rates)."""
-        geo, n, pop = self.geo, self.geo.n, flows.population
+        geo, pop = self.geo, flows.population
         # components of derived ratios (numerator, denominator), aggregated by sums
         network = flows.network_km
         parts = {
@@ -183,7 +183,7 @@ class Recorder:
     def _china_rows(self, flows) -> None:
         """China: Theil index and its split, prices, central and consolidated balances, lever
         costs."""
-        year, geo, pop = flows.year, self.geo, flows.population
+        year, pop = flows.year, flows.population
         th = ind.theil_decomposition(flows.gdp, pop, self.region_masks)
         self.rows += [
             (year, "China", "theil_gdp_per_capita", th["total"]),
