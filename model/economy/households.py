@@ -10,7 +10,7 @@ import numpy as np
 
 from westdev.economy.agents import workers as wk
 from westdev.economy.incomes import expected_income
-from westdev.economy.markets.migration import N_WORK_BANDS, draw_moves, working_age_cells
+from westdev.economy.markets.migration import N_WORK_BANDS, cell_code, draw_moves, working_age_cells
 from westdev.economy.public_capital import public_services_index
 from westdev.economy.state import Calibrated, EconomyState, Households, Incomes, Setting
 from westdev.policy.instruments import Instruments
@@ -47,13 +47,14 @@ def households(state: EconomyState, setting: Setting, calib: Calibrated, ins: In
     # age (about a ninth of the 31 × 31 × 2 × 3 at 10^4 agents); with more agents than the
     # full probability array has entries, the pass over the agents that finds them would cost
     # more than it saves, and every cell is computed
-    cells = working_age_cells(w, n) if w.n < CELLS_BELOW_AGENTS else None
+    codes = cell_code(w, n)  # every agent's cell before anyone moves
+    cells = working_age_cells(w, n, codes) if w.n < CELLS_BELOW_AGENTS else None
     v = calib.migration.utilities(income, services_for_migration(state, setting, calib, ins),
                                   ins.migrant_access, ins.portability_cost,
                                   ins.skilled_incentive * inc.incentive_scale, cells=cells)
     prob = calib.migration.probabilities(v)
     before = w.residence.copy()
-    movers = draw_moves(w, prob, rng, cells)
+    movers = draw_moves(w, prob, rng, cells, codes)
     migration_in = np.bincount(w.residence[movers], weights=w.weight[movers], minlength=n)
     migration_out = np.bincount(before[movers], weights=w.weight[movers], minlength=n)
     # hukou: the register's grant rate, higher where services are open to migrants, plus the

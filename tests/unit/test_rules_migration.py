@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from westdev.economy.agents.workers import WorkerPopulation
 from westdev.economy.markets.migration import (
     MigrationModel,
+    cell_code,
     cell_index,
     cell_origins,
     cell_population,
@@ -229,9 +231,20 @@ def test_choices_for_populated_cells_are_the_full_grids_rows():
         full.reshape(-1, N)[cell_index(w, N)[working]])
     # moves drawn on the cells: the expected share moves (as on the full grid)
     p_stay = full.reshape(-1, N)[cell_index(w, N)[working], w.residence[working]]
+    before = copy.deepcopy(w)
+    codes = cell_code(w, N)
     movers = draw_moves(w, some, np.random.default_rng(5), cells)
     assert movers.size == pytest.approx((1 - p_stay).sum(), rel=0.08)
     assert ((w.age[movers] >= 1) & (w.age[movers] <= 3)).all()
+    # the agents' cells computed once by the caller give the same draws
+    again = copy.deepcopy(before)
+    np.testing.assert_array_equal(draw_moves(again, some, np.random.default_rng(5), cells, codes),
+                                  movers)
+    np.testing.assert_array_equal(again.residence, w.residence)
+    full_grid = copy.deepcopy(before)
+    np.testing.assert_array_equal(
+        draw_moves(full_grid, full, np.random.default_rng(6), codes=codes),
+        draw_moves(copy.deepcopy(before), full, np.random.default_rng(6)))
 
 
 def test_flow_derivatives_match_finite_differences():

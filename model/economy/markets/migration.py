@@ -68,7 +68,9 @@ class MigrationModel:
         by_hukou = bonus - hukou_pen[:, None, :]  # (h, s, d)
         if cells is not None:
             o, h, s, a = decode_cells(cells, n)
-            return by_residence[o, s, a] + by_hukou[h, s]
+            # rows of the flattened (o, s, a) and (h, s) tables: one gather each
+            return (by_residence.reshape(-1, n).take((o * 2 + s) * N_WORK_BANDS + a, axis=0)
+                    + by_hukou.reshape(-1, n).take(h * 2 + s, axis=0))
         return by_residence[:, None] + by_hukou[None, :, :, None, :]
 
     @staticmethod
@@ -111,10 +113,11 @@ def cell_index(workers: WorkerPopulation, n: int, idx: np.ndarray | None = None,
     return np.where(working, code, outside)
 
 
-def working_age_cells(workers: WorkerPopulation, n: int) -> np.ndarray:
+def working_age_cells(workers: WorkerPopulation, n: int,
+                      codes: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Codes (`cell_code`, ascending) of the cells with any working-age agent (one pass over
-    the agents)."""
-    code, working = cell_code(workers, n)
+    the agents, or none when their `codes` are given)."""
+    code, working = cell_code(workers, n) if codes is None else codes
     return np.flatnonzero(np.bincount(code[working], minlength=n * n * 2 * N_WORK_BANDS))
 
 
@@ -174,11 +177,13 @@ def flow_derivatives(pop: np.ndarray, prob: np.ndarray, origin: np.ndarray,
 
 
 def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Generator,
-               cells: np.ndarray | None = None) -> np.ndarray:
+               cells: np.ndarray | None = None,
+               codes: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Move agents by their cell's probabilities. Returns the indices of movers.
 
     `prob` is (o, h, s, a, d) for every cell, or (C, d) for the `cells` (codes, `cell_code`)
-    that hold every working-age agent. First a move/stay draw with the cell's
+    that hold every working-age agent; `codes` are the agents' own (`cell_code` of every
+    agent), when the caller has them. First a move/stay draw with the cell's
     probability of moving — by thinning: candidates at the largest moving probability of any
     cell in `prob`, each kept with its own probability over that maximum, so only candidates
     are looked at — then, for movers only, a destination from the cell's distribution over the
@@ -199,11 +204,16 @@ def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Gener
     p_move = np.nan_to_num(np.append(1.0 - flat[rows, origin], 0.0), nan=0.0)
     outside = p_move.size - 1
     p_max = float(p_move[:-1].max(initial=0.0))
-    movers = draw_events(workers.n, p_max, lambda idx: p_move.take(
-        cell_index(workers, n, idx, outside, cell_rows)), rng)
+    def row(idx: np.ndarray, outside: int = -1) -> np.ndarray:
+        if codes is None:
+            return cell_index(workers, n, idx, outside, cell_rows)
+        code = codes[0][idx]
+        return np.where(codes[1][idx], code if cell_rows is None else cell_rows[code], outside)
+
+    movers = draw_events(workers.n, p_max, lambda idx: p_move.take(row(idx, outside)), rng)
     if movers.size == 0:
         return movers
-    c = cell_index(workers, n, movers, cell_rows=cell_rows)
+    c = row(movers)
     origin = workers.residence[movers].astype(np.int64)
     rows = flat[c].copy()
     rows[np.arange(movers.size), origin] = 0.0
