@@ -14,7 +14,8 @@ the inputs layer).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cache
 
 import numpy as np
 
@@ -220,13 +221,29 @@ def build_initial_state(vintage: str, parameters: Parameters, resolution: Resolu
     if vintage not in VINTAGES:
         raise InputError(f"unknown initial-state vintage {vintage!r}", field="run.start_year",
                          allowed=", ".join(f"{y} ({v})" for v, y in VINTAGES.items()))
-    data = data or load_provincial_data()
-    geo = build_geography(data.provinces)
-    obs = observe(data, VINTAGES[vintage])
+    if data is None:  # the packaged data: its geography and start year are built once
+        geo, obs = _packaged_start(VINTAGES[vintage])
+    else:
+        geo, obs = build_geography(data.provinces), observe(data, VINTAGES[vintage])
     p = parameters
     workers, skilled = _build_workers(obs, geo, p, resolution.workers, rng)
     firms = _build_firm_skeleton(obs, geo, p, resolution.firms, rng)
     return InitialState(vintage, geo, obs, workers, firms, skilled)
+
+
+@cache
+def _packaged_start(year: int) -> tuple[Geography, ObservedEconomy]:
+    """Geography and observed start year of the packaged data, shared by every run of a
+    process; their arrays are made read-only, so a rule that wrote into them would fail
+    instead of changing the next run's start."""
+    data = load_provincial_data()
+    geo, obs = build_geography(data.provinces), observe(data, year)
+    for item in (geo, obs):
+        for f in fields(item):
+            value = getattr(item, f.name)
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+    return geo, obs
 
 
 def _draw_by_province(cum: np.ndarray, province: np.ndarray, u: np.ndarray) -> np.ndarray:
