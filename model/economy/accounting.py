@@ -105,7 +105,11 @@ def _check_budget_items(setting, items: dict[str, np.ndarray], year: int) -> Non
     total), except earmarked transfers, which are calibrated net of remittances to the centre
     (上解) and may be negative for rich provinces."""
     keys = list(items)
-    table = np.stack([np.broadcast_to(items[k], (setting.geo.n,)) for k in keys])
+    values = list(items.values())
+    n = setting.geo.n
+    if not all(np.shape(v) == (n,) for v in values):  # a scalar item stands for every province
+        values = [np.broadcast_to(v, (n,)) for v in values]
+    table = np.stack(values)
     floor = -1e-9 * np.maximum(np.abs(table).sum(axis=1), 1.0)
     negative = (table < floor[:, None]).any(axis=1)
     if "earmarked_transfer" in items:

@@ -15,6 +15,12 @@ def per_head(total: np.ndarray, population: np.ndarray, scale: float = 1e8) -> n
                      where=population > 0)
 
 
+def weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
+    """Σ values·weights / Σ weights over 1-D arrays (what np.average computes, without its
+    argument handling: the rules call it a few times a year)."""
+    return (values * weights).sum() / weights.sum()
+
+
 def membership(masks: list[np.ndarray]) -> np.ndarray:
     """Units × groups matrix of 0/1: unit i belongs to group g (one boolean mask per group)."""
     return np.column_stack(masks).astype(float)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from westdev.economy.indicators import weighted_mean
 from westdev.economy.markets import goods
 from westdev.economy.state import Calibrated, EconomyState, Setting
 from westdev.inputs.parameters import Parameters
@@ -50,7 +51,7 @@ def delivery_cost(state: EconomyState, setting: Setting, ins: Instruments,
     pop = state.census.population
     coverage = ins.remote_coverage if remote_coverage is None else remote_coverage
     density = pop / setting.geo.area_km2
-    rel = (density / np.average(density, weights=pop)) ** (-p["public.density_cost_elasticity"])
+    rel = (density / weighted_mean(density, pop)) ** (-p["public.density_cost_elasticity"])
     extra = np.maximum(rel - 1.0, 0.0) * (1.0 - p["public.remote_coverage_effect"] * coverage)
     return np.minimum(rel, 1.0) + extra
 
@@ -101,12 +102,12 @@ def reference_indices(setting: Setting, reference: Parameters) -> tuple[np.ndarr
         p["public.capital_depreciation"] + p["public.reference_growth"])
     quality = (1.0 + ins.wage_premium) ** p["public.quality_wage_elasticity"]
     density = pop / geo.area_km2
-    rel = (density / np.average(density, weights=pop)) ** (-p["public.density_cost_elasticity"])
+    rel = (density / weighted_mean(density, pop)) ** (-p["public.density_cost_elasticity"])
     cost = np.minimum(rel, 1.0) + np.maximum(rel - 1.0, 0.0) * (
         1.0 - p["public.remote_coverage_effect"] * ins.remote_coverage)
     ps = k_public * quality / (pop * cost)  # per resident: the start year's reference
     weights = np.array([1.0, p["infrastructure.expressway_weight"], p["infrastructure.railway_weight"]])
     network = goods.network_quality(obs.network_km, geo.area_km2, weights)
     access = goods.market_access(obs.gdp, network, geo.distance_km, p["infrastructure.distance_decay"])
-    return (100.0 * ps / np.average(ps, weights=pop),
-            100.0 * access / np.average(access, weights=pop))
+    return (100.0 * ps / weighted_mean(ps, pop),
+            100.0 * access / weighted_mean(access, pop))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from westdev.economy.agents.workers import Census
+from westdev.economy.indicators import weighted_mean
 from westdev.economy.state import EconomyState, Setting
 from westdev.policy.instruments import Instruments
 
@@ -32,8 +33,8 @@ def catch_up(state: EconomyState, setting: Setting, ins: Instruments, ex: dict,
     skilled = skilled_share(state.census, n)
     pop = state.census.population
     speed = (p["firms.catch_up_rate"]
-             * (skilled / np.average(skilled, weights=pop)) ** p["firms.catch_up_skill_elasticity"]
-             * (state.market_access / np.average(state.market_access, weights=pop)) ** p["firms.catch_up_access_elasticity"]
+             * (skilled / weighted_mean(skilled, pop)) ** p["firms.catch_up_skill_elasticity"]
+             * (state.market_access / weighted_mean(state.market_access, pop)) ** p["firms.catch_up_access_elasticity"]
              * ins.catch_up_boost)
     # idiosyncratic shocks are per real firm; an agent's shock is the mean of its `weight`
     # firms' shocks, so aggregate noise does not depend on the resolution

@@ -18,6 +18,7 @@ from westdev.economy.indicators import (
     ratio,
     theil,
     theil_decomposition,
+    weighted_mean,
 )
 
 
@@ -98,3 +99,12 @@ def test_ratio():
     assert math.isnan(ratio(2.0, 0.0))
     assert math.isnan(ratio(2.0, -1.0))
     assert ratio(0.0, 3.0) == 0.0
+
+
+def test_weighted_mean_is_np_average():
+    # (1·1 + 2·3)/(1 + 3) = 7/4; and bit for bit what np.average gives on province arrays
+    assert weighted_mean(np.array([1.0, 2.0]), np.array([1.0, 3.0])) == 1.75
+    rng = np.random.default_rng(0)
+    for _ in range(100):
+        x, w = rng.lognormal(size=31), rng.lognormal(size=31) * 1e7
+        assert weighted_mean(x, w) == np.average(x, weights=w)

@@ -34,7 +34,9 @@ def entrant_agents(state: EconomyState, setting: Setting, calib: Calibrated, ins
     # attractiveness relative to the national mean of the sector
     h = profitability(state, setting, calib, ins)
     va = prod.volume
-    mean_h = np.array([np.average(h[:, s], weights=np.maximum(va[:, s], 1e-9)) for s in range(3)])
+    # value-added-weighted mean by sector (rows of the transposed arrays: sums as np.average's)
+    weights = np.ascontiguousarray(np.maximum(va, 1e-9).T)
+    mean_h = np.ascontiguousarray(h.T * weights).sum(axis=1) / weights.sum(axis=1)
     attract = np.clip(h / mean_h[None, :], 0.5, 2.0) ** p["firms.entry_elasticity"]
     real_firms = firms.totals(np.ones(firms.n), n, by_sector=True)
     # firms sent under pairing assistance (§35): entry in recipients rises with the

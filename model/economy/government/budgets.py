@@ -229,13 +229,14 @@ def _allocate(setting: Setting, ins: Instruments, b: gov.ProvincialBudgets, cost
     bond_infra = np.minimum(net_new * p["fiscal.bond_infrastructure_share"], discretionary)
     discretionary = discretionary - bond_infra
     infra_share = p["fiscal.infrastructure_share"]
-    for prov in setting.provinces:  # each provincial government splits its own budget
-        i = prov.index
-        alloc = prov.allocate_budget(float(discretionary[i]), float(ins.public_service_share[i]),
-                                     infra_share)
-        b["public_services"][i] = alloc["public_services"]
-        b["infrastructure"][i] = alloc["infrastructure"] + central_paid[i] + local_paid[i] + bond_infra[i]
-        b["other"][i] = alloc["other"]
+    # each provincial government splits its own budget
+    allocs = [prov.allocate_budget(float(discretionary[prov.index]),
+                                   float(ins.public_service_share[prov.index]), infra_share)
+              for prov in setting.provinces]  # in index order
+    b["public_services"] = np.array([a["public_services"] for a in allocs])
+    b["infrastructure"] = (np.array([a["infrastructure"] for a in allocs])
+                           + central_paid + local_paid + bond_infra)
+    b["other"] = np.array([a["other"] for a in allocs])
     lever_costs.add(costs, lever_costs.public_service_share(p, ins, setting.no_policy,
                                                             setting.geo.west, discretionary))
     return net_new_debt
