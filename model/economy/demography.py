@@ -52,20 +52,24 @@ def demography(state: EconomyState, setting: Setting, ex: dict,
     birth_prob = birth_probability(state, ex["birth_rate_per_1000"], n)
     # the census is updated by difference: only agents that age, die or are born change it
     aged, was_employed = wk.age(w, rng)
-    census = wk.update_census(
-        state.census,
-        minus=wk.census_counts(n, w.weight[aged], w.residence[aged], w.hukou[aged],
-                               w.age[aged] - 1, w.skill[aged], was_employed),
-        plus=wk.census_counts(n, w.weight[aged], w.residence[aged], w.hukou[aged],
-                              w.age[aged], w.skill[aged], w.employed[aged]))
+    # who aged, as they were and as they are (a person retiring at 65 leaves employment)
+    aged_before = wk.census_counts(n, w.weight[aged], w.residence[aged], w.hukou[aged],
+                                   w.age[aged] - 1, w.skill[aged], was_employed)
+    aged_after = wk.census_counts(n, w.weight[aged], w.residence[aged], w.hukou[aged],
+                                  w.age[aged], w.skill[aged], w.employed[aged])
     dead = wk.deaths(w, tech.mortality * ex["mortality_multiplier"], rng)
     deaths = dead.population(n)
-    census = wk.update_census(census, minus=wk.counts_of(dead, n))
+    died = wk.counts_of(dead, n)
     n_before = w.n
     births = wk.births(w, birth_prob, rng)
     new = slice(n_before, None)
-    census = wk.update_census(census, plus=wk.census_counts(
-        n, w.weight[new], w.residence[new], w.hukou[new], w.age[new], w.skill[new], w.employed[new]))
+    born = wk.census_counts(n, w.weight[new], w.residence[new], w.hukou[new], w.age[new],
+                            w.skill[new], w.employed[new])
+    # one update of the census: out go the aged as they were and the dead, in the aged as
+    # they are and the newborn
+    census = wk.update_census(state.census,
+                              minus=(aged_before[0] + died[0], aged_before[1] + died[1]),
+                              plus=(aged_after[0] + born[0], aged_after[1] + born[1]))
     state.census = census
     state.labour_census = census.labour(tech.participation, tech.efficiency)
     return births, deaths

@@ -17,6 +17,7 @@ from westdev.economy.agents.workers import (
     census_counts,
     deaths,
     job_flows,
+    take_census,
     update_census,
     upgrade_skills,
 )
@@ -278,3 +279,23 @@ def test_a_cell_that_empties_by_difference_holds_exactly_zero_people():
 def take_census_from_counts(counts):
     table, by_hukou = counts
     return Census(table=table, by_hukou=by_hukou)
+
+
+def test_census_labour_aggregates_are_the_agents_own():
+    """The census's labour aggregates equal the sums over the agents: persons in the labour
+    force = weight × participation of the age band; efficiency units × the skill's
+    efficiency; employed ones over employed agents only."""
+    rng = np.random.default_rng(12)
+    w = _pop(4_000, rng, n_prov=4)
+    participation = np.array([0.0, 0.6, 0.9, 0.7, 0.0])
+    efficiency = np.array([1.0, 1.8])
+    census = take_census(w, 4)
+    lab = census.labour(participation, efficiency)
+    persons = w.weight * participation[w.age]
+    units = persons * efficiency[w.skill]
+    for name, per_agent, who in (("force_persons", persons, np.ones(w.n, bool)),
+                                 ("force_units", units, np.ones(w.n, bool)),
+                                 ("employed_persons", persons, w.employed),
+                                 ("employed_units", units, w.employed)):
+        np.testing.assert_allclose(lab[name], np.bincount(w.residence[who], weights=per_agent[who],
+                                                          minlength=4), rtol=1e-12)

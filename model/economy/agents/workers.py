@@ -86,15 +86,15 @@ class Census:
 
     def labour(self, participation: np.ndarray, efficiency: np.ndarray) -> dict[str, np.ndarray]:
         """Labour-force aggregates: efficiency units and persons, employed and in the force."""
-        part = participation[None, :, None]
-        eff = efficiency[None, None, :]
-        employed = self.table[:, :, :, 1, :].sum(axis=-1)  # (p, age, skill)
-        total = self.table.sum(axis=(3, 4))
+        n = self.table.shape[0]
+        # (age, skill) → (efficiency units, persons) of the labour force
+        per_person = np.column_stack([(participation[:, None] * efficiency[None, :]).ravel(),
+                                      np.repeat(participation, len(efficiency))])
+        employed = self.table[:, :, :, 1, :].sum(axis=-1).reshape(n, -1) @ per_person
+        total = self.table.sum(axis=(3, 4)).reshape(n, -1) @ per_person
         return {
-            "employed_units": (employed * part * eff).sum(axis=(1, 2)),
-            "force_units": (total * part * eff).sum(axis=(1, 2)),
-            "employed_persons": (employed * part).sum(axis=(1, 2)),
-            "force_persons": (total * part).sum(axis=(1, 2)),
+            "employed_units": employed[:, 0], "force_units": total[:, 0],
+            "employed_persons": employed[:, 1], "force_persons": total[:, 1],
         }
 
 

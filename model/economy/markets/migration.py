@@ -201,7 +201,8 @@ def draw_moves(workers: WorkerPopulation, prob: np.ndarray, rng: np.random.Gener
         origin = cell_origins(cells, n)
     # probability of moving by cell: 1 − prob[cell, o]; 0 outside working age
     # (a broken state — non-finite utilities — moves nobody here; the year's checks stop the run)
-    p_move = np.nan_to_num(np.append(1.0 - flat[rows, origin], 0.0), nan=0.0)
+    p_move = np.append(1.0 - flat[rows, origin], 0.0)
+    p_move[np.isnan(p_move)] = 0.0
     outside = p_move.size - 1
     p_max = float(p_move[:-1].max(initial=0.0))
     def row(idx: np.ndarray, outside: int = -1) -> np.ndarray:
