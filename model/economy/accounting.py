@@ -99,7 +99,6 @@ def check_year(setting, state, flows) -> None:
         raise RunFailure("pooled social-insurance transfers do not net to zero", year=year)
 
 
-
 def _check_budget_items(setting, items: dict[str, np.ndarray], year: int) -> None:
     """Every budget item finite and every flow non-negative (to within 10⁻⁹ of the item's
     total), except earmarked transfers, which are calibrated net of remittances to the centre

@@ -21,6 +21,7 @@ from westdev.economy.markets.migration import (
     populated_cells,
     working_age_cells,
 )
+from westdev.economy.start_year import newton_step
 
 N = 3
 LOG_DIST = np.log(np.array([[1.0, 10.0, 20.0], [10.0, 1.0, 5.0], [20.0, 5.0, 1.0]]))  # 0 diag
@@ -277,3 +278,23 @@ def test_flow_derivatives_match_finite_differences():
     np.testing.assert_allclose(d_net_m, (net_u - net_d) / (2 * h), rtol=1e-5, atol=1e-4)
     assert d_gross_m == pytest.approx((gross_u - gross_d) / (2 * h), rel=1e-5)
     assert d_gross_m < 0  # a dearer move, fewer movers
+
+
+def test_newton_step_of_the_calibration_solves_the_system_with_its_implied_row():
+    """The calibration's Newton system has n net-flow rows that sum to zero (one is implied),
+    a gross-flow row and the Σ amenity = 0 row: dropping the last net row gives the exact
+    solution of the whole system; a singular square system falls back to least squares."""
+    rng = np.random.default_rng(4)
+    n = 5
+    jac = np.zeros((n + 2, n + 1))
+    net = rng.normal(size=(n - 1, n + 1))
+    jac[:n - 1], jac[n - 1] = net, -net.sum(axis=0)  # net flows sum to zero
+    jac[n] = rng.normal(size=n + 1)
+    jac[n + 1, :n] = 1.0
+    x = rng.normal(size=n + 1)
+    x[:n] -= x[:n].mean()
+    np.testing.assert_allclose(newton_step(jac, jac @ x, n), x, rtol=1e-10, atol=1e-12)
+    singular = jac.copy()
+    singular[n] = 0.0  # no gross-flow information: the square system is singular
+    step = newton_step(singular, singular @ x, n)
+    np.testing.assert_allclose(singular @ step, singular @ x, atol=1e-10)
