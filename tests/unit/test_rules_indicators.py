@@ -65,6 +65,11 @@ def test_theil_decomposition_adds_up(rows):
     parts = out["between"] + sum(v for k, v in out.items() if k.startswith("within_"))
     assert parts == pytest.approx(out["total"], abs=1e-12)
     assert out["total"] >= -1e-12  # Theil T is never negative
+    # the decomposition's terms are the definition's: T over all units, and sᵍ·Tᵍ by group
+    assert out["total"] == pytest.approx(theil(gdp, pop), rel=1e-9, abs=1e-12)
+    for name, m in groups.items():
+        assert out[f"within_{name}"] == pytest.approx(gdp[m].sum() / gdp.sum() * theil(gdp[m], pop[m]),
+                                                      rel=1e-9, abs=1e-12)
 
 
 def test_per_head():
